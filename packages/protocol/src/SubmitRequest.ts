@@ -1,0 +1,33 @@
+import { Schema } from "effect"
+import { AgentId, SessionId, TaskId } from "./Ids.js"
+import { Limits } from "./Limits.js"
+import { Metadata } from "./Metadata.js"
+import { BoundedString, DurationMs, JsonValue, PositiveInt } from "./Primitives.js"
+
+/**
+ * A caller's request to run a task on an agent. Everything in it is journalled, so the task can be
+ * re-run from its record alone.
+ */
+export const SubmitRequest = Schema.Struct({
+  /** The agent that runs the task. */
+  agentId: AgentId,
+  /** What the task is for, in words; shown in listings and given to the agent. */
+  description: BoundedString(Limits.descriptionMaxLength),
+  /** The agent's input, any JSON value. */
+  input: Schema.optionalKey(JsonValue),
+  /** Makes this task a child of another; the parent must be visible to the caller. */
+  parentId: Schema.optionalKey(TaskId),
+  /** The session the task belongs to; defaults to the caller's session. */
+  sessionId: Schema.optionalKey(SessionId),
+  /** Higher runs first among queued tasks; ties run in submit order. Default 0. */
+  priority: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: -100, maximum: 100 })))),
+  /** How many attempts the agent gets before the task fails. Default 1. */
+  maxAttempts: Schema.optionalKey(PositiveInt.pipe(Schema.check(Schema.isLessThanOrEqualTo(100)))),
+  /** Fails the task if it has not ended this many milliseconds after submit. */
+  timeoutMs: Schema.optionalKey(DurationMs),
+  /** Submitting twice with the same key in one session returns the first task instead of a new one. */
+  idempotencyKey: Schema.optionalKey(BoundedString(128)),
+  /** Flat labels for search and display. */
+  metadata: Schema.optionalKey(Metadata)
+})
+export type SubmitRequest = typeof SubmitRequest.Type

@@ -1,0 +1,71 @@
+/**
+ * `@coderclaw/protocol`: the schemas of everything that crosses a coderClaw boundary (requests, records,
+ * events, descriptors, status, errors) and the `RuntimeClient` interface every transport implements.
+ * No I/O lives here.
+ *
+ * @packageDocumentation
+ */
+
+export { AgentDescriptor } from "./AgentDescriptor.js"
+export { boundaryParseOptions, invalidRequestFrom, makeDecoder, makeEffectDecoder } from "./decode.js"
+export { ErrorCode, errorCodes } from "./ErrorCode.js"
+export { ErrorInfo, fromErrorInfo, toErrorInfo } from "./ErrorInfo.js"
+export { AgentId, makeTaskId, NodeId, PrincipalId, SessionId, SkillId, systemPrincipalId, TaskId } from "./Ids.js"
+export { Limits } from "./Limits.js"
+export { Metadata } from "./Metadata.js"
+export { BoundedString, DurationMs, JsonValue, Message, NonNegativeInt, PositiveInt, Timestamp } from "./Primitives.js"
+export { IdentityProvider, Principal, TrustLevel } from "./Principal.js"
+export type { CallOptions, RuntimeClient, SubscribeAllOptions, SubscribeOptions } from "./RuntimeClient.js"
+export {
+  AgentNotFound,
+  errorCodeOf,
+  Forbidden,
+  InternalError,
+  InvalidRequest,
+  InvalidTransition,
+  isRetryable,
+  isRuntimeError,
+  Overloaded,
+  RateLimited,
+  RequestIssue,
+  RuntimeError,
+  TaskNotFound,
+  Timeout,
+  Unauthenticated,
+  Unavailable,
+  UnsupportedProtocolVersion
+} from "./RuntimeError.js"
+export { DeploymentMode, HealthCheck, HealthState, RuntimeStatus } from "./RuntimeStatus.js"
+export { SkillDescriptor } from "./SkillDescriptor.js"
+export { SubmitRequest } from "./SubmitRequest.js"
+export {
+  ApprovalRequested,
+  ApprovalResolved,
+  Artifact,
+  AttemptFailed,
+  ChildSpawned,
+  InputProvided,
+  InputRequested,
+  Log,
+  LogLevel,
+  Output,
+  Progress,
+  StatusChanged,
+  TaskCreated,
+  TaskEvent,
+  TaskEventEnvelope,
+  type TaskEventType
+} from "./TaskEvent.js"
+export { TaskFailure } from "./TaskFailure.js"
+export { PageRequest, TaskFilter, TaskPage } from "./TaskFilter.js"
+export { TaskRecord } from "./TaskRecord.js"
+export {
+  ActiveStatus,
+  isTerminalStatus,
+  TaskStatus,
+  TerminalStatus,
+  taskStatuses,
+  WaitingReason
+} from "./TaskStatus.js"
+export { MIN_SUPPORTED_PROTOCOL_VERSION, negotiateProtocolVersion, PROTOCOL_VERSION } from "./version.js"
+export { StepId, WorkflowDefinition, WorkflowStep } from "./WorkflowDefinition.js"

@@ -1,0 +1,30 @@
+/**
+ * `@coderclaw/task-machine`: the task lifecycle as a pure XState v5 statechart, with the transition table
+ * and helpers read off the machine itself. No Effect, no I/O, no timers: usable in the Stately inspector,
+ * in tests with `transition()`, and inside the runtime's supervisor alike.
+ *
+ * @packageDocumentation
+ */
+
+export { type DecidedEvent, decide, type TaskDecision } from "./decide.js"
+export { InvalidTransition, invalidTransitionFor } from "./InvalidTransition.js"
+export { restoreTaskSnapshot, type TaskSnapshotSource } from "./restoreTaskSnapshot.js"
+export { statusOf, type TaskSnapshot } from "./statusOf.js"
+export type { TaskCommand, TaskCommandType } from "./TaskCommand.js"
+export {
+  approvalDeniedFailure,
+  type TaskJournalEvent,
+  type TaskMachine,
+  type TaskMachineContext,
+  type TaskMachineInput,
+  taskMachine
+} from "./taskMachine.js"
+export {
+  canTransition,
+  commandsFor,
+  commandTarget,
+  isFinalStatus,
+  reachableStatuses,
+  taskStatuses,
+  transitionTable
+} from "./transitionTable.js"

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    projects: [
+      "packages/*/vitest.config.ts",
+      "apps/*/vitest.config.ts",
+      "examples/*/vitest.config.ts",
+      "tooling/*/vitest.config.ts"
+    ]
+  }
+})
