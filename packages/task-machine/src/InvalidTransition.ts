@@ -1,7 +1,7 @@
 import type { TaskStatus } from "@coderclaw/protocol"
 import { statusOf, type TaskSnapshot } from "./statusOf.js"
 import type { TaskCommand, TaskCommandType } from "./TaskCommand.js"
-import { commandTarget, isFinalStatus } from "./transitionTable.js"
+import { canTransition, commandTarget, isFinalStatus } from "./transitionTable.js"
 
 /**
  * A command the lifecycle refused. Returned as data by `decide` (never thrown), and carried to callers as
@@ -13,19 +13,20 @@ export class InvalidTransition extends Error {
   override readonly name = "InvalidTransition"
   readonly from: TaskStatus
   readonly to: TaskStatus
-  readonly event: TaskCommandType
+  /** The refused command's type, or `status_changed` when a recorded move is checked by `checkTransition`. */
+  readonly event: TaskCommandType | "status_changed"
   readonly detail: string | undefined
 
   constructor(options: {
     readonly from: TaskStatus
     readonly to: TaskStatus
-    readonly event: TaskCommandType
+    readonly event: TaskCommandType | "status_changed"
     readonly detail?: string | undefined
   }) {
-    const move =
-      options.from === options.to
-        ? `'${options.event}' is not allowed in state '${options.from}'`
-        : `cannot move from '${options.from}' to '${options.to}' ('${options.event}')`
+    const inState = options.event !== "status_changed" && commandTarget(options.event) === undefined
+    const move = inState
+      ? `'${options.event}' is not allowed in state '${options.from}'`
+      : `cannot move from '${options.from}' to '${options.to}' ('${options.event}')`
     super(`Invalid transition: ${move}${options.detail === undefined ? "" : `: ${options.detail}`}`)
     this.from = options.from
     this.to = options.to
@@ -57,3 +58,21 @@ export const invalidTransitionFor = (snapshot: TaskSnapshot, command: TaskComman
   }
   return new InvalidTransition({ from, to, event: command.type, detail })
 }
+
+/**
+ * Checks a move given as two statuses, e.g. a `status_changed` event read back from a journal or received
+ * from another node: `undefined` when the lifecycle allows it, the `InvalidTransition` otherwise.
+ */
+export const checkTransition = (from: TaskStatus, to: TaskStatus): InvalidTransition | undefined =>
+  canTransition(from, to)
+    ? undefined
+    : new InvalidTransition({
+        from,
+        to,
+        event: "status_changed",
+        detail: isFinalStatus(from)
+          ? `the task already ended (${from})`
+          : from === to
+            ? "a status cannot move to itself"
+            : "the lifecycle has no such move"
+      })

@@ -7,7 +7,7 @@
  */
 
 export { type DecidedEvent, decide, type TaskDecision } from "./decide.js"
-export { InvalidTransition, invalidTransitionFor } from "./InvalidTransition.js"
+export { checkTransition, InvalidTransition, invalidTransitionFor } from "./InvalidTransition.js"
 export { restoreTaskSnapshot, type TaskSnapshotSource } from "./restoreTaskSnapshot.js"
 export { statusOf, type TaskSnapshot } from "./statusOf.js"
 export type { TaskCommand, TaskCommandType } from "./TaskCommand.js"

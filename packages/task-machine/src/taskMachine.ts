@@ -88,7 +88,7 @@ export const taskMachine = setup({
   types: {
     context: {} as TaskMachineContext,
     events: {} as TaskCommand,
-    input: {} as TaskMachineInput,
+    input: {} as TaskMachineInput | undefined,
     emitted: {} as TaskJournalEvent
   },
   actions: {
@@ -137,7 +137,7 @@ export const taskMachine = setup({
     waitingFor: undefined,
     progress: { percent: 0, message: undefined },
     attempt: 1,
-    maxAttempts: input.maxAttempts ?? 1,
+    maxAttempts: input?.maxAttempts ?? 1,
     result: undefined,
     error: undefined
   }),
