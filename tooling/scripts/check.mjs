@@ -26,14 +26,11 @@ if (!existsSync(report)) {
 }
 const results = JSON.parse(readFileSync(report, "utf8"))
 const passed = results.numPassedTests ?? 0
-// Suites that fail to load (a syntax error, a missing import) hold no tests; count each as a failure.
-const failed = (results.numFailedTests ?? 0) + (results.numFailedTestSuites ?? 0) - failedSuitesWithTests(results)
+// A suite that fails to load (a syntax error, a missing import) holds no failed test: count it as one.
+const brokenSuites = (results.testResults ?? []).filter(
+  (suite) => suite.status === "failed" && !(suite.assertionResults ?? []).some((test) => test.status === "failed")
+).length
+const failed = (results.numFailedTests ?? 0) + brokenSuites
 console.log("")
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed > 0 || testCode !== 0 || passed === 0 ? 1 : 0)
-
-function failedSuitesWithTests(json) {
-  return (json.testResults ?? []).filter(
-    (suite) => suite.status === "failed" && (suite.assertionResults ?? []).some((test) => test.status === "failed")
-  ).length
-}

@@ -2,7 +2,7 @@
 // before anything is installed.
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { delimiter, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..")
@@ -23,7 +23,14 @@ export const run = (command, args, options = {}) => {
     cwd: repoRoot,
     stdio: "inherit",
     shell: isWindows,
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", ...options.env }
+    env: {
+      ...process.env,
+      // turbo looks for the pinned pnpm on PATH; the workspace installs it as a dev dependency.
+      PATH: [join(repoRoot, "node_modules", ".bin"), process.env.PATH].join(delimiter),
+      TURBO_TELEMETRY_DISABLED: "1",
+      DO_NOT_TRACK: "1",
+      ...options.env
+    }
   })
   if (result.error) {
     console.error(`Could not run ${command}: ${result.error.message}`)

@@ -1,6 +1,6 @@
 import {
-  InvalidTransition,
   type InvalidRequest,
+  InvalidTransition,
   makeDecoder,
   makeTaskId,
   type PrincipalId,
@@ -70,7 +70,9 @@ export class TaskBook {
     const decision = decide(actor.getSnapshot(), command)
     if (decision._tag === "Rejected") {
       const { from, to, event, detail } = decision.error
-      return Result.fail(new InvalidTransition({ taskId, from, to, event, ...(detail === undefined ? {} : { detail }) }))
+      return Result.fail(
+        new InvalidTransition({ taskId, from, to, event, ...(detail === undefined ? {} : { detail }) })
+      )
     }
     for (const { seq, event } of decision.events) this.record(taskId, seq, causedBy, event)
     actor.send(command)

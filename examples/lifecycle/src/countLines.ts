@@ -9,7 +9,12 @@ export const listTypeScriptFiles = async (root: string): Promise<ReadonlyArray<s
   return entries
     .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts"))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((file) => !relative(root, file).split(sep).some((part) => skipped.has(part)))
+    .filter(
+      (file) =>
+        !relative(root, file)
+          .split(sep)
+          .some((part) => skipped.has(part))
+    )
     .sort()
 }
 

@@ -29,4 +29,6 @@ for (const task of report.tasks) console.log(`${task.title.padEnd(12)} ${task.st
 console.log("")
 for (const refusal of report.refusals) console.log(`refused: ${refusal}`)
 console.log(`refused: ${report.invalidRequest}`)
-console.log(`${report.journal.length} events recorded, each validated by the protocol schema; ${report.inspectionEvents} inspection events observed.`)
+console.log(
+  `${report.journal.length} events recorded, each validated by the protocol schema; ${report.inspectionEvents} inspection events observed.`
+)

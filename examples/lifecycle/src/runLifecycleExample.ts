@@ -81,7 +81,11 @@ export const runLifecycleExample = async (options: LifecycleExampleOptions): Pro
       lines += count
       const where = relative(options.root, file).split(sep).slice(0, 2).join("/")
       byPackage[where] = (byPackage[where] ?? 0) + count
-      send(counter, { type: "progress", percent: ((index + 1) / files.length) * 100, message: relative(options.root, file) })
+      send(counter, {
+        type: "progress",
+        percent: ((index + 1) / files.length) * 100,
+        message: relative(options.root, file)
+      })
     }
     send(counter, { type: "output", name: "lines-by-package", value: byPackage })
     send(counter, { type: "complete", result: { files: files.length, lines } })

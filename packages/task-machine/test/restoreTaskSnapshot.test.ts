@@ -56,12 +56,12 @@ describe("restoring a task", () => {
     fc.assert(
       fc.property(commands, commands, (before, after) => {
         const actor = createActor(taskMachine, { input: { maxAttempts: 3 } }).start()
-        for (const command of before) actor.send(command)
+        for (const command of before) if (actor.getSnapshot().status === "active") actor.send(command)
         const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()))
         const revived = createActor(taskMachine, { snapshot: persisted }).start()
         const seen: Array<unknown> = []
         revived.on("journal", (event) => seen.push(event))
-        for (const command of after) revived.send(command)
+        for (const command of after) if (revived.getSnapshot().status === "active") revived.send(command)
         const expected = run(actor.getSnapshot(), after).events.filter((entry) => typeof entry !== "string")
         expect(
           seen.map((event) => ({ seq: (event as { seq: number }).seq, event: (event as { event: unknown }).event }))

@@ -30,7 +30,9 @@ const sourceFiles = (dir: string): ReadonlyArray<string> => {
 }
 
 const importedPackages = (file: string): ReadonlyArray<string> =>
-  [...readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*"(@coderclaw\/[^"]+)"/g)].map((match) => match[1] ?? "")
+  [...readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*"(@coderclaw\/[^"]+)"/g)].map(
+    (match) => match[1] ?? ""
+  )
 
 describe("architecture", () => {
   const packages = workspacePackages()

@@ -95,7 +95,8 @@ console.log(JSON.stringify({
       value: "completed",
       seqs: [2, 3, 4],
       decoded: true,
-      rejected: "Invalid transition: cannot move from 'completed' to 'cancelled' ('cancel'): the task already ended (completed)",
+      rejected:
+        "Invalid transition: cannot move from 'completed' to 'cancelled' ('cancel'): the task already ended (completed)",
       canTransition: false,
       badRequest: "Invalid submit request: description: Missing key"
     })
