@@ -114,11 +114,16 @@ export const taskMachine = setup({
         event: { type: "status_changed", from: context.status, to: params.status, ...details }
       })
     }),
-    recordProgress: assign({
-      progress: ({ context, event }) =>
-        event.type === "progress"
-          ? { percent: clampPercent(event.percent, context.progress.percent), message: event.message }
-          : context.progress
+    /** Records progress (clamped to 0–100; a non-finite value keeps the last one) and journals it. */
+    journalProgress: enqueueActions(({ enqueue, context, event }) => {
+      if (event.type !== "progress") return
+      const percent = clampPercent(event.percent, context.progress.percent)
+      enqueue.assign({ progress: { percent, message: event.message }, seq: context.seq + 1 })
+      enqueue.emit({
+        type: "journal",
+        seq: context.seq + 1,
+        event: { type: "progress", percent, ...(event.message === undefined ? {} : { message: event.message }) }
+      })
     }),
     countFailedAttempt: assign({ attempt: ({ context }) => context.attempt + 1 })
   },
@@ -167,19 +172,7 @@ export const taskMachine = setup({
           entry: { type: "enterStatus", params: { status: "planning" } },
           on: {
             start: { target: "running" },
-            progress: {
-              actions: [
-                "recordProgress",
-                {
-                  type: "journal",
-                  params: ({ context, event }) => ({
-                    type: "progress",
-                    percent: clampPercent(event.percent, context.progress.percent),
-                    ...(event.message === undefined ? {} : { message: event.message })
-                  })
-                }
-              ]
-            },
+            progress: { actions: "journalProgress" },
             output: { actions: { type: "journal", params: ({ event }) => ({ ...event }) } },
             artifact: { actions: { type: "journal", params: ({ event }) => ({ ...event }) } }
           }
@@ -208,19 +201,7 @@ export const taskMachine = setup({
                 params: ({ event }) => ({ type: "approval_requested", skillId: event.skillId, summary: event.summary })
               }
             },
-            progress: {
-              actions: [
-                "recordProgress",
-                {
-                  type: "journal",
-                  params: ({ context, event }) => ({
-                    type: "progress",
-                    percent: clampPercent(event.percent, context.progress.percent),
-                    ...(event.message === undefined ? {} : { message: event.message })
-                  })
-                }
-              ]
-            },
+            progress: { actions: "journalProgress" },
             output: { actions: { type: "journal", params: ({ event }) => ({ ...event }) } },
             artifact: { actions: { type: "journal", params: ({ event }) => ({ ...event }) } },
             spawn_child: {
