@@ -1,0 +1,94 @@
+import type { JsonValue, TaskEventEnvelope, TaskId, TaskRecord, TaskStatus } from "@coderclaw/protocol"
+import { taskStatuses } from "@coderclaw/protocol"
+import { Effect, Layer, Option } from "effect"
+import { defaultPageSize, Journal, type JournalShape, type PendingEvent } from "./Journal.js"
+import { JournalError } from "./JournalError.js"
+import { matchesTaskQuery } from "./matchesTaskQuery.js"
+import { projectTaskRecord } from "./projectTaskRecord.js"
+
+const isFinal = (status: TaskStatus) => status === "completed" || status === "failed" || status === "cancelled"
+
+/**
+ * A journal held in memory: fast, and gone with the process. For tests, benchmarks and local runs that
+ * need no durability. Appends are validated and projected exactly like the durable stores'.
+ */
+export const makeInMemoryJournal = (): JournalShape => {
+  const events: Array<TaskEventEnvelope> = []
+  const byTask = new Map<TaskId, Array<TaskEventEnvelope>>()
+  const records = new Map<TaskId, TaskRecord>()
+  const checkpoints = new Map<TaskId, JsonValue>()
+
+  const append = (batch: ReadonlyArray<PendingEvent>) =>
+    Effect.suspend(() => {
+      // Project the whole batch first; store nothing unless every event is valid (atomicity).
+      const staged = new Map<TaskId, TaskRecord>()
+      const stored: Array<TaskEventEnvelope> = []
+      for (const [index, pending] of batch.entries()) {
+        const previous = staged.get(pending.taskId) ?? records.get(pending.taskId)
+        const expected = previous === undefined ? 1 : previous.lastSeq + 1
+        if (pending.seq !== expected) {
+          return Effect.fail(
+            new JournalError({
+              reason: "Conflict",
+              detail: `expected seq ${expected}, got ${pending.seq}`,
+              taskId: pending.taskId,
+              seq: pending.seq
+            })
+          )
+        }
+        const envelope: TaskEventEnvelope = { ...pending, position: events.length + index + 1 }
+        const next = projectTaskRecord(previous, envelope)
+        if (next instanceof JournalError) return Effect.fail(next)
+        staged.set(pending.taskId, next)
+        stored.push(envelope)
+      }
+      for (const envelope of stored) {
+        events.push(envelope)
+        const history = byTask.get(envelope.taskId)
+        if (history === undefined) byTask.set(envelope.taskId, [envelope])
+        else history.push(envelope)
+      }
+      for (const [taskId, record] of staged) records.set(taskId, record)
+      return Effect.succeed(stored)
+    })
+
+  return {
+    append,
+    readTask: (taskId, afterSeq) => Effect.sync(() => (byTask.get(taskId) ?? []).slice(Math.max(0, afterSeq))),
+    readAll: (afterPosition, limit) =>
+      Effect.sync(() => events.slice(Math.max(0, afterPosition), Math.max(0, afterPosition) + limit)),
+    lastPosition: Effect.sync(() => events.length),
+    loadTask: (taskId) => Effect.sync(() => Option.fromNullishOr(records.get(taskId))),
+    listTasks: (query, page) =>
+      Effect.sync(() => {
+        const limit = page.limit ?? defaultPageSize
+        const matching = [...records.values()]
+          .filter((record) => matchesTaskQuery(record, query))
+          .filter((record) => page.cursor === undefined || record.id < page.cursor)
+          .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        const items = matching.slice(0, limit)
+        const last = items.at(-1)
+        return matching.length > limit && last !== undefined ? { items, nextCursor: last.id } : { items }
+      }),
+    activeTasks: Effect.sync(() =>
+      [...records.values()].filter((record) => !isFinal(record.status)).sort((a, b) => (a.id < b.id ? -1 : 1))
+    ),
+    countByStatus: Effect.sync(() => {
+      const counts = Object.fromEntries(taskStatuses.map((status) => [status, 0])) as Record<TaskStatus, number>
+      for (const record of records.values()) counts[record.status]++
+      return counts
+    }),
+    saveCheckpoint: (taskId, data) =>
+      Effect.sync(() => {
+        checkpoints.set(taskId, data)
+      }),
+    loadCheckpoint: (taskId) => Effect.sync(() => Option.fromNullishOr(checkpoints.get(taskId))),
+    probe: Effect.void
+  }
+}
+
+/** Layers providing an in-memory `Journal`. */
+export const InMemoryJournal = {
+  /** A fresh, empty in-memory journal per layer build. */
+  layer: Layer.sync(Journal, makeInMemoryJournal)
+}

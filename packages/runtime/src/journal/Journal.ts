@@ -1,0 +1,64 @@
+import type {
+  JsonValue,
+  PageRequest,
+  TaskEventEnvelope,
+  TaskFilter,
+  TaskId,
+  TaskPage,
+  TaskRecord
+} from "@coderclaw/protocol"
+import { Context, type Effect, type Option } from "effect"
+import type { JournalError } from "./JournalError.js"
+
+/** An event to append: its envelope without `position`, which the journal assigns. */
+export type PendingEvent = Omit<TaskEventEnvelope, "position">
+
+/** Which tasks `listTasks` returns: a protocol filter plus the sessions the caller may see. */
+export interface TaskQuery {
+  readonly filter: TaskFilter
+  /** When set, only tasks of these sessions; `undefined` means every session. */
+  readonly sessions?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The journal: the durable, append-only history of every task, and the source of truth the runtime
+ * recovers from. Implementations: the in-memory journal here, `@coderclaw/store-sqlite` (embedded
+ * default); all pass `@coderclaw/journal-conformance`.
+ *
+ * Rules every implementation keeps:
+ * - `append` is atomic: every event of the batch is stored, or none is.
+ * - Per task, seqs are 1, 2, 3… with no gap: an event whose seq is not the task's next fails the whole
+ *   batch with a `Conflict`, so of two writers deciding on the same state, the first to append wins.
+ * - Positions are global, strictly increasing in append order, starting at 1.
+ * - Task records are maintained with `projectTaskRecord`, in the same transaction as the events.
+ */
+export interface JournalShape {
+  /** Appends a batch atomically and returns the stored envelopes (with positions), in order. */
+  append(events: ReadonlyArray<PendingEvent>): Effect.Effect<ReadonlyArray<TaskEventEnvelope>, JournalError>
+  /** A task's events with `seq > afterSeq`, in seq order. */
+  readTask(taskId: TaskId, afterSeq: number): Effect.Effect<ReadonlyArray<TaskEventEnvelope>, JournalError>
+  /** Up to `limit` events of all tasks with `position > afterPosition`, in position order. */
+  readAll(afterPosition: number, limit: number): Effect.Effect<ReadonlyArray<TaskEventEnvelope>, JournalError>
+  /** The position of the last appended event (0 when empty). */
+  readonly lastPosition: Effect.Effect<number, JournalError>
+  /** A task's current record. */
+  loadTask(taskId: TaskId): Effect.Effect<Option.Option<TaskRecord>, JournalError>
+  /** Records matching the query, newest first (by id), one page at a time. */
+  listTasks(query: TaskQuery, page: PageRequest): Effect.Effect<TaskPage, JournalError>
+  /** Every task not in a final status, oldest first: what recovery rehydrates. */
+  readonly activeTasks: Effect.Effect<ReadonlyArray<TaskRecord>, JournalError>
+  /** Counts of tasks per status. */
+  readonly countByStatus: Effect.Effect<Readonly<Record<TaskRecord["status"], number>>, JournalError>
+  /** Stores the agent's latest checkpoint for a task, replacing the previous one. */
+  saveCheckpoint(taskId: TaskId, data: JsonValue): Effect.Effect<void, JournalError>
+  /** The agent's latest checkpoint for a task, if any. */
+  loadCheckpoint(taskId: TaskId): Effect.Effect<Option.Option<JsonValue>, JournalError>
+  /** Proves the journal is writable now (a health check); fails with `Unavailable` when it is not. */
+  readonly probe: Effect.Effect<void, JournalError>
+}
+
+/** The journal service. Provide a layer: `InMemoryJournal.layer`, or the SQLite store's. */
+export class Journal extends Context.Service<Journal, JournalShape>()("@coderclaw/runtime/Journal") {}
+
+/** The page size `listTasks` uses when the request names none. */
+export const defaultPageSize = 50

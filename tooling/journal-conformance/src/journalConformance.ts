@@ -1,0 +1,358 @@
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { makeTaskId, type TaskId } from "@coderclaw/protocol"
+import { Journal } from "@coderclaw/runtime"
+import { Effect, type Layer, Option } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { created, eventsFor, newTask, toCompleted } from "./history.js"
+
+/** How the suite obtains journals of the implementation under test. */
+export interface JournalUnderTest {
+  /** The implementation's name, shown in test titles. */
+  readonly name: string
+  /**
+   * A layer over an empty journal stored under `directory` (a fresh temporary folder per test). Building it
+   * twice on the same directory must reopen the same data when `durable` is true.
+   */
+  readonly layer: (directory: string) => Layer.Layer<Journal, unknown>
+  /** True when data survives closing and reopening the journal on the same directory. */
+  readonly durable: boolean
+}
+
+/**
+ * Registers the journal conformance tests (vitest) for one implementation. Every `Journal` runs this same
+ * suite, so the runtime behaves identically on each of them.
+ */
+export const journalConformance = (subject: JournalUnderTest): void => {
+  describe(`Journal conformance: ${subject.name}`, () => {
+    let root: string
+    let counter = 0
+    beforeAll(async () => {
+      root = await mkdtemp(join(tmpdir(), "coderclaw-journal-"))
+    })
+    afterAll(async () => {
+      await rm(root, { recursive: true, force: true })
+    })
+
+    const freshDirectory = () => join(root, `j${++counter}`)
+    const run = <A>(effect: Effect.Effect<A, unknown, Journal>, directory = freshDirectory()): Promise<A> =>
+      Effect.runPromise(Effect.provide(effect, subject.layer(directory)) as Effect.Effect<A, unknown>)
+
+    it("appends atomically, assigns positions 1, 2, 3… and returns the stored envelopes", async () => {
+      const a = newTask()
+      const b = newTask()
+      const stored = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          const first = yield* journal.append([...a.events, ...b.events])
+          const second = yield* journal.append(eventsFor(a.id, 2, toCompleted()))
+          return { first, second, last: yield* journal.lastPosition }
+        })
+      )
+      expect(stored.first.map((e) => e.position)).toEqual([1, 2])
+      expect(stored.second.map((e) => [e.seq, e.position])).toEqual([
+        [2, 3],
+        [3, 4],
+        [4, 5],
+        [5, 6]
+      ])
+      expect(stored.first[0]).toEqual({ ...a.events[0], position: 1 })
+      expect(stored.last).toBe(6)
+    })
+
+    it("reads a task after a seq and all events after a position, in order", async () => {
+      const a = newTask()
+      const b = newTask()
+      const result = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          yield* journal.append(a.events)
+          yield* journal.append(b.events)
+          yield* journal.append(eventsFor(a.id, 2, toCompleted()))
+          return {
+            taskAfter2: yield* journal.readTask(a.id, 2),
+            taskAll: yield* journal.readTask(a.id, 0),
+            unknown: yield* journal.readTask(makeTaskId(), 0),
+            allAfter1: yield* journal.readAll(1, 100),
+            limited: yield* journal.readAll(0, 2),
+            pastEnd: yield* journal.readAll(99, 10)
+          }
+        })
+      )
+      expect(result.taskAfter2.map((e) => e.seq)).toEqual([3, 4, 5])
+      expect(result.taskAll.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+      expect(result.unknown).toEqual([])
+      expect(result.allAfter1.map((e) => e.position)).toEqual([2, 3, 4, 5, 6])
+      expect(result.allAfter1[0]?.taskId).toBe(b.id)
+      expect(result.limited.map((e) => e.position)).toEqual([1, 2])
+      expect(result.pastEnd).toEqual([])
+    })
+
+    it("refuses a seq that is not the task's next with a Conflict, and stores none of the batch", async () => {
+      const a = newTask()
+      const b = newTask()
+      const outcome = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          yield* journal.append(a.events)
+          const duplicate = yield* Effect.flip(journal.append(eventsFor(a.id, 1, [created(a.id)])))
+          const gap = yield* Effect.flip(journal.append([...b.events, ...eventsFor(a.id, 3, toCompleted())]))
+          return {
+            duplicate,
+            gap,
+            b: yield* journal.loadTask(b.id),
+            last: yield* journal.lastPosition
+          }
+        })
+      )
+      expect(outcome.duplicate._tag).toBe("JournalError")
+      expect(outcome.duplicate.reason).toBe("Conflict")
+      expect(outcome.duplicate.taskId).toBe(a.id)
+      expect(outcome.gap.reason).toBe("Conflict")
+      expect(Option.isNone(outcome.b)).toBe(true)
+      expect(outcome.last).toBe(1)
+    })
+
+    it("refuses histories the lifecycle forbids as Corrupt, storing nothing", async () => {
+      const a = newTask()
+      const orphan = makeTaskId()
+      const errors = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          yield* journal.append(a.events)
+          const noCreated = yield* Effect.flip(
+            journal.append(eventsFor(orphan, 1, [{ type: "log", level: "info", message: "hi" }]))
+          )
+          const badMove = yield* Effect.flip(
+            journal.append(eventsFor(a.id, 2, [{ type: "status_changed", from: "pending", to: "completed" }]))
+          )
+          const wrongFrom = yield* Effect.flip(
+            journal.append(eventsFor(a.id, 2, [{ type: "status_changed", from: "running", to: "completed" }]))
+          )
+          return { noCreated, badMove, wrongFrom, record: yield* journal.loadTask(a.id) }
+        })
+      )
+      expect(errors.noCreated.reason).toBe("Corrupt")
+      expect(errors.badMove.reason).toBe("Corrupt")
+      expect(errors.badMove.message).toContain("'pending'")
+      expect(errors.badMove.message).toContain("'completed'")
+      expect(errors.wrongFrom.reason).toBe("Corrupt")
+      expect(Option.getOrThrow(errors.record).lastSeq).toBe(1)
+    })
+
+    it("keeps each task's record as the projection of its events", async () => {
+      const a = newTask({ agentId: "repo-scan", sessionId: "s-1" })
+      const record = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          yield* journal.append(a.events)
+          yield* journal.append(
+            eventsFor(a.id, 2, [
+              { type: "status_changed", from: "pending", to: "planning" },
+              { type: "status_changed", from: "planning", to: "running" },
+              { type: "progress", percent: 30, message: "scanning" },
+              {
+                type: "attempt_failed",
+                attempt: 1,
+                maxAttempts: 3,
+                error: { code: "AGENT_ERROR", message: "flaky" },
+                retryInMs: 10
+              },
+              { type: "input_requested", prompt: "branch?" },
+              { type: "status_changed", from: "running", to: "waiting", waitingFor: "input" }
+            ])
+          )
+          const waiting = Option.getOrThrow(yield* journal.loadTask(a.id))
+          yield* journal.append(
+            eventsFor(a.id, 8, [
+              { type: "input_provided", input: "main" },
+              { type: "status_changed", from: "waiting", to: "running" },
+              { type: "status_changed", from: "running", to: "completed", result: { files: 3 } }
+            ])
+          )
+          return { waiting, done: Option.getOrThrow(yield* journal.loadTask(a.id)) }
+        })
+      )
+      expect(record.waiting).toMatchObject({
+        id: a.id,
+        agentId: "repo-scan",
+        sessionId: "s-1",
+        status: "waiting",
+        waitingFor: "input",
+        progress: { percent: 30, message: "scanning" },
+        attempt: 2,
+        maxAttempts: 3,
+        lastSeq: 7,
+        input: { n: 1 },
+        metadata: { suite: "journal" }
+      })
+      expect(record.waiting.startedAt).toBeDefined()
+      expect(record.done.status).toBe("completed")
+      expect(record.done.waitingFor).toBeUndefined()
+      expect(record.done.result).toEqual({ files: 3 })
+      expect(record.done.completedAt).toBe(1_700_000_000_000 + 10)
+      expect(record.done.lastSeq).toBe(10)
+    })
+
+    it("lists tasks newest first with filters, session visibility and gap-free pagination", async () => {
+      const outcome = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          const ids: Array<TaskId> = []
+          for (let i = 0; i < 25; i++) {
+            const task = newTask({ sessionId: i % 2 === 0 ? "even" : "odd", agentId: i % 5 === 0 ? "rare" : "echo" })
+            ids.push(task.id)
+            yield* journal.append(task.events)
+            if (i % 3 === 0) yield* journal.append(eventsFor(task.id, 2, toCompleted()))
+          }
+          const pages: Array<ReadonlyArray<TaskId>> = []
+          let cursor: string | undefined
+          do {
+            const page = yield* journal.listTasks(
+              { filter: {} },
+              { limit: 7, ...(cursor === undefined ? {} : { cursor }) }
+            )
+            pages.push(page.items.map((record) => record.id))
+            cursor = page.nextCursor
+          } while (cursor !== undefined)
+          return {
+            ids,
+            pages,
+            completed: yield* journal.listTasks({ filter: { status: ["completed"] } }, {}),
+            rare: yield* journal.listTasks({ filter: { agentId: "rare" } }, {}),
+            evenOnly: yield* journal.listTasks({ filter: {}, sessions: ["even"] }, { limit: 100 }),
+            nobody: yield* journal.listTasks({ filter: {}, sessions: [] }, {}),
+            active: yield* journal.activeTasks,
+            counts: yield* journal.countByStatus
+          }
+        })
+      )
+      expect(outcome.pages.map((page) => page.length)).toEqual([7, 7, 7, 4])
+      expect(outcome.pages.flat()).toEqual([...outcome.ids].reverse())
+      expect(outcome.completed.items).toHaveLength(9)
+      expect(outcome.completed.items.every((record) => record.status === "completed")).toBe(true)
+      expect(outcome.rare.items).toHaveLength(5)
+      expect(outcome.evenOnly.items).toHaveLength(13)
+      expect(outcome.evenOnly.items.every((record) => record.sessionId === "even")).toBe(true)
+      expect(outcome.nobody.items).toEqual([])
+      expect(outcome.active.map((record) => record.id)).toEqual(outcome.ids.filter((_, i) => i % 3 !== 0))
+      expect(outcome.counts).toEqual({
+        pending: 16,
+        planning: 0,
+        running: 0,
+        waiting: 0,
+        completed: 9,
+        failed: 0,
+        cancelled: 0
+      })
+    })
+
+    it("lists children of a parent and tasks of a root", async () => {
+      const outcome = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          const parent = newTask()
+          yield* journal.append(parent.events)
+          const childIds: Array<TaskId> = []
+          for (let i = 0; i < 3; i++) {
+            const id = makeTaskId()
+            childIds.push(id)
+            yield* journal.append(eventsFor(id, 1, [created(id, { parentId: parent.id, rootId: parent.id })]))
+          }
+          return {
+            parent: parent.id,
+            childIds,
+            children: yield* journal.listTasks({ filter: { parentId: parent.id } }, {}),
+            tree: yield* journal.listTasks({ filter: { rootId: parent.id } }, {})
+          }
+        })
+      )
+      expect(outcome.children.items.map((record) => record.id).sort()).toEqual([...outcome.childIds].sort())
+      expect(outcome.tree.items).toHaveLength(4)
+    })
+
+    it("stores and replaces the agent's checkpoint", async () => {
+      const a = newTask()
+      const outcome = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          yield* journal.append(a.events)
+          const before = yield* journal.loadCheckpoint(a.id)
+          yield* journal.saveCheckpoint(a.id, { step: 1 })
+          yield* journal.saveCheckpoint(a.id, { step: 2, files: ["a.ts"] })
+          return { before, after: yield* journal.loadCheckpoint(a.id) }
+        })
+      )
+      expect(Option.isNone(outcome.before)).toBe(true)
+      expect(Option.getOrThrow(outcome.after)).toEqual({ step: 2, files: ["a.ts"] })
+    })
+
+    it("keeps positions unique and seqs contiguous under many concurrent appends", async () => {
+      const outcome = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          const tasks = Array.from({ length: 50 }, () => newTask())
+          yield* Effect.forEach(
+            tasks,
+            (task) =>
+              Effect.gen(function* () {
+                yield* journal.append(task.events)
+                for (const [index, event] of toCompleted().entries()) {
+                  yield* journal.append(eventsFor(task.id, index + 2, [event]))
+                }
+              }),
+            { concurrency: "unbounded" }
+          )
+          const all = yield* journal.readAll(0, 10_000)
+          const perTask = yield* Effect.forEach(tasks, (task) => journal.readTask(task.id, 0))
+          return { all, perTask }
+        })
+      )
+      expect(outcome.all.map((e) => e.position)).toEqual(outcome.all.map((_, i) => i + 1))
+      for (const history of outcome.perTask) expect(history.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+    })
+
+    it("answers its health probe", async () => {
+      await expect(
+        run(
+          Effect.gen(function* () {
+            return yield* (yield* Journal).probe
+          })
+        )
+      ).resolves.toBeUndefined()
+    })
+
+    if (subject.durable) {
+      it("keeps everything across close and reopen", async () => {
+        const directory = freshDirectory()
+        const a = newTask()
+        await run(
+          Effect.gen(function* () {
+            const journal = yield* Journal
+            yield* journal.append(a.events)
+            yield* journal.append(eventsFor(a.id, 2, toCompleted({ ok: true })))
+            yield* journal.saveCheckpoint(a.id, { step: 9 })
+          }),
+          directory
+        )
+        const reopened = await run(
+          Effect.gen(function* () {
+            const journal = yield* Journal
+            const record = yield* journal.loadTask(a.id)
+            const history = yield* journal.readTask(a.id, 0)
+            const checkpoint = yield* journal.loadCheckpoint(a.id)
+            const next = newTask()
+            const appended = yield* journal.append(next.events)
+            return { record, history, checkpoint, appended }
+          }),
+          directory
+        )
+        expect(Option.getOrThrow(reopened.record).result).toEqual({ ok: true })
+        expect(reopened.history.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+        expect(Option.getOrThrow(reopened.checkpoint)).toEqual({ step: 9 })
+        expect(reopened.appended[0]?.position).toBe(6)
+      })
+    }
+  })
+}
