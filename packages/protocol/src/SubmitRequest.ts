@@ -25,8 +25,8 @@ export const SubmitRequest = Schema.Struct({
   maxAttempts: Schema.optionalKey(PositiveInt.pipe(Schema.check(Schema.isLessThanOrEqualTo(100)))),
   /** Fails the task if it has not ended this many milliseconds after submit. */
   timeoutMs: Schema.optionalKey(DurationMs),
-  /** Submitting twice with the same key in one session returns the first task instead of a new one. */
-  idempotencyKey: Schema.optionalKey(BoundedString(128)),
+  /** Fails the task if it stays `waiting` (for input, children or approval) longer than this. */
+  waitingTimeoutMs: Schema.optionalKey(DurationMs),
   /** Flat labels for search and display. */
   metadata: Schema.optionalKey(Metadata)
 })

@@ -19,6 +19,7 @@ export const TaskCreated = Schema.Struct({
   priority: Schema.Int,
   maxAttempts: PositiveInt,
   deadline: Schema.optionalKey(Timestamp),
+  waitingTimeoutMs: Schema.optionalKey(NonNegativeInt),
   metadata: Metadata
 })
 

@@ -34,7 +34,12 @@ export const TaskRecord = Schema.Struct({
   startedAt: Schema.optionalKey(Timestamp),
   updatedAt: Timestamp,
   completedAt: Schema.optionalKey(Timestamp),
+  /** When the task fails with `TIMEOUT` unless it has ended. */
   deadline: Schema.optionalKey(Timestamp),
+  /** How long the task may stay `waiting` each time it waits. */
+  waitingTimeoutMs: Schema.optionalKey(NonNegativeInt),
+  /** While `waiting`: when the task fails with `TIMEOUT` unless it resumes. */
+  waitingDeadline: Schema.optionalKey(Timestamp),
   metadata: Metadata,
   lastSeq: PositiveInt,
   lastPosition: NonNegativeInt

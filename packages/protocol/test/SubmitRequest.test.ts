@@ -22,7 +22,6 @@ describe("SubmitRequest", () => {
       priority: 10,
       maxAttempts: 3,
       timeoutMs: 60_000,
-      idempotencyKey: "build-42",
       metadata: { repo: "acme/web", pr: 17, urgent: true, owner: null }
     }
     const result = decodeSubmit(full)

@@ -1,11 +1,34 @@
 /**
- * `@coderclaw/runtime`: the Effect supervisor of coderClaw tasks.
+ * `@coderclaw/runtime`: the Effect supervisor of coderClaw tasks. Every task is its own XState actor;
+ * agents run as Effect fibers; every change is journalled before it is applied; streams replay then go
+ * live with no gap; unfinished tasks are recovered on start.
  *
  * @packageDocumentation
  */
 
+export type { AgentContext, ChildRequest, SpawnError } from "./agent/AgentContext.js"
+export { AgentFailure } from "./agent/AgentFailure.js"
+export {
+  type AgentDefinition,
+  type AgentDescriptorInput,
+  type AgentRun,
+  type AsyncAgentContext,
+  defineAgent,
+  defineAsyncAgent
+} from "./agent/defineAgent.js"
+export { defineSkill, type SkillCall, type SkillDefinition } from "./agent/defineSkill.js"
+export { SkillError } from "./agent/SkillError.js"
+export {
+  type AuthorizationRequest,
+  Authorizer,
+  type AuthorizerShape,
+  type RuntimeAction
+} from "./authorization/Authorizer.js"
 export { InMemoryJournal, makeInMemoryJournal } from "./journal/InMemoryJournal.js"
 export { defaultPageSize, Journal, type JournalShape, type PendingEvent, type TaskQuery } from "./journal/Journal.js"
 export { JournalError } from "./journal/JournalError.js"
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
+export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"
+export { defaultRetryPolicy, type RetryPolicy, type RuntimeOptions, retryDelayMs } from "./RuntimeOptions.js"
+export { RUNTIME_VERSION } from "./version.js"

@@ -39,6 +39,7 @@ export const projectTaskRecord = (
       createdAt: envelope.at,
       updatedAt: envelope.at,
       ...(event.deadline === undefined ? {} : { deadline: event.deadline }),
+      ...(event.waitingTimeoutMs === undefined ? {} : { waitingTimeoutMs: event.waitingTimeoutMs }),
       metadata: event.metadata,
       lastSeq: 1,
       lastPosition: envelope.position
@@ -60,12 +61,15 @@ export const projectTaskRecord = (
       if ((event.to === "waiting") !== (event.waitingFor !== undefined)) {
         return corrupt(envelope, "a move to 'waiting', and only that move, carries a waiting reason")
       }
-      const { waitingFor: _waitingFor, ...withoutWaiting } = base
+      const { waitingFor: _waitingFor, waitingDeadline: _waitingDeadline, ...withoutWaiting } = base
       const terminal = event.to === "completed" || event.to === "failed" || event.to === "cancelled"
       return {
         ...withoutWaiting,
         status: event.to,
         ...(event.to === "waiting" && event.waitingFor !== undefined ? { waitingFor: event.waitingFor } : {}),
+        ...(event.to === "waiting" && previous.waitingTimeoutMs !== undefined
+          ? { waitingDeadline: envelope.at + previous.waitingTimeoutMs }
+          : {}),
         ...(event.to === "running" && previous.startedAt === undefined ? { startedAt: envelope.at } : {}),
         ...(event.result === undefined ? {} : { result: event.result }),
         ...(event.error === undefined ? {} : { error: event.error }),

@@ -1,0 +1,90 @@
+import type { AgentDescriptor, JsonValue, LogLevel, TaskId, TaskRecord } from "@coderclaw/protocol"
+import { Effect } from "effect"
+import type { AgentContext, ChildRequest } from "./AgentContext.js"
+
+/** An agent's work: an Effect from the task input to its JSON result. Interrupted when the task is cancelled. */
+export type AgentRun = (input: JsonValue, context: AgentContext) => Effect.Effect<JsonValue, unknown>
+
+/** An agent: what it is (its descriptor) and what it does. Register it in the runtime's `agents`. */
+export interface AgentDefinition {
+  readonly descriptor: AgentDescriptor
+  readonly run: AgentRun
+}
+
+/** The descriptor fields with defaults for the optional ones. */
+export type AgentDescriptorInput = Omit<AgentDescriptor, "capabilities" | "skills" | "description"> & {
+  readonly description?: string
+  readonly capabilities?: ReadonlyArray<string>
+  readonly skills?: ReadonlyArray<string>
+}
+
+const descriptorOf = (input: AgentDescriptorInput): AgentDescriptor => ({
+  ...input,
+  description: input.description ?? input.name,
+  capabilities: input.capabilities ?? [],
+  skills: input.skills ?? []
+})
+
+/** Defines an agent whose work is an Effect. */
+export const defineAgent = (definition: AgentDescriptorInput & { readonly run: AgentRun }): AgentDefinition => {
+  const { run, ...descriptor } = definition
+  return { descriptor: descriptorOf(descriptor), run }
+}
+
+/** The agent context for plain async code: the same calls, as Promises, plus the task's `AbortSignal`. */
+export interface AsyncAgentContext {
+  readonly taskId: TaskId
+  readonly attempt: number
+  readonly checkpoint: JsonValue | undefined
+  /** Aborted when the task is cancelled, times out or the runtime shuts down: stop work promptly. */
+  readonly signal: AbortSignal
+  progress(percent: number, message?: string): Promise<void>
+  output(name: string, value: JsonValue, mimeType?: string): Promise<void>
+  log(level: LogLevel, message: string): Promise<void>
+  saveCheckpoint(data: JsonValue): Promise<void>
+  askInput(prompt: string, schema?: JsonValue): Promise<JsonValue>
+  spawn(request: ChildRequest): Promise<TaskId>
+  awaitChildren(childIds?: ReadonlyArray<TaskId>): Promise<ReadonlyArray<TaskRecord>>
+  /** Rejects with a `SkillError` when the call is refused or fails. */
+  callSkill(skillId: string, input: JsonValue): Promise<JsonValue>
+}
+
+/**
+ * Defines an agent written as an async function. It gets an `AbortSignal` that is aborted when the task is
+ * cancelled; the runtime also stops waiting for it, but only the agent can stop its own side effects, so
+ * pass the signal on (to `fetch`, timers, child processes).
+ */
+export const defineAsyncAgent = (
+  definition: AgentDescriptorInput & {
+    readonly run: (input: JsonValue, context: AsyncAgentContext) => Promise<JsonValue>
+  }
+): AgentDefinition => {
+  const { run, ...descriptor } = definition
+  return {
+    descriptor: descriptorOf(descriptor),
+    run: (input, context) =>
+      Effect.gen(function* () {
+        const services = yield* Effect.context<never>()
+        const runPromise = Effect.runPromiseWith(services)
+        return yield* Effect.tryPromise({
+          try: (signal) =>
+            run(input, {
+              taskId: context.taskId,
+              attempt: context.attempt,
+              checkpoint: context.checkpoint,
+              signal,
+              progress: (percent, message) => runPromise(context.progress(percent, message)),
+              output: (name, value, mimeType) => runPromise(context.output(name, value, mimeType)),
+              log: (level, message) => runPromise(context.log(level, message)),
+              saveCheckpoint: (data) => runPromise(context.saveCheckpoint(data)),
+              askInput: (prompt, schema) => runPromise(context.askInput(prompt, schema)),
+              spawn: (request) => runPromise(context.spawn(request)),
+              awaitChildren: (childIds) => runPromise(context.awaitChildren(childIds)),
+              callSkill: (skillId, skillInput) =>
+                runPromise(context.callSkill(skillId, skillInput))
+            }),
+          catch: (error) => error
+        })
+      })
+  }
+}

@@ -1,0 +1,51 @@
+import type { JsonValue, Principal, TaskId, TaskRecord } from "@coderclaw/protocol"
+import type { TaskMachine } from "@coderclaw/task-machine"
+import type { Deferred, Semaphore } from "effect"
+import type { Actor } from "xstate"
+import type { AgentDefinition } from "../agent/defineAgent.js"
+
+/** What a suspended agent fiber waits for. */
+export type Waiter =
+  | { readonly kind: "input"; readonly answer: Deferred.Deferred<JsonValue> }
+  | {
+      readonly kind: "children"
+      readonly childIds: ReadonlyArray<TaskId>
+      readonly settled: Deferred.Deferred<ReadonlyArray<TaskRecord>>
+    }
+
+/**
+ * A task the supervisor holds in memory: its own XState actor (never a child of a shared parent), the lock
+ * that serialises its commands, and what its agent fiber is waiting for. Final and passivated tasks are
+ * dropped; their journal record is all that remains.
+ */
+export interface LiveTask {
+  readonly id: TaskId
+  readonly agent: AgentDefinition
+  readonly sessionId: string
+  readonly parentId: TaskId | undefined
+  readonly rootId: TaskId
+  readonly priority: number
+  /** How long each wait may last, if limited. */
+  readonly waitingTimeoutMs: number | undefined
+  /** Who submitted the task; after a restart only the id is known, with no roles. */
+  readonly owner: Principal
+  readonly actor: Actor<TaskMachine>
+  /** Serialises decide → journal → apply for this task, so seqs never race. */
+  readonly lock: Semaphore.Semaphore
+  waiter: Waiter | undefined
+  /** The answer the task was resumed with while no agent fiber was waiting (rehydrated task). */
+  pendingAnswer: JsonValue | undefined
+  /** Child ids this task spawned, in order (replayed from the journal on a re-run). */
+  children: Array<TaskId>
+  /** Whether the task currently holds a concurrency slot. */
+  holdsSlot: boolean
+}
+
+/** The record a rehydrated task's owner principal is rebuilt from. */
+export const ownerFromRecord = (record: TaskRecord): Principal => ({
+  id: record.owner,
+  provider: "system",
+  sessionId: record.sessionId,
+  roles: [],
+  trust: "untrusted"
+})

@@ -1,0 +1,796 @@
+import {
+  AgentNotFound,
+  Forbidden,
+  type HealthCheck,
+  type HealthState,
+  InvalidTransition,
+  type JsonValue,
+  makeDecoder,
+  makeTaskId,
+  Overloaded,
+  PageRequest,
+  type Principal,
+  PROTOCOL_VERSION,
+  type PrincipalId,
+  SubmitRequest,
+  systemPrincipalId,
+  type TaskEvent,
+  type TaskEventEnvelope,
+  TaskFilter,
+  TaskId,
+  TaskNotFound,
+  type TaskRecord,
+  type TaskStatus,
+  Unavailable
+} from "@coderclaw/protocol"
+import { decide, restoreTaskSnapshot, statusOf, type TaskCommand, taskMachine } from "@coderclaw/task-machine"
+import {
+  Cause,
+  Clock,
+  Deferred,
+  Effect,
+  Exit,
+  FiberMap,
+  FiberSet,
+  Option,
+  Result,
+  Schema,
+  Semaphore
+} from "effect"
+import { createActor } from "xstate"
+import { AgentFailure } from "../agent/AgentFailure.js"
+import type { AgentContext } from "../agent/AgentContext.js"
+import type { AgentDefinition } from "../agent/defineAgent.js"
+import { SkillError } from "../agent/SkillError.js"
+import { Authorizer, type RuntimeAction } from "../authorization/Authorizer.js"
+import { EventHub } from "../events/EventHub.js"
+import { Journal, type PendingEvent } from "../journal/Journal.js"
+import { JournalError } from "../journal/JournalError.js"
+import { projectTaskRecord } from "../journal/projectTaskRecord.js"
+import type { RuntimeShape } from "../Runtime.js"
+import { defaultRetryPolicy, type RuntimeOptions, retryDelayMs } from "../RuntimeOptions.js"
+import { TaskQueue } from "../scheduling/TaskQueue.js"
+import { makeEventLoopLag } from "../status/EventLoopLag.js"
+import { RUNTIME_VERSION } from "../version.js"
+import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
+import { makeSubscriptions } from "./subscriptions.js"
+
+const decodeSubmit = makeDecoder(SubmitRequest, "submit request")
+const decodeFilter = makeDecoder(TaskFilter, "task filter")
+const decodePage = makeDecoder(PageRequest, "page request")
+const decodeTaskId = makeDecoder(TaskId, "task id")
+const decodeJson = makeDecoder(Schema.Json, "input")
+
+const activeStatuses: ReadonlyArray<TaskStatus> = ["pending", "planning", "running", "waiting"]
+const isFinal = (status: TaskStatus) => status === "completed" || status === "failed" || status === "cancelled"
+
+const scheduler = systemPrincipalId("scheduler")
+const recovery = systemPrincipalId("recovery")
+const deadlines = systemPrincipalId("deadline")
+const agentPrincipal = (agentId: string): PrincipalId => `agent:${agentId}`
+
+const fromResult = <A, E>(result: Result.Result<A, E>): Effect.Effect<A, E> =>
+  Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.fail(result.failure)
+
+const unavailable = (error: JournalError) => new Unavailable({ reason: error.message })
+
+/** The failure recorded for an attempt that ended with `cause`. */
+const failureOf = (cause: Cause.Cause<unknown>): AgentFailure => {
+  const error = Cause.squash(cause)
+  if (error instanceof AgentFailure) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new AgentFailure({ code: "AGENT_ERROR", message: message.slice(0, 4_000) || "the agent failed" })
+}
+
+/**
+ * Builds the runtime: state, recovery of unfinished tasks, and the service's calls. Runs inside the
+ * runtime layer's scope, which owns every agent fiber and timer, and shuts the runtime down when closed.
+ */
+export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions) {
+  const journal = yield* Journal
+  const authorizer = yield* Authorizer
+  const agents = new Map(options.agents.map((agent) => [agent.descriptor.id, agent]))
+  const skills = new Map((options.skills ?? []).map((skill) => [skill.descriptor.id, skill]))
+  const maxConcurrent = options.maxConcurrentTasks ?? 16
+  const maxQueued = options.maxQueued ?? 10_000
+  const defaultMaxAttempts = options.defaultMaxAttempts ?? 3
+  const retryPolicy = options.retry ?? defaultRetryPolicy
+  const nodeId = options.nodeId ?? `node-${makeTaskId().slice(-12)}`
+
+  const tasks = new Map<TaskId, LiveTask>()
+  const queue = new TaskQueue()
+  const agentSlots = new Map<string, number>()
+  let slotsInUse = 0
+  let accepting = true
+  let closed = false
+
+  const hub = new EventHub(yield* journal.lastPosition, options.subscriberBuffer ?? 1_024)
+  const fibers = yield* FiberMap.make<TaskId>()
+  const timers = yield* FiberMap.make<string>()
+  const handlers = yield* FiberSet.make()
+  const lag = yield* makeEventLoopLag
+  const startedAt = yield* Clock.currentTimeMillis
+
+  // ── journal and actors ──────────────────────────────────────────────────────────────────────────
+
+  /** Appends and then publishes, as one step that cannot be cut in half by interruption. */
+  const record = (pending: ReadonlyArray<PendingEvent>) =>
+    Effect.uninterruptible(
+      journal.append(pending).pipe(
+        Effect.tap((stored) => Effect.sync(() => hub.publish(stored))),
+        Effect.mapError(unavailable)
+      )
+    )
+
+  const newActor = (snapshot: ReturnType<typeof restoreTaskSnapshot> | undefined, maxAttempts: number) =>
+    createActor(taskMachine, {
+      ...(snapshot === undefined ? { input: { maxAttempts } } : { snapshot }),
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect })
+    }).start()
+
+  const rejection = (taskId: TaskId, error: { from: TaskStatus; to: TaskStatus; event: string; detail?: string | undefined }) =>
+    new InvalidTransition({
+      taskId,
+      from: error.from,
+      to: error.to,
+      event: error.event,
+      ...(error.detail === undefined ? {} : { detail: error.detail })
+    })
+
+  /** Why a command is refused for a task that is no longer live (it ended). */
+  const refusedForRecord = (taskRecord: TaskRecord, command: TaskCommand) => {
+    const decision = decide(restoreTaskSnapshot(taskRecord), command)
+    return decision._tag === "Rejected"
+      ? rejection(taskRecord.id, decision.error)
+      : rejection(taskRecord.id, { from: taskRecord.status, to: taskRecord.status, event: command.type })
+  }
+
+  // ── slots and the queue ─────────────────────────────────────────────────────────────────────────
+
+  const takeSlot = (task: LiveTask) => {
+    if (task.holdsSlot) return
+    task.holdsSlot = true
+    slotsInUse++
+    agentSlots.set(task.agent.descriptor.id, (agentSlots.get(task.agent.descriptor.id) ?? 0) + 1)
+  }
+  const releaseSlot = (task: LiveTask) => {
+    if (!task.holdsSlot) return
+    task.holdsSlot = false
+    slotsInUse--
+    agentSlots.set(task.agent.descriptor.id, (agentSlots.get(task.agent.descriptor.id) ?? 1) - 1)
+  }
+  const agentMayRun = (agentId: string) => {
+    const limit = agents.get(agentId)?.descriptor.maxConcurrent
+    return limit === undefined || (agentSlots.get(agentId) ?? 0) < limit
+  }
+
+  /** Starts queued tasks while slots are free. */
+  const drain: Effect.Effect<void> = Effect.suspend(() => {
+    const starting: Array<LiveTask> = []
+    while (accepting && slotsInUse < maxConcurrent) {
+      const id = queue.take(agentMayRun)
+      if (id === undefined) break
+      const task = tasks.get(id)
+      if (task === undefined) continue
+      takeSlot(task)
+      starting.push(task)
+    }
+    return Effect.forEach(starting, (task) => FiberSet.run(handlers, dispatch(task)), { discard: true })
+  })
+
+  // ── applying commands ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Decides a command against the task's actor, journals the resulting events, and only then applies it to
+   * the actor: the journal is the truth, and of two commands racing on one task the first to take the
+   * task's lock wins. The whole step is uninterruptible so the actor never falls behind the journal.
+   */
+  const apply = (task: LiveTask, command: TaskCommand, causedBy: PrincipalId) =>
+    Effect.uninterruptible(
+      task.lock.withPermits(1)(
+        Effect.gen(function* () {
+          const before = task.actor.getSnapshot()
+          const decision = decide(before, command)
+          if (decision._tag === "Rejected") return yield* Effect.fail(rejection(task.id, decision.error))
+          const at = yield* Clock.currentTimeMillis
+          yield* record(decision.events.map(({ seq, event }) => ({ taskId: task.id, seq, at, causedBy, event })))
+          task.actor.send(command)
+          return { from: statusOf(before), to: statusOf(decision.snapshot), at }
+        })
+      )
+    ).pipe(Effect.tap(({ from, to, at }) => (from === to ? Effect.void : react(task, from, to, at))))
+
+  /** What follows a status change: slots, timers, the end of a task. */
+  const react = (task: LiveTask, from: TaskStatus, to: TaskStatus, at: number): Effect.Effect<void> =>
+    Effect.gen(function* () {
+      if (to === "waiting") {
+        releaseSlot(task)
+        if (task.waitingTimeoutMs !== undefined) yield* armWaitingDeadline(task, at + task.waitingTimeoutMs)
+      }
+      if (from === "waiting" && to === "running") {
+        yield* FiberMap.remove(timers, `${task.id}:waiting`)
+        takeSlot(task)
+      }
+      if (isFinal(to)) yield* finish(task, to)
+      yield* drain
+    })
+
+  /** A task reached a final status: free everything it held and tell its parent. */
+  const finish = (task: LiveTask, to: TaskStatus) =>
+    Effect.gen(function* () {
+      releaseSlot(task)
+      queue.remove(task.id)
+      tasks.delete(task.id)
+      task.actor.stop()
+      yield* FiberMap.remove(timers, `${task.id}:deadline`)
+      yield* FiberMap.remove(timers, `${task.id}:waiting`)
+      if (to === "cancelled" || to === "failed") yield* cancelChildren(task.id, `parent task ${to}`)
+      if (task.parentId !== undefined) yield* FiberSet.run(handlers, settleParentIfReady(task.parentId))
+    })
+
+  // ── rehydration ─────────────────────────────────────────────────────────────────────────────────
+
+  const childrenFromHistory = (taskId: TaskId) =>
+    journal.readTask(taskId, 0).pipe(
+      Effect.map((history) =>
+        history.flatMap((envelope) => (envelope.event.type === "child_spawned" ? [envelope.event.childId] : []))
+      )
+    )
+
+  /** Brings a task back into memory from its record (after a restart, or a passivated wait). */
+  const rehydrate = (taskRecord: TaskRecord) =>
+    Effect.gen(function* () {
+      const children = activeNeedsHistory(taskRecord.status) ? yield* childrenFromHistory(taskRecord.id) : []
+      const existing = tasks.get(taskRecord.id)
+      if (existing !== undefined) return existing
+      const agent = agents.get(taskRecord.agentId)
+      const snapshot = yield* Effect.try({
+        try: () => restoreTaskSnapshot(taskRecord),
+        catch: (error) =>
+          new JournalError({
+            reason: "Corrupt",
+            detail: `the record cannot be restored: ${String(error)}`,
+            taskId: taskRecord.id
+          })
+      })
+      const task: LiveTask = {
+        id: taskRecord.id,
+        agent: agent ?? missingAgent(taskRecord.agentId),
+        sessionId: taskRecord.sessionId,
+        parentId: taskRecord.parentId,
+        rootId: taskRecord.rootId,
+        priority: taskRecord.priority,
+        waitingTimeoutMs: taskRecord.waitingTimeoutMs,
+        owner: ownerFromRecord(taskRecord),
+        actor: newActor(snapshot, taskRecord.maxAttempts),
+        lock: Semaphore.makeUnsafe(1),
+        waiter: undefined,
+        pendingAnswer: undefined,
+        children,
+        holdsSlot: false
+      }
+      tasks.set(task.id, task)
+      return task
+    })
+
+  const activeNeedsHistory = (status: TaskStatus) => status === "running" || status === "waiting"
+
+  /** An agent that is not registered on this node any more: its tasks fail instead of hanging. */
+  const missingAgent = (agentId: string): AgentDefinition => ({
+    descriptor: { id: agentId, name: agentId, description: "not registered", capabilities: [], skills: [] },
+    run: () =>
+      Effect.fail(
+        new AgentFailure({ code: "AGENT_UNAVAILABLE", message: `agent ${agentId} is not registered`, retryable: false })
+      )
+  })
+
+  /** The live task for an id, rehydrating it if needed; `undefined` when it has ended or does not exist. */
+  const liveTask = (taskId: TaskId) =>
+    Effect.gen(function* () {
+      const live = tasks.get(taskId)
+      if (live !== undefined) return live
+      const stored = yield* journal.loadTask(taskId)
+      if (Option.isNone(stored) || isFinal(stored.value.status)) return undefined
+      return yield* rehydrate(stored.value)
+    }).pipe(Effect.mapError(unavailable))
+
+  // ── deadlines ───────────────────────────────────────────────────────────────────────────────────
+
+  const armDeadline = (key: string, at: number, onExpiry: Effect.Effect<void>) =>
+    Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      yield* FiberMap.run(
+        timers,
+        key,
+        Effect.sleep(Math.max(0, at - now)).pipe(Effect.andThen(FiberSet.run(handlers, onExpiry)))
+      )
+    })
+
+  const armTaskDeadline = (task: LiveTask, at: number) =>
+    armDeadline(
+      `${task.id}:deadline`,
+      at,
+      failTask(task.id, { code: "TIMEOUT", message: "the task did not finish before its deadline" })
+    )
+
+  const armWaitingDeadline = (task: LiveTask, at: number) =>
+    armDeadline(
+      `${task.id}:waiting`,
+      at,
+      failTask(task.id, { code: "TIMEOUT", message: "the task waited longer than its waiting timeout" })
+    )
+
+  /** Stops a task's work and fails it (deadlines). Loses quietly if the task ended meanwhile. */
+  const failTask = (taskId: TaskId, error: { code: string; message: string }) =>
+    Effect.gen(function* () {
+      const task = yield* liveTask(taskId)
+      if (task === undefined) return
+      yield* FiberMap.remove(fibers, taskId)
+      yield* apply(task, { type: "fail", error }, deadlines)
+    }).pipe(Effect.ignore)
+
+  // ── running agents ──────────────────────────────────────────────────────────────────────────────
+
+  /** Moves a task that got a slot into `running` and starts its agent. */
+  const dispatch = (task: LiveTask) =>
+    Effect.gen(function* () {
+      if (statusOf(task.actor.getSnapshot()) === "pending") yield* apply(task, { type: "plan" }, scheduler)
+      if (statusOf(task.actor.getSnapshot()) === "planning") yield* apply(task, { type: "start" }, scheduler)
+      if (statusOf(task.actor.getSnapshot()) === "running") yield* startAgent(task)
+    }).pipe(Effect.ignore)
+
+  const startAgent = (task: LiveTask) => FiberMap.run(fibers, task.id, runAttempts(task)).pipe(Effect.asVoid)
+
+  /** Runs the agent, attempt after attempt, and records how it ended. */
+  const runAttempts = (task: LiveTask): Effect.Effect<void> =>
+    Effect.gen(function* () {
+      const stored = yield* journal.loadTask(task.id).pipe(Effect.orDie)
+      if (Option.isNone(stored)) return
+      const input = stored.value.input
+      const byAgent = agentPrincipal(task.agent.descriptor.id)
+      for (;;) {
+        const checkpoint = yield* journal.loadCheckpoint(task.id).pipe(Effect.orDie)
+        const { attempt, maxAttempts } = task.actor.getSnapshot().context
+        const exit = yield* Effect.exit(task.agent.run(input, agentContext(task, attempt, Option.getOrUndefined(checkpoint))))
+        if (Exit.isSuccess(exit)) {
+          yield* apply(task, { type: "complete", result: exit.value }, byAgent).pipe(Effect.ignore)
+          return
+        }
+        const failure = failureOf(exit.cause)
+        const error = { code: failure.code, message: failure.message }
+        if (failure.retryable !== false && attempt < maxAttempts) {
+          const retryInMs = retryDelayMs(retryPolicy, attempt)
+          const retried = yield* Effect.exit(apply(task, { type: "attempt_failed", error, retryInMs }, byAgent))
+          if (Exit.isFailure(retried)) return
+          yield* Effect.sleep(retryInMs)
+          continue
+        }
+        yield* apply(task, { type: "fail", error }, byAgent).pipe(Effect.ignore)
+        return
+      }
+    })
+
+  /** Applies a command on behalf of the agent; if the task refuses (it ended), the agent is stopped. */
+  const agentApply = (task: LiveTask, command: TaskCommand) =>
+    apply(task, command, agentPrincipal(task.agent.descriptor.id)).pipe(
+      Effect.catchTag("InvalidTransition", () => Effect.interrupt),
+      Effect.orDie,
+      Effect.asVoid
+    )
+
+  const agentContext = (task: LiveTask, attempt: number, checkpoint: JsonValue | undefined): AgentContext => {
+    let spawned = 0
+    return {
+      taskId: task.id,
+      attempt,
+      owner: task.owner,
+      checkpoint,
+      progress: (percent, message) =>
+        agentApply(task, { type: "progress", percent, ...(message === undefined ? {} : { message }) }),
+      output: (name, value, mimeType) =>
+        agentApply(task, { type: "output", name, value, ...(mimeType === undefined ? {} : { mimeType }) }),
+      artifact: (artifact) => agentApply(task, { type: "artifact", ...artifact }),
+      log: (level, message) => agentApply(task, { type: "log", level, message }),
+      saveCheckpoint: (data) => journal.saveCheckpoint(task.id, data).pipe(Effect.orDie),
+      askInput: (prompt, schema) =>
+        Effect.gen(function* () {
+          if (task.pendingAnswer !== undefined) {
+            const answer = task.pendingAnswer
+            task.pendingAnswer = undefined
+            return answer
+          }
+          const answer = yield* Deferred.make<JsonValue>()
+          task.waiter = { kind: "input", answer }
+          yield* agentApply(task, { type: "request_input", prompt, ...(schema === undefined ? {} : { schema }) })
+          if (options.passivateWaiting) return yield* passivate(task)
+          return yield* Deferred.await(answer)
+        }),
+      spawn: (request) =>
+        Effect.gen(function* () {
+          const index = spawned++
+          const replayed = task.children[index]
+          if (replayed !== undefined) return replayed
+          const child = yield* submitTask(task.owner, { ...request, parentId: task.id, sessionId: task.sessionId })
+          task.children.push(child.id)
+          yield* agentApply(task, { type: "spawn_child", childId: child.id, agentId: child.agentId })
+          return child.id
+        }),
+      awaitChildren: (childIds) =>
+        Effect.gen(function* () {
+          const ids = childIds ?? [...task.children]
+          const current = yield* loadRecords(ids)
+          if (current.every((child) => isFinal(child.status))) return current
+          const settled = yield* Deferred.make<ReadonlyArray<TaskRecord>>()
+          task.waiter = { kind: "children", childIds: ids, settled }
+          yield* agentApply(task, { type: "await_children" })
+          // A child may have ended between the check above and the move to waiting.
+          yield* settleParentIfReady(task.id)
+          if (options.passivateWaiting && task.waiter !== undefined) return yield* passivate(task)
+          return yield* Deferred.await(settled)
+        }),
+      callSkill: (skillId, skillInput) => callSkill(task, skillId, skillInput)
+    }
+  }
+
+  /** Drops a waiting task from memory; it is rehydrated, and its agent re-run, when it resumes. */
+  const passivate = (task: LiveTask) =>
+    Effect.gen(function* () {
+      task.waiter = undefined
+      tasks.delete(task.id)
+      task.actor.stop()
+      return yield* Effect.interrupt
+    })
+
+  const loadRecords = (ids: ReadonlyArray<TaskId>) =>
+    Effect.forEach(ids, (id) =>
+      journal.loadTask(id).pipe(
+        Effect.orDie,
+        Effect.flatMap((found) =>
+          Option.isSome(found) ? Effect.succeed(found.value) : Effect.die(new Error(`child task ${id} is not in the journal`))
+        )
+      )
+    )
+
+  /** Resumes a parent waiting for children once every one of them has ended. */
+  const settleParentIfReady = (parentId: TaskId): Effect.Effect<void> =>
+    Effect.gen(function* () {
+      const parent = yield* liveTask(parentId)
+      if (parent === undefined) return
+      const snapshot = parent.actor.getSnapshot()
+      if (statusOf(snapshot) !== "waiting" || snapshot.context.waitingFor !== "children") return
+      const waiter = parent.waiter
+      const ids = waiter?.kind === "children" ? waiter.childIds : parent.children
+      const children = yield* loadRecords(ids)
+      if (!children.every((child) => isFinal(child.status))) return
+      const settled = yield* Effect.exit(apply(parent, { type: "children_settled" }, scheduler))
+      if (Exit.isFailure(settled)) return
+      if (waiter?.kind === "children") {
+        parent.waiter = undefined
+        yield* Deferred.succeed(waiter.settled, children)
+      } else {
+        yield* startAgent(parent)
+      }
+    }).pipe(Effect.ignore)
+
+  const callSkill = (task: LiveTask, skillId: string, skillInput: JsonValue) =>
+    Effect.gen(function* () {
+      if (!task.agent.descriptor.skills.includes(skillId)) {
+        return yield* new SkillError({
+          reason: "NotAllowed",
+          skillId,
+          detail: `agent ${task.agent.descriptor.id} does not list this skill`
+        })
+      }
+      const skill = skills.get(skillId)
+      if (skill === undefined) {
+        return yield* new SkillError({ reason: "Unknown", skillId, detail: "no skill with this id is registered" })
+      }
+      yield* authorizer
+        .authorize({ principal: task.owner, action: "skill:execute", resource: `skill/${skillId}` })
+        .pipe(
+          Effect.mapError(
+            (forbidden) => new SkillError({ reason: "Forbidden", skillId, detail: forbidden.reasons.join(", ") })
+          )
+        )
+      yield* agentApply(task, { type: "log", level: "debug", message: `calling skill ${skillId}` })
+      return yield* skill.run(skillInput, { taskId: task.id, agentId: task.agent.descriptor.id, principal: task.owner }).pipe(
+        Effect.mapError(
+          (error) =>
+            new SkillError({ reason: "Failed", skillId, detail: error instanceof Error ? error.message : String(error) })
+        )
+      )
+    })
+
+  // ── cancellation ────────────────────────────────────────────────────────────────────────────────
+
+  /** Cancels a task: stops its agent first (so nothing more happens), then journals the cancellation. */
+  const cancelTask = (taskId: TaskId, causedBy: PrincipalId, reason: string | undefined) =>
+    Effect.gen(function* () {
+      const task = yield* liveTask(taskId)
+      if (task === undefined) return false
+      yield* FiberMap.remove(fibers, taskId)
+      queue.remove(taskId)
+      yield* apply(task, { type: "cancel", ...(reason === undefined ? {} : { reason }) }, causedBy)
+      return true
+    })
+
+  /** Cancels every active child of a task (and, through them, their children). */
+  const cancelChildren = (parentId: TaskId, reason: string): Effect.Effect<void> =>
+    Effect.gen(function* () {
+      let cursor: string | undefined
+      do {
+        const page = yield* journal.listTasks(
+          { filter: { parentId, status: activeStatuses } },
+          { limit: 500, ...(cursor === undefined ? {} : { cursor }) }
+        )
+        yield* Effect.forEach(page.items, (child) => cancelTask(child.id, scheduler, reason).pipe(Effect.ignore), {
+          discard: true
+        })
+        cursor = page.nextCursor
+      } while (cursor !== undefined)
+    }).pipe(Effect.ignore)
+
+  // ── caller-facing checks ────────────────────────────────────────────────────────────────────────
+
+  const authorize = (principal: Principal, action: RuntimeAction, resource: string) =>
+    authorizer.authorize({ principal, action, resource })
+
+  /** The record of a task the caller may see; invisible and missing tasks are indistinguishable. */
+  const visibleRecord = (principal: Principal, rawTaskId: string, action: RuntimeAction) =>
+    Effect.gen(function* () {
+      const taskId = yield* fromResult(decodeTaskId(rawTaskId))
+      yield* authorize(principal, action, `task/${taskId}`)
+      const stored = yield* journal.loadTask(taskId).pipe(Effect.mapError(unavailable))
+      if (Option.isNone(stored)) return yield* new TaskNotFound({ taskId })
+      const sessions = yield* authorizer.visibleSessions(principal)
+      if (sessions !== undefined && !sessions.includes(stored.value.sessionId)) return yield* new TaskNotFound({ taskId })
+      return stored.value
+    })
+
+  const submitTask = (principal: Principal, raw: unknown) =>
+    Effect.gen(function* () {
+      if (!accepting) return yield* new Unavailable({ reason: "the runtime is shutting down" })
+      const request = yield* fromResult(decodeSubmit(raw))
+      const agent = agents.get(request.agentId)
+      if (agent === undefined) return yield* new AgentNotFound({ agentId: request.agentId })
+      yield* authorize(principal, "task:submit", `agent/${agent.descriptor.id}`)
+      yield* authorize(principal, "agent:invoke", `agent/${agent.descriptor.id}`)
+      const parent =
+        request.parentId === undefined ? undefined : yield* visibleRecord(principal, request.parentId, "task:read")
+      const sessionId = request.sessionId ?? parent?.sessionId ?? principal.sessionId
+      if (sessionId !== principal.sessionId) {
+        const sessions = yield* authorizer.visibleSessions(principal)
+        if (sessions !== undefined && !sessions.includes(sessionId)) {
+          return yield* new Forbidden({
+            action: "task:submit",
+            resource: `session/${sessionId}`,
+            reasons: ["the session is not visible to the caller"]
+          })
+        }
+      }
+      if (queue.size >= maxQueued) {
+        return yield* new Overloaded({ queued: queue.size, limit: maxQueued, retryAfterMs: 1_000 })
+      }
+      const id = makeTaskId()
+      const at = yield* Clock.currentTimeMillis
+      const maxAttempts = request.maxAttempts ?? defaultMaxAttempts
+      const created: TaskEvent = {
+        type: "created",
+        agentId: agent.descriptor.id,
+        description: request.description,
+        input: request.input ?? null,
+        ...(parent === undefined ? {} : { parentId: parent.id }),
+        rootId: parent?.rootId ?? id,
+        sessionId,
+        owner: principal.id,
+        priority: request.priority ?? 0,
+        maxAttempts,
+        ...(request.timeoutMs === undefined ? {} : { deadline: at + request.timeoutMs }),
+        ...(request.waitingTimeoutMs === undefined ? {} : { waitingTimeoutMs: request.waitingTimeoutMs }),
+        metadata: request.metadata ?? {}
+      }
+      const task: LiveTask = {
+        id,
+        agent,
+        sessionId,
+        parentId: parent?.id,
+        rootId: parent?.rootId ?? id,
+        priority: request.priority ?? 0,
+        waitingTimeoutMs: request.waitingTimeoutMs,
+        owner: principal,
+        actor: newActor(undefined, maxAttempts),
+        lock: Semaphore.makeUnsafe(1),
+        waiter: undefined,
+        pendingAnswer: undefined,
+        children: [],
+        holdsSlot: false
+      }
+      tasks.set(id, task)
+      const stored = yield* record([{ taskId: id, seq: 1, at, causedBy: principal.id, event: created }]).pipe(
+        Effect.tapError(() =>
+          Effect.sync(() => {
+            tasks.delete(id)
+            task.actor.stop()
+          })
+        )
+      )
+      const taskRecord = projectTaskRecord(undefined, stored[0] as TaskEventEnvelope)
+      if (taskRecord instanceof JournalError) return yield* Effect.die(taskRecord)
+      queue.push(id, agent.descriptor.id, taskRecord.priority)
+      if (request.timeoutMs !== undefined) yield* armTaskDeadline(task, at + request.timeoutMs)
+      yield* drain
+      return taskRecord
+    })
+
+  // ── recovery ────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Brings back every unfinished task after a start: pending and planning tasks are queued again, running
+   * ones restart their agent from its last checkpoint as a new attempt, waiting ones keep waiting (and
+   * resume at once if what they waited for happened while the runtime was down).
+   */
+  const recover = Effect.gen(function* () {
+    const unfinished = yield* journal.activeTasks
+    for (const stored of unfinished) {
+      const task = yield* rehydrate(stored)
+      if (stored.deadline !== undefined) yield* armTaskDeadline(task, stored.deadline)
+      switch (stored.status) {
+        case "pending":
+        case "planning":
+          queue.push(task.id, task.agent.descriptor.id, task.priority)
+          break
+        case "running": {
+          const error = { code: "INTERRUPTED", message: "the runtime stopped while this attempt ran" }
+          const retried = yield* Effect.exit(
+            stored.attempt < stored.maxAttempts
+              ? apply(task, { type: "attempt_failed", error, retryInMs: 0 }, recovery)
+              : apply(task, { type: "fail", error }, recovery)
+          )
+          if (Exit.isSuccess(retried) && statusOf(task.actor.getSnapshot()) === "running") {
+            queue.push(task.id, task.agent.descriptor.id, task.priority + 1_000)
+          }
+          break
+        }
+        case "waiting":
+          if (stored.waitingDeadline !== undefined) yield* armWaitingDeadline(task, stored.waitingDeadline)
+          if (stored.waitingFor === "children") yield* settleParentIfReady(task.id)
+          if (options.passivateWaiting && tasks.get(task.id) === task && statusOf(task.actor.getSnapshot()) === "waiting") {
+            tasks.delete(task.id)
+            task.actor.stop()
+          }
+          break
+        default:
+          break
+      }
+    }
+    yield* drain
+  })
+
+  yield* recover
+
+  const subscriptions = makeSubscriptions({
+    journal,
+    hub,
+    authorizer,
+    visibleRecord,
+    liveTask: (taskId) => tasks.get(taskId),
+    isClosed: () => closed
+  })
+
+  // ── shutdown ────────────────────────────────────────────────────────────────────────────────────
+
+  const shutdownDone = Deferred.makeUnsafe<void>()
+  let shutdownStarted = false
+  const busy = () =>
+    [...tasks.values()].some((task) => {
+      const status = statusOf(task.actor.getSnapshot())
+      return status === "planning" || status === "running"
+    })
+  /** Stops accepting, waits for running attempts up to the grace period, then interrupts what is left. */
+  const shutdown = (graceMs = options.shutdownGraceMs ?? 5_000): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      if (shutdownStarted) return Deferred.await(shutdownDone)
+      shutdownStarted = true
+      accepting = false
+      return Effect.gen(function* () {
+        yield* Effect.gen(function* () {
+          while (busy()) yield* Effect.sleep(10)
+        }).pipe(Effect.timeoutOption(graceMs))
+        yield* FiberMap.clear(fibers)
+        yield* FiberMap.clear(timers)
+        yield* FiberSet.clear(handlers)
+        closed = true
+        hub.wakeAll()
+        for (const task of tasks.values()) task.actor.stop()
+        tasks.clear()
+      }).pipe(Effect.ensuring(Deferred.succeed(shutdownDone, undefined)))
+    })
+  yield* Effect.addFinalizer(() => shutdown())
+
+  // ── the service ─────────────────────────────────────────────────────────────────────────────────
+
+  const runtime: RuntimeShape = {
+    submit: (principal, request) => submitTask(principal, request),
+    get: (principal, taskId) => visibleRecord(principal, taskId, "task:read"),
+    list: (principal, filter, page) =>
+      Effect.gen(function* () {
+        const decodedFilter = yield* fromResult(decodeFilter(filter ?? {}))
+        const decodedPage = yield* fromResult(decodePage(page ?? {}))
+        yield* authorize(principal, "task:read", "tasks")
+        const sessions = yield* authorizer.visibleSessions(principal)
+        return yield* journal
+          .listTasks({ filter: decodedFilter, sessions }, decodedPage)
+          .pipe(Effect.mapError(unavailable))
+      }),
+    cancel: (principal, taskId, reason) =>
+      Effect.gen(function* () {
+        const stored = yield* visibleRecord(principal, taskId, "task:cancel")
+        const command: TaskCommand = { type: "cancel", ...(reason === undefined ? {} : { reason }) }
+        const cancelled = yield* cancelTask(stored.id, principal.id, reason)
+        if (!cancelled) return yield* refusedForRecord(stored, command)
+        return yield* visibleRecord(principal, taskId, "task:read")
+      }),
+    provideInput: (principal, taskId, rawInput) =>
+      Effect.gen(function* () {
+        const stored = yield* visibleRecord(principal, taskId, "task:input")
+        const input = yield* fromResult(decodeJson(rawInput))
+        const command: TaskCommand = { type: "provide_input", input }
+        const task = yield* liveTask(stored.id)
+        if (task === undefined) return yield* refusedForRecord(stored, command)
+        const waiter = task.waiter
+        yield* apply(task, command, principal.id)
+        if (waiter?.kind === "input") {
+          task.waiter = undefined
+          yield* Deferred.succeed(waiter.answer, input)
+        } else {
+          task.pendingAnswer = input
+          yield* startAgent(task)
+        }
+        return yield* visibleRecord(principal, taskId, "task:read")
+      }),
+    subscribe: subscriptions.subscribe,
+    subscribeAll: subscriptions.subscribeAll,
+    listAgents: () => Effect.succeed(options.agents.map((agent) => agent.descriptor)),
+    listSkills: () => Effect.succeed((options.skills ?? []).map((skill) => skill.descriptor)),
+    status: (principal) =>
+      Effect.gen(function* () {
+        yield* authorize(principal, "runtime:status", "runtime")
+        const now = yield* Clock.currentTimeMillis
+        const checks: Array<HealthCheck> = []
+        const probe = yield* Effect.exit(journal.probe)
+        checks.push(
+          Exit.isSuccess(probe)
+            ? { name: "journal-writable", state: "ok" }
+            : { name: "journal-writable", state: "failing", detail: Cause.pretty(probe.cause).slice(0, 4_000) }
+        )
+        const lagMs = yield* lag.readP99Ms
+        checks.push({
+          name: "event-loop-lag",
+          state: lagMs < 100 ? "ok" : lagMs < 1_000 ? "degraded" : "failing",
+          observed: Math.round(lagMs * 100) / 100
+        })
+        checks.push({
+          name: "queue",
+          state: queue.size >= maxQueued ? "failing" : queue.size >= maxQueued * 0.9 ? "degraded" : "ok",
+          observed: queue.size
+        })
+        if (!accepting) checks.push({ name: "accepting", state: "failing", detail: "the runtime is shutting down" })
+        const rank: Record<HealthState, number> = { ok: 0, degraded: 1, failing: 2 }
+        const state = checks.reduce<HealthState>((worst, check) => (rank[check.state] > rank[worst] ? check.state : worst), "ok")
+        const counts = yield* journal.countByStatus.pipe(Effect.orElseSucceed(() => undefined))
+        return {
+          version: RUNTIME_VERSION,
+          protocolVersion: PROTOCOL_VERSION,
+          mode: options.mode ?? "local-only",
+          nodeId,
+          startedAt,
+          uptimeMs: Math.max(0, now - startedAt),
+          tasks: counts ?? { pending: 0, planning: 0, running: 0, waiting: 0, completed: 0, failed: 0, cancelled: 0 },
+          queueDepth: queue.size,
+          health: { state, checks }
+        }
+      }),
+    shutdown: (graceMs) => shutdown(graceMs)
+  }
+  return runtime
+})
