@@ -37,9 +37,17 @@ export interface RuntimeShape {
     request: unknown
   ): Effect.Effect<TaskRecord, InvalidRequest | AgentNotFound | Overloaded | TaskCallError>
   get(principal: Principal, taskId: string): Effect.Effect<TaskRecord, TaskCallError>
-  list(principal: Principal, filter?: unknown, page?: unknown): Effect.Effect<TaskPage, InvalidRequest | Forbidden | Unavailable>
+  list(
+    principal: Principal,
+    filter?: unknown,
+    page?: unknown
+  ): Effect.Effect<TaskPage, InvalidRequest | Forbidden | Unavailable>
   /** Cancels an active task and its active children, stopping their work. */
-  cancel(principal: Principal, taskId: string, reason?: string): Effect.Effect<TaskRecord, TaskCallError | InvalidTransition>
+  cancel(
+    principal: Principal,
+    taskId: string,
+    reason?: string
+  ): Effect.Effect<TaskRecord, TaskCallError | InvalidTransition>
   /** Answers a task waiting for input. */
   provideInput(
     principal: Principal,
@@ -57,6 +65,14 @@ export interface RuntimeShape {
   listAgents(principal: Principal): Effect.Effect<ReadonlyArray<AgentDescriptor>>
   listSkills(principal: Principal): Effect.Effect<ReadonlyArray<SkillDescriptor>>
   status(principal: Principal): Effect.Effect<RuntimeStatus, Forbidden>
+  /**
+   * Runs a workflow. The runtime alone cannot: it fails with `Unavailable` until
+   * `@coderclaw/orchestrator` provides workflows on top of it.
+   */
+  submitWorkflow(
+    principal: Principal,
+    definition: unknown
+  ): Effect.Effect<TaskRecord, InvalidRequest | Forbidden | Unavailable>
   /**
    * Stops accepting work, lets running attempts finish for up to the grace period, then interrupts them
    * (they resume on the next start). Also run when the runtime's scope closes.
@@ -77,4 +93,3 @@ export class Runtime extends Context.Service<Runtime, RuntimeShape>()("@codercla
   static readonly layerInMemory = (options: RuntimeOptions): Layer.Layer<Runtime, JournalError> =>
     Runtime.layer(options).pipe(Layer.provide([InMemoryJournal.layer, Authorizer.permissive]))
 }
-

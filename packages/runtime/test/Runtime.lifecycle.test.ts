@@ -46,14 +46,17 @@ describe("runtime lifecycle", () => {
     const flaky = defineAgent({
       id: "flaky",
       name: "Flaky",
-      run: () => (++calls < 3 ? Effect.fail(new AgentFailure({ code: "FLAKY", message: `try ${calls}` })) : Effect.succeed("ok"))
+      run: () =>
+        ++calls < 3 ? Effect.fail(new AgentFailure({ code: "FLAKY", message: `try ${calls}` })) : Effect.succeed("ok")
     })
     harness = startRuntime({ agents: [flaky], retry: { initialDelayMs: 1, factor: 2, maxDelayMs: 10 } })
     const task = await harness.submit({ agentId: "flaky", description: "retry me", maxAttempts: 3 })
     const done = await harness.settled(task.id)
     expect(done.status).toBe("completed")
     expect(done.attempt).toBe(3)
-    const failures = (await harness.events(task.id)).flatMap((e) => (e.event.type === "attempt_failed" ? [e.event] : []))
+    const failures = (await harness.events(task.id)).flatMap((e) =>
+      e.event.type === "attempt_failed" ? [e.event] : []
+    )
     expect(failures.map((f) => [f.attempt, f.retryInMs, f.error.code])).toEqual([
       [1, 1, "FLAKY"],
       [2, 2, "FLAKY"]

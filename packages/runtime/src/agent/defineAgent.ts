@@ -80,8 +80,7 @@ export const defineAsyncAgent = (
               askInput: (prompt, schema) => runPromise(context.askInput(prompt, schema)),
               spawn: (request) => runPromise(context.spawn(request)),
               awaitChildren: (childIds) => runPromise(context.awaitChildren(childIds)),
-              callSkill: (skillId, skillInput) =>
-                runPromise(context.callSkill(skillId, skillInput))
+              callSkill: (skillId, skillInput) => runPromise(context.callSkill(skillId, skillInput))
             }),
           catch: (error) => error
         })

@@ -9,8 +9,8 @@ import {
   makeTaskId,
   Overloaded,
   PageRequest,
-  type Principal,
   PROTOCOL_VERSION,
+  type Principal,
   type PrincipalId,
   SubmitRequest,
   systemPrincipalId,
@@ -24,22 +24,10 @@ import {
   Unavailable
 } from "@coderclaw/protocol"
 import { decide, restoreTaskSnapshot, statusOf, type TaskCommand, taskMachine } from "@coderclaw/task-machine"
-import {
-  Cause,
-  Clock,
-  Deferred,
-  Effect,
-  Exit,
-  FiberMap,
-  FiberSet,
-  Option,
-  Result,
-  Schema,
-  Semaphore
-} from "effect"
+import { Cause, Clock, Deferred, Effect, Exit, FiberMap, FiberSet, Option, Result, Schema, Semaphore } from "effect"
 import { createActor } from "xstate"
-import { AgentFailure } from "../agent/AgentFailure.js"
 import type { AgentContext } from "../agent/AgentContext.js"
+import { AgentFailure } from "../agent/AgentFailure.js"
 import type { AgentDefinition } from "../agent/defineAgent.js"
 import { SkillError } from "../agent/SkillError.js"
 import { Authorizer, type RuntimeAction } from "../authorization/Authorizer.js"
@@ -128,7 +116,10 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       ...(options.inspect === undefined ? {} : { inspect: options.inspect })
     }).start()
 
-  const rejection = (taskId: TaskId, error: { from: TaskStatus; to: TaskStatus; event: string; detail?: string | undefined }) =>
+  const rejection = (
+    taskId: TaskId,
+    error: { from: TaskStatus; to: TaskStatus; event: string; detail?: string | undefined }
+  ) =>
     new InvalidTransition({
       taskId,
       from: error.from,
@@ -231,11 +222,13 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   // ── rehydration ─────────────────────────────────────────────────────────────────────────────────
 
   const childrenFromHistory = (taskId: TaskId) =>
-    journal.readTask(taskId, 0).pipe(
-      Effect.map((history) =>
-        history.flatMap((envelope) => (envelope.event.type === "child_spawned" ? [envelope.event.childId] : []))
+    journal
+      .readTask(taskId, 0)
+      .pipe(
+        Effect.map((history) =>
+          history.flatMap((envelope) => (envelope.event.type === "child_spawned" ? [envelope.event.childId] : []))
+        )
       )
-    )
 
   /** Brings a task back into memory from its record (after a restart, or a passivated wait). */
   const rehydrate = (taskRecord: TaskRecord) =>
@@ -351,7 +344,9 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       for (;;) {
         const checkpoint = yield* journal.loadCheckpoint(task.id).pipe(Effect.orDie)
         const { attempt, maxAttempts } = task.actor.getSnapshot().context
-        const exit = yield* Effect.exit(task.agent.run(input, agentContext(task, attempt, Option.getOrUndefined(checkpoint))))
+        const exit = yield* Effect.exit(
+          task.agent.run(input, agentContext(task, attempt, Option.getOrUndefined(checkpoint)))
+        )
         if (Exit.isSuccess(exit)) {
           yield* apply(task, { type: "complete", result: exit.value }, byAgent).pipe(Effect.ignore)
           return
@@ -446,7 +441,9 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       journal.loadTask(id).pipe(
         Effect.orDie,
         Effect.flatMap((found) =>
-          Option.isSome(found) ? Effect.succeed(found.value) : Effect.die(new Error(`child task ${id} is not in the journal`))
+          Option.isSome(found)
+            ? Effect.succeed(found.value)
+            : Effect.die(new Error(`child task ${id} is not in the journal`))
         )
       )
     )
@@ -493,12 +490,18 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           )
         )
       yield* agentApply(task, { type: "log", level: "debug", message: `calling skill ${skillId}` })
-      return yield* skill.run(skillInput, { taskId: task.id, agentId: task.agent.descriptor.id, principal: task.owner }).pipe(
-        Effect.mapError(
-          (error) =>
-            new SkillError({ reason: "Failed", skillId, detail: error instanceof Error ? error.message : String(error) })
+      return yield* skill
+        .run(skillInput, { taskId: task.id, agentId: task.agent.descriptor.id, principal: task.owner })
+        .pipe(
+          Effect.mapError(
+            (error) =>
+              new SkillError({
+                reason: "Failed",
+                skillId,
+                detail: error instanceof Error ? error.message : String(error)
+              })
+          )
         )
-      )
     })
 
   // ── cancellation ────────────────────────────────────────────────────────────────────────────────
@@ -543,7 +546,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       const stored = yield* journal.loadTask(taskId).pipe(Effect.mapError(unavailable))
       if (Option.isNone(stored)) return yield* new TaskNotFound({ taskId })
       const sessions = yield* authorizer.visibleSessions(principal)
-      if (sessions !== undefined && !sessions.includes(stored.value.sessionId)) return yield* new TaskNotFound({ taskId })
+      if (sessions !== undefined && !sessions.includes(stored.value.sessionId))
+        return yield* new TaskNotFound({ taskId })
       return stored.value
     })
 
@@ -654,7 +658,11 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         case "waiting":
           if (stored.waitingDeadline !== undefined) yield* armWaitingDeadline(task, stored.waitingDeadline)
           if (stored.waitingFor === "children") yield* settleParentIfReady(task.id)
-          if (options.passivateWaiting && tasks.get(task.id) === task && statusOf(task.actor.getSnapshot()) === "waiting") {
+          if (
+            options.passivateWaiting &&
+            tasks.get(task.id) === task &&
+            statusOf(task.actor.getSnapshot()) === "waiting"
+          ) {
             tasks.delete(task.id)
             task.actor.stop()
           }
@@ -776,7 +784,10 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         })
         if (!accepting) checks.push({ name: "accepting", state: "failing", detail: "the runtime is shutting down" })
         const rank: Record<HealthState, number> = { ok: 0, degraded: 1, failing: 2 }
-        const state = checks.reduce<HealthState>((worst, check) => (rank[check.state] > rank[worst] ? check.state : worst), "ok")
+        const state = checks.reduce<HealthState>(
+          (worst, check) => (rank[check.state] > rank[worst] ? check.state : worst),
+          "ok"
+        )
         const counts = yield* journal.countByStatus.pipe(Effect.orElseSucceed(() => undefined))
         return {
           version: RUNTIME_VERSION,
@@ -790,6 +801,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           health: { state, checks }
         }
       }),
+    submitWorkflow: () =>
+      Effect.fail(new Unavailable({ reason: "workflows need @coderclaw/orchestrator on top of this runtime" })),
     shutdown: (graceMs) => shutdown(graceMs)
   }
   return runtime

@@ -3,8 +3,8 @@ import {
   type InvalidRequest,
   makeDecoder,
   type Principal,
-  TaskFilter,
   type TaskEventEnvelope,
+  TaskFilter,
   type TaskId,
   type TaskNotFound,
   type TaskRecord,
@@ -61,7 +61,8 @@ export const makeSubscriptions = (deps: Dependencies) => {
           Effect.mapError(unavailable),
           Effect.tapError(() => Effect.sync(() => hub.unsubscribe(subscriber, taskId)))
         )
-        const storedFinal = taskRecord.status === "completed" || taskRecord.status === "failed" || taskRecord.status === "cancelled"
+        const storedFinal =
+          taskRecord.status === "completed" || taskRecord.status === "failed" || taskRecord.status === "cancelled"
         const endedAlready = history.some(isFinalEvent) || (storedFinal && history.length === 0)
         const startSeq = history.at(-1)?.seq ?? afterSeq
         const live = Stream.paginate(startSeq, (lastSeq: number) =>
@@ -130,7 +131,9 @@ export const makeSubscriptions = (deps: Dependencies) => {
             }
           })
         const start = afterPosition ?? (yield* journal.lastPosition.pipe(Effect.mapError(unavailable)))
-        const history = yield* readFrom(start).pipe(Effect.tapError(() => Effect.sync(() => hub.unsubscribe(subscriber))))
+        const history = yield* readFrom(start).pipe(
+          Effect.tapError(() => Effect.sync(() => hub.unsubscribe(subscriber)))
+        )
         const live = Stream.paginate(history.position, (lastPosition: number) =>
           Effect.gen(function* () {
             const { events, lagged } = yield* subscriber.take

@@ -1,6 +1,13 @@
 import type { Principal, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
-import { Authorizer, InMemoryJournal, Journal, Runtime, type RuntimeOptions, type RuntimeShape } from "../../src/index.js"
+import {
+  Authorizer,
+  InMemoryJournal,
+  type Journal,
+  Runtime,
+  type RuntimeOptions,
+  type RuntimeShape
+} from "../../src/index.js"
 
 export const alice: Principal = {
   id: "local:alice",
@@ -15,13 +22,18 @@ export const bob: Principal = { ...alice, id: "local:bob", sessionId: "session-b
 export const admin: Principal = { ...alice, id: "local:root", sessionId: "session-root", roles: ["admin"] }
 
 /** A runtime on an in-memory journal, driven with Promises from tests. */
-export const startRuntime = (options: RuntimeOptions, journalLayer: Layer.Layer<Journal, unknown> = InMemoryJournal.layer) => {
+export const startRuntime = (
+  options: RuntimeOptions,
+  journalLayer: Layer.Layer<Journal, unknown> = InMemoryJournal.layer
+) => {
   const layer = Layer.provideMerge(Runtime.layer(options), Layer.merge(journalLayer, Authorizer.permissive))
   const managed = ManagedRuntime.make(layer)
   const call = <A, E>(use: (runtime: RuntimeShape) => Effect.Effect<A, E>) =>
-    managed.runPromise(Effect.gen(function* () {
-      return yield* use(yield* Runtime)
-    }))
+    managed.runPromise(
+      Effect.gen(function* () {
+        return yield* use(yield* Runtime)
+      })
+    )
   return {
     managed,
     call,
