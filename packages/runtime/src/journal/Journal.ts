@@ -29,7 +29,9 @@ export interface TaskQuery {
  * - `append` is atomic: every event of the batch is stored, or none is.
  * - Per task, seqs are 1, 2, 3… with no gap: an event whose seq is not the task's next fails the whole
  *   batch with a `Conflict`, so of two writers deciding on the same state, the first to append wins.
- * - Positions are global, strictly increasing in append order, starting at 1.
+ * - Positions are global and contiguous: 1, 2, 3… in append order, never skipping a number (live streams
+ *   publish in position order and wait for a missing one), even after a refused or rolled-back append.
+ * - An `append` that has started is either stored whole or not at all, whatever happens to its caller.
  * - Task records are maintained with `projectTaskRecord`, in the same transaction as the events.
  */
 export interface JournalShape {

@@ -175,6 +175,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
    * Decides a command against the task's actor, journals the resulting events, and only then applies it to
    * the actor: the journal is the truth, and of two commands racing on one task the first to take the
    * task's lock wins. The whole step is uninterruptible so the actor never falls behind the journal.
+   * Reactions that take other tasks' locks (cancelling children) never wait for this task's lock, and
+   * parents are resumed from a separate fiber, so locks are only ever taken downwards.
    */
   const apply = (task: LiveTask, command: TaskCommand, causedBy: PrincipalId) =>
     Effect.uninterruptible(
@@ -186,10 +188,14 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           const at = yield* Clock.currentTimeMillis
           yield* record(decision.events.map(({ seq, event }) => ({ taskId: task.id, seq, at, causedBy, event })))
           task.actor.send(command)
-          return { from: statusOf(before), to: statusOf(decision.snapshot), at }
+          // Still under the lock: reactions to consecutive moves (waiting, then running again) must run in
+          // the order of the moves, or slots and waiting deadlines would be released or armed out of turn.
+          const from = statusOf(before)
+          const to = statusOf(decision.snapshot)
+          if (from !== to) yield* react(task, from, to, at)
         })
       )
-    ).pipe(Effect.tap(({ from, to, at }) => (from === to ? Effect.void : react(task, from, to, at))))
+    )
 
   /** What follows a status change: slots, timers, the end of a task. */
   const react = (task: LiveTask, from: TaskStatus, to: TaskStatus, at: number): Effect.Effect<void> =>

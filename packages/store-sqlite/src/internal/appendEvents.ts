@@ -1,0 +1,50 @@
+import type { TaskEventEnvelope, TaskId, TaskRecord } from "@coderclaw/protocol"
+import { JournalError, type PendingEvent, projectTaskRecord } from "@coderclaw/runtime"
+import { eventToRow, recordFromRow, taskToRow } from "./rowCodec.js"
+import type { Statements } from "./statements.js"
+
+const loadRecord = (statements: Statements, taskId: TaskId): TaskRecord | undefined | JournalError => {
+  const row = statements.loadRecord.get(taskId)
+  return row === undefined ? undefined : recordFromRow(row)
+}
+
+/**
+ * Stores one `append` call inside the current transaction: validates every event against the task's
+ * stored record (and the events before it in the same call), projects the new records with
+ * `projectTaskRecord`, then writes records and events. Refusals (`Conflict` for a seq that is not the
+ * task's next, `Corrupt` for a history the lifecycle forbids) are returned before anything is written, so
+ * a refused call leaves the transaction exactly as it found it.
+ *
+ * Positions continue from the highest stored one, which includes the calls committed earlier in the same
+ * batch: positions are dense and strictly increasing in the order calls were queued.
+ */
+export const appendEvents = (
+  statements: Statements,
+  events: ReadonlyArray<PendingEvent>
+): ReadonlyArray<TaskEventEnvelope> | JournalError => {
+  let position = statements.lastPosition.get() ?? 0
+  const staged = new Map<TaskId, TaskRecord>()
+  const stored: Array<TaskEventEnvelope> = []
+  for (const pending of events) {
+    const previous = staged.get(pending.taskId) ?? loadRecord(statements, pending.taskId)
+    if (previous instanceof JournalError) return previous
+    const expected = previous === undefined ? 1 : previous.lastSeq + 1
+    if (pending.seq !== expected) {
+      return new JournalError({
+        reason: "Conflict",
+        detail: `expected seq ${expected}, got ${pending.seq}`,
+        taskId: pending.taskId,
+        seq: pending.seq
+      })
+    }
+    const envelope: TaskEventEnvelope = { ...pending, position: ++position }
+    const next = projectTaskRecord(previous, envelope)
+    if (next instanceof JournalError) return next
+    staged.set(pending.taskId, next)
+    stored.push(envelope)
+  }
+  // Records first: every event row references its task's row.
+  for (const record of staged.values()) statements.upsertTask.run(taskToRow(record))
+  for (const envelope of stored) statements.insertEvent.run(eventToRow(envelope))
+  return stored
+}

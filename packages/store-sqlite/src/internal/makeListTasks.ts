@@ -1,0 +1,63 @@
+import type { PageRequest, TaskPage, TaskRecord } from "@coderclaw/protocol"
+import { defaultPageSize, JournalError, type TaskQuery } from "@coderclaw/runtime"
+import type Database from "better-sqlite3"
+import { type RecordRow, recordFromRow } from "./rowCodec.js"
+
+type Param = string | number
+
+// One condition per filter field, over the indexed columns. Lists (sessions, statuses) are bound as one
+// JSON array so the SQL text depends only on which fields are set: at most 2^9 distinct statements.
+const conditions = (query: TaskQuery, page: PageRequest): { readonly where: string; readonly params: Array<Param> } => {
+  const clauses: Array<string> = []
+  const params: Array<Param> = []
+  const add = (clause: string, param: Param) => {
+    clauses.push(clause)
+    params.push(param)
+  }
+  const { filter, sessions } = query
+  if (sessions !== undefined) add("session_id IN (SELECT value FROM json_each(?))", JSON.stringify(sessions))
+  if (filter.status !== undefined) add("status IN (SELECT value FROM json_each(?))", JSON.stringify(filter.status))
+  if (filter.agentId !== undefined) add("agent_id = ?", filter.agentId)
+  if (filter.sessionId !== undefined) add("session_id = ?", filter.sessionId)
+  if (filter.parentId !== undefined) add("parent_id = ?", filter.parentId)
+  if (filter.rootId !== undefined) add("root_id = ?", filter.rootId)
+  if (filter.createdAfter !== undefined) add("created_at > ?", filter.createdAfter)
+  if (filter.createdBefore !== undefined) add("created_at < ?", filter.createdBefore)
+  // The cursor is the last id of the previous page; ids are UUIDv7, so "older" is "smaller".
+  if (page.cursor !== undefined) add("id < ?", page.cursor)
+  return { where: clauses.length === 0 ? "" : `WHERE ${clauses.join(" AND ")}`, params }
+}
+
+/**
+ * The journal's `listTasks` over one connection: records matching the query, newest first by id, one
+ * page at a time. Reads one row past the page to know whether `nextCursor` is due. `sessions: []` (no
+ * visible session) returns an empty page without touching the database.
+ */
+export const makeListTasks = (db: Database.Database) => {
+  const prepared = new Map<string, Database.Statement<Array<Param>, RecordRow>>()
+  const statementFor = (sql: string) => {
+    const cached = prepared.get(sql)
+    if (cached !== undefined) return cached
+    const statement = db.prepare<Array<Param>, RecordRow>(sql)
+    prepared.set(sql, statement)
+    return statement
+  }
+
+  return (query: TaskQuery, page: PageRequest): TaskPage | JournalError => {
+    if (query.sessions?.length === 0 || query.filter.status?.length === 0) return { items: [] }
+    const limit = page.limit ?? defaultPageSize
+    const { where, params } = conditions(query, page)
+    const rows = statementFor(`SELECT id, record FROM tasks ${where} ORDER BY id DESC LIMIT ?`).all(
+      ...params,
+      limit + 1
+    )
+    const items: Array<TaskRecord> = []
+    for (const row of rows.slice(0, limit)) {
+      const record = recordFromRow(row)
+      if (record instanceof JournalError) return record
+      items.push(record)
+    }
+    const last = items.at(-1)
+    return rows.length > limit && last !== undefined ? { items, nextCursor: last.id } : { items }
+  }
+}

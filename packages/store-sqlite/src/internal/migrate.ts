@@ -1,0 +1,94 @@
+import { JournalError } from "@coderclaw/runtime"
+import type Database from "better-sqlite3"
+
+/** One step of the schema, applied once, in order, inside the opening transaction. */
+interface Migration {
+  readonly version: number
+  readonly sql: string
+}
+
+// The statuses a task can still leave; `activeTasks` and the open-time verification read them through the
+// partial index below. Kept as SQL text here because changing them means migrating that index.
+export const activeStatusesSql = "('pending', 'planning', 'running', 'waiting')"
+
+const migrations: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        parent_id TEXT,
+        root_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX tasks_status ON tasks (status, id);
+      CREATE INDEX tasks_session ON tasks (session_id, id);
+      CREATE INDEX tasks_agent ON tasks (agent_id, id);
+      CREATE INDEX tasks_parent ON tasks (parent_id, id) WHERE parent_id IS NOT NULL;
+      CREATE INDEX tasks_root ON tasks (root_id, id);
+      CREATE INDEX tasks_created ON tasks (created_at);
+      CREATE INDEX tasks_active ON tasks (id) WHERE status IN ${activeStatusesSql};
+
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        caused_by TEXT NOT NULL,
+        event TEXT NOT NULL,
+        UNIQUE (task_id, seq)
+      ) STRICT;
+
+      CREATE TABLE checkpoints (
+        task_id TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE health (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        probed_at INTEGER NOT NULL
+      ) STRICT;
+    `
+  }
+]
+
+/** The schema version this code writes: the highest migration it knows. */
+export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)
+
+/**
+ * Brings the database to `schemaVersion` in one immediate transaction (two processes opening the same new
+ * file cannot both migrate it), recording each applied step in `schema_migrations`.
+ *
+ * A database already at a higher version was written by a newer release of this package, whose tables
+ * this code may misread or damage: it is refused as `Unavailable`, not `Corrupt`, because the data is
+ * fine and a newer release can open it; nothing must be restored.
+ */
+export const migrate = (db: Database.Database, now: number): JournalError | undefined =>
+  db
+    .transaction((): JournalError | undefined => {
+      db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+      const current =
+        db.prepare<[], number>("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() ?? 0
+      if (current > schemaVersion) {
+        return new JournalError({
+          reason: "Unavailable",
+          detail:
+            `${db.name} has schema version ${current}, newer than the ${schemaVersion} this ` +
+            "@coderclaw/store-sqlite understands; open it with a newer release"
+        })
+      }
+      const record = db.prepare<[number, number]>("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
+      for (const migration of migrations) {
+        if (migration.version <= current) continue
+        db.exec(migration.sql)
+        record.run(migration.version, now)
+      }
+      return undefined
+    })
+    .immediate()

@@ -1,0 +1,66 @@
+import type Database from "better-sqlite3"
+import { activeStatusesSql } from "./migrate.js"
+import type { EventRow, RecordRow, TaskRow } from "./rowCodec.js"
+
+// Active tasks are read through the partial index `tasks_active` (named, so the plan cannot drift to a
+// sort of every task): recovery reads only unfinished tasks, already in id order.
+const eventColumns = "position, task_id, seq, at, caused_by, event"
+
+/** Every fixed statement the journal runs, prepared once per connection. */
+export interface Statements {
+  readonly lastPosition: Database.Statement<[], number>
+  readonly loadRecord: Database.Statement<[string], RecordRow>
+  readonly taskColumns: Database.Statement<[string], Omit<TaskRow, "record">>
+  readonly upsertTask: Database.Statement<[TaskRow]>
+  readonly insertEvent: Database.Statement<[EventRow]>
+  readonly readTask: Database.Statement<[string, number], EventRow>
+  readonly readAll: Database.Statement<[number, number], EventRow>
+  readonly activeTasks: Database.Statement<[], RecordRow>
+  readonly activeTaskIds: Database.Statement<[], string>
+  readonly countByStatus: Database.Statement<[], { readonly status: string; readonly count: number }>
+  readonly saveCheckpoint: Database.Statement<[string, string, number]>
+  readonly loadCheckpoint: Database.Statement<[string], string>
+  readonly probe: Database.Statement<[number]>
+}
+
+/** Prepares the journal's statements on an open, migrated connection. */
+export const prepareStatements = (db: Database.Database): Statements => ({
+  lastPosition: db.prepare<[], number>("SELECT coalesce(max(position), 0) FROM events").pluck(),
+  loadRecord: db.prepare<[string], RecordRow>("SELECT id, record FROM tasks WHERE id = ?"),
+  taskColumns: db.prepare<[string], Omit<TaskRow, "record">>(
+    "SELECT id, status, session_id, agent_id, parent_id, root_id, created_at, last_seq FROM tasks WHERE id = ?"
+  ),
+  upsertTask: db.prepare<[TaskRow]>(
+    `INSERT INTO tasks (id, status, session_id, agent_id, parent_id, root_id, created_at, last_seq, record)
+     VALUES (@id, @status, @session_id, @agent_id, @parent_id, @root_id, @created_at, @last_seq, @record)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, last_seq = excluded.last_seq, record = excluded.record`
+  ),
+  insertEvent: db.prepare<[EventRow]>(
+    `INSERT INTO events (${eventColumns}) VALUES (@position, @task_id, @seq, @at, @caused_by, @event)`
+  ),
+  readTask: db.prepare<[string, number], EventRow>(
+    `SELECT ${eventColumns} FROM events WHERE task_id = ? AND seq > ? ORDER BY seq`
+  ),
+  readAll: db.prepare<[number, number], EventRow>(
+    `SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position LIMIT ?`
+  ),
+  activeTasks: db.prepare<[], RecordRow>(
+    `SELECT id, record FROM tasks INDEXED BY tasks_active WHERE status IN ${activeStatusesSql} ORDER BY id`
+  ),
+  activeTaskIds: db
+    .prepare<[], string>(
+      `SELECT id FROM tasks INDEXED BY tasks_active WHERE status IN ${activeStatusesSql} ORDER BY id`
+    )
+    .pluck(),
+  countByStatus: db.prepare<[], { readonly status: string; readonly count: number }>(
+    "SELECT status, count(*) AS count FROM tasks GROUP BY status"
+  ),
+  saveCheckpoint: db.prepare<[string, string, number]>(
+    `INSERT INTO checkpoints (task_id, data, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (task_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`
+  ),
+  loadCheckpoint: db.prepare<[string], string>("SELECT data FROM checkpoints WHERE task_id = ?").pluck(),
+  probe: db.prepare<[number]>(
+    "INSERT INTO health (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at"
+  )
+})

@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { createInterface } from "node:readline"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const fixture = join(import.meta.dirname, "fixtures", "crashable-runtime.mjs")
+
+interface Line {
+  readonly kind: string
+  readonly [key: string]: unknown
+}
+
+const launch = (args: ReadonlyArray<string>) => {
+  const child = spawn(process.execPath, [fixture, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+  const lines: Array<Line> = []
+  let stderr = ""
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk)
+  })
+  const reader = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> })
+  const waiters: Array<() => void> = []
+  reader.on("line", (line) => {
+    lines.push(JSON.parse(line) as Line)
+    for (const wake of waiters.splice(0)) wake()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+  const until = async (predicate: (lines: ReadonlyArray<Line>) => boolean, timeoutMs = 30_000) => {
+    const end = Date.now() + timeoutMs
+    while (!predicate(lines)) {
+      if (Date.now() > end) throw new Error(`timed out; stderr: ${stderr}`)
+      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), new Promise((r) => setTimeout(r, 50))])
+    }
+  }
+  return { child, lines, until, exited, stderr: () => stderr }
+}
+
+let directory: string
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "coderclaw-crash-"))
+})
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true })
+})
+
+describe("crash recovery with kill -9 and a real SQLite file", () => {
+  it("resumes every task after SIGKILL: one final state each, nothing lost, seqs contiguous, checkpoints used", async () => {
+    const database = join(directory, "journal.db")
+    const total = 60
+    const first = launch([database, "start", String(total)])
+    // Kill once every task is journalled, some steppers have checkpointed and questions are waiting.
+    await first.until(
+      (lines) =>
+        lines.some((l) => l.kind === "all-submitted") &&
+        lines.filter((l) => l.kind === "event" && l.type === "progress").length >= 8 &&
+        lines.some((l) => l.kind === "event" && l.to === "waiting")
+    )
+    first.child.kill("SIGKILL")
+    await first.exited
+    const submitted = first.lines.filter((l) => l.kind === "submitted").map((l) => l.taskId as string)
+    expect(submitted).toHaveLength(total)
+    const seenBeforeCrash = first.lines.filter((l) => l.kind === "event")
+    const unfinishedAtCrash = submitted.filter(
+      (id) =>
+        !seenBeforeCrash.some((e) => e.taskId === id && ["completed", "failed", "cancelled"].includes(e.to as string))
+    )
+    expect(unfinishedAtCrash.length).toBeGreaterThan(0)
+
+    const second = launch([database, "resume"])
+    expect(await second.exited, second.stderr()).toBe(0)
+    const summary = second.lines.find((l) => l.kind === "summary")?.tasks as ReadonlyArray<{
+      taskId: string
+      agentId: string
+      status: string
+      result: { resumedFrom?: number; answer?: string } | null
+      seqs: ReadonlyArray<number>
+      finalEvents: number
+      interruptedAttempts: number
+    }>
+    expect(summary.map((t) => t.taskId).sort()).toEqual([...submitted].sort())
+    for (const task of summary) {
+      expect(task.status, task.taskId).toBe("completed")
+      expect(task.finalEvents, task.taskId).toBe(1)
+      expect(task.seqs, task.taskId).toEqual(task.seqs.map((_, i) => i + 1))
+      // Every event the first process streamed is still in the journal at the same seq.
+      const before = seenBeforeCrash.filter((e) => e.taskId === task.taskId).map((e) => e.seq as number)
+      for (const seq of before) expect(task.seqs).toContain(seq)
+    }
+    const resumedSteppers = summary.filter((t) => t.agentId === "stepper" && t.interruptedAttempts === 1)
+    expect(resumedSteppers.length).toBeGreaterThan(0)
+    expect(resumedSteppers.some((t) => (t.result?.resumedFrom ?? 0) > 0)).toBe(true)
+    for (const task of summary.filter((t) => t.agentId === "question")) expect(task.result).toEqual({ answer: "yes" })
+  })
+})
