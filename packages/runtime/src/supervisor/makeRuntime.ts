@@ -128,13 +128,21 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       ...(error.detail === undefined ? {} : { detail: error.detail })
     })
 
-  /** Why a command is refused for a task that is no longer live (it ended). */
-  const refusedForRecord = (taskRecord: TaskRecord, command: TaskCommand) => {
-    const decision = decide(restoreTaskSnapshot(taskRecord), command)
-    return decision._tag === "Rejected"
-      ? rejection(taskRecord.id, decision.error)
-      : rejection(taskRecord.id, { from: taskRecord.status, to: taskRecord.status, event: command.type })
-  }
+  /**
+   * Why a command is refused for a task that is no longer live. Decided against the record as stored
+   * now, not as the caller first read it: the task may have ended while the call was being authorized.
+   */
+  const refusedNow = (taskId: TaskId, command: TaskCommand) =>
+    Effect.gen(function* () {
+      const stored = yield* journal.loadTask(taskId).pipe(Effect.mapError(unavailable))
+      if (Option.isNone(stored)) return yield* new TaskNotFound({ taskId })
+      const decision = decide(restoreTaskSnapshot(stored.value), command)
+      const error =
+        decision._tag === "Rejected"
+          ? decision.error
+          : { from: stored.value.status, to: stored.value.status, event: command.type, detail: "the task is not live" }
+      return yield* rejection(taskId, error)
+    })
 
   // ── slots and the queue ─────────────────────────────────────────────────────────────────────────
 
@@ -741,7 +749,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         const stored = yield* visibleRecord(principal, taskId, "task:cancel")
         const command: TaskCommand = { type: "cancel", ...(reason === undefined ? {} : { reason }) }
         const cancelled = yield* cancelTask(stored.id, principal.id, reason)
-        if (!cancelled) return yield* refusedForRecord(stored, command)
+        if (!cancelled) return yield* refusedNow(stored.id, command)
         return yield* visibleRecord(principal, taskId, "task:read")
       }),
     provideInput: (principal, taskId, rawInput) =>
@@ -750,7 +758,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         const input = yield* fromResult(decodeJson(rawInput))
         const command: TaskCommand = { type: "provide_input", input }
         const task = yield* liveTask(stored.id)
-        if (task === undefined) return yield* refusedForRecord(stored, command)
+        if (task === undefined) return yield* refusedNow(stored.id, command)
         const waiter = task.waiter
         yield* apply(task, command, principal.id)
         if (waiter?.kind === "input") {

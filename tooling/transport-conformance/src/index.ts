@@ -1,0 +1,11 @@
+/**
+ * `@coderclaw/transport-conformance` (private): the one test suite every `RuntimeClient` transport passes,
+ * so a caller cannot tell a local runtime from a remote one.
+ *
+ * @packageDocumentation
+ */
+
+export { conformanceAgents, conformanceSkills } from "./fixtures/agents.js"
+export { admin, alice, bob } from "./fixtures/principals.js"
+export type { StartedTransport, TransportUnderTest } from "./support/TransportUnderTest.js"
+export { transportConformance } from "./transportConformance.js"
