@@ -2,7 +2,7 @@ import type { JsonValue, TaskRecord } from "@coderclaw/protocol"
 import { Effect, Layer, Option } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { defineAgent, Journal, type JournalShape, makeInMemoryJournal } from "../src/index.js"
-import { alice, eventTypes, type Harness, startRuntime } from "./support/harness.js"
+import { alice, eventTypes, type Harness, startRuntime, until } from "./support/harness.js"
 
 const running: Array<Harness> = []
 afterEach(async () => {
@@ -13,14 +13,6 @@ const start = (journal: JournalShape, ...args: Parameters<typeof startRuntime>) 
   const harness = startRuntime(args[0], Layer.succeed(Journal, journal))
   running.push(harness)
   return harness
-}
-
-const until = async (condition: () => Promise<boolean> | boolean, timeoutMs = 5_000) => {
-  const end = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error("condition not reached in time")
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
 }
 
 /** An agent that checkpoints its step and, on its first run, hangs after step 2 (as if the process died). */

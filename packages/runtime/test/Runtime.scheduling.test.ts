@@ -1,7 +1,7 @@
 import { Deferred, Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { defineAgent } from "../src/index.js"
-import { alice, type Harness, startRuntime } from "./support/harness.js"
+import { alice, type Harness, startRuntime, until } from "./support/harness.js"
 
 let harness: Harness | undefined
 afterEach(async () => {
@@ -37,14 +37,6 @@ const gated = (id: string, maxConcurrent?: number) => {
     reset: () => {
       release = Deferred.makeUnsafe()
     }
-  }
-}
-
-const until = async (condition: () => boolean, timeoutMs = 5_000) => {
-  const end = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not reached in time")
-    await new Promise((resolve) => setTimeout(resolve, 2))
   }
 }
 

@@ -57,3 +57,12 @@ export const eventTypes = (events: ReadonlyArray<TaskEventEnvelope>) =>
   events.map((envelope) =>
     envelope.event.type === "status_changed" ? `${envelope.event.from}→${envelope.event.to}` : envelope.event.type
   )
+
+/** Polls until the condition holds; fails the test after `timeoutMs`. */
+export const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> => {
+  const end = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error("condition not reached in time")
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+}
