@@ -115,6 +115,8 @@ export const makeSubscriptions = (deps: Dependencies) => {
               if (cached !== undefined) return cached
               const stored = yield* journal.loadTask(envelope.taskId).pipe(Effect.mapError(unavailable))
               const ok = Option.isSome(stored) && matches(stored.value)
+              // A long-lived subscription sees unboundedly many tasks: keep the cache bounded.
+              if (known.size >= 10_000) known.clear()
               known.set(envelope.taskId, ok)
               return ok
             })
