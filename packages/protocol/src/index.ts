@@ -68,4 +68,5 @@ export {
   WaitingReason
 } from "./TaskStatus.js"
 export { MIN_SUPPORTED_PROTOCOL_VERSION, negotiateProtocolVersion, PROTOCOL_VERSION } from "./version.js"
+export { validateWorkflow } from "./validateWorkflow.js"
 export { StepId, WorkflowDefinition, WorkflowStep } from "./WorkflowDefinition.js"

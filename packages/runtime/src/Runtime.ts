@@ -66,13 +66,14 @@ export interface RuntimeShape {
   listSkills(principal: Principal): Effect.Effect<ReadonlyArray<SkillDescriptor>>
   status(principal: Principal): Effect.Effect<RuntimeStatus, Forbidden>
   /**
-   * Runs a workflow. The runtime alone cannot: it fails with `Unavailable` until
-   * `@coderclaw/orchestrator` provides workflows on top of it.
+   * Validates a workflow (schema, duplicate/unknown step ids, cycles, unknown agents) and submits it as a
+   * task of the `workflow` agent, whose steps become its child tasks. Fails with `Unavailable` when no
+   * workflow agent (from `@coderclaw/orchestrator`) is registered.
    */
   submitWorkflow(
     principal: Principal,
     definition: unknown
-  ): Effect.Effect<TaskRecord, InvalidRequest | Forbidden | Unavailable>
+  ): Effect.Effect<TaskRecord, InvalidRequest | AgentNotFound | Overloaded | TaskCallError>
   /**
    * Stops accepting work, lets running attempts finish for up to the grace period, then interrupts them
    * (they resume on the next start). Also run when the runtime's scope closes.

@@ -58,10 +58,14 @@ export interface AgentContext {
   /** Starts a child task in the same session; it runs on its own and is cancelled with this task. */
   spawn(request: ChildRequest): Effect.Effect<TaskId, SpawnError>
   /**
-   * Waits until the given children (default: all spawned by this task) have ended, with the task
-   * waiting for children meanwhile; returns their final records.
+   * Waits until the given children (default: all spawned by this task) have ended — or, with
+   * `{ until: "any" }`, until at least one of them has — with the task waiting for children meanwhile;
+   * returns their current records.
    */
-  awaitChildren(childIds?: ReadonlyArray<TaskId>): Effect.Effect<ReadonlyArray<TaskRecord>>
+  awaitChildren(
+    childIds?: ReadonlyArray<TaskId>,
+    options?: { readonly until?: "all" | "any" }
+  ): Effect.Effect<ReadonlyArray<TaskRecord>>
   /** Calls a skill the agent is allowed to use, checked by the runtime's authorizer. */
   callSkill(skillId: string, input: JsonValue): Effect.Effect<JsonValue, SkillError>
 }

@@ -44,7 +44,10 @@ export interface AsyncAgentContext {
   saveCheckpoint(data: JsonValue): Promise<void>
   askInput(prompt: string, schema?: JsonValue): Promise<JsonValue>
   spawn(request: ChildRequest): Promise<TaskId>
-  awaitChildren(childIds?: ReadonlyArray<TaskId>): Promise<ReadonlyArray<TaskRecord>>
+  awaitChildren(
+    childIds?: ReadonlyArray<TaskId>,
+    options?: { readonly until?: "all" | "any" }
+  ): Promise<ReadonlyArray<TaskRecord>>
   /** Rejects with a `SkillError` when the call is refused or fails. */
   callSkill(skillId: string, input: JsonValue): Promise<JsonValue>
 }
@@ -79,7 +82,7 @@ export const defineAsyncAgent = (
               saveCheckpoint: (data) => runPromise(context.saveCheckpoint(data)),
               askInput: (prompt, schema) => runPromise(context.askInput(prompt, schema)),
               spawn: (request) => runPromise(context.spawn(request)),
-              awaitChildren: (childIds) => runPromise(context.awaitChildren(childIds)),
+              awaitChildren: (childIds, options) => runPromise(context.awaitChildren(childIds, options)),
               callSkill: (skillId, skillInput) => runPromise(context.callSkill(skillId, skillInput))
             }),
           catch: (error) => error

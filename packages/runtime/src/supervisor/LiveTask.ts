@@ -10,6 +10,8 @@ export type Waiter =
   | {
       readonly kind: "children"
       readonly childIds: ReadonlyArray<TaskId>
+      /** Resume once all of them ended, or once any one did. */
+      readonly until: "all" | "any"
       readonly settled: Deferred.Deferred<ReadonlyArray<TaskRecord>>
     }
 

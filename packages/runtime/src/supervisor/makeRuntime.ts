@@ -3,6 +3,7 @@ import {
   Forbidden,
   type HealthCheck,
   type HealthState,
+  InvalidRequest,
   InvalidTransition,
   type JsonValue,
   makeDecoder,
@@ -21,7 +22,9 @@ import {
   TaskNotFound,
   type TaskRecord,
   type TaskStatus,
-  Unavailable
+  Unavailable,
+  validateWorkflow,
+  WorkflowDefinition
 } from "@coderclaw/protocol"
 import { decide, restoreTaskSnapshot, statusOf, type TaskCommand, taskMachine } from "@coderclaw/task-machine"
 import { Cause, Clock, Deferred, Effect, Exit, FiberMap, FiberSet, Option, Result, Schema, Semaphore } from "effect"
@@ -40,6 +43,7 @@ import { defaultRetryPolicy, type RuntimeOptions, retryDelayMs } from "../Runtim
 import { TaskQueue } from "../scheduling/TaskQueue.js"
 import { makeEventLoopLag } from "../status/EventLoopLag.js"
 import { RUNTIME_VERSION } from "../version.js"
+import { workflowAgentId } from "../workflowAgentId.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
 import { makeSubscriptions } from "./subscriptions.js"
 
@@ -48,6 +52,7 @@ const decodeFilter = makeDecoder(TaskFilter, "task filter")
 const decodePage = makeDecoder(PageRequest, "page request")
 const decodeTaskId = makeDecoder(TaskId, "task id")
 const decodeJson = makeDecoder(Schema.Json, "input")
+const decodeWorkflow = makeDecoder(WorkflowDefinition, "workflow")
 
 const activeStatuses: ReadonlyArray<TaskStatus> = ["pending", "planning", "running", "waiting"]
 const isFinal = (status: TaskStatus) => status === "completed" || status === "failed" || status === "cancelled"
@@ -424,13 +429,14 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           yield* agentApply(task, { type: "spawn_child", childId: child.id, agentId: child.agentId })
           return child.id
         }),
-      awaitChildren: (childIds) =>
+      awaitChildren: (childIds, awaitOptions) =>
         Effect.gen(function* () {
           const ids = childIds ?? [...task.children]
+          const until = awaitOptions?.until ?? "all"
           const current = yield* loadRecords(ids)
-          if (current.every((child) => isFinal(child.status))) return current
+          if (childrenReady(current, until)) return current
           const settled = yield* Deferred.make<ReadonlyArray<TaskRecord>>()
-          task.waiter = { kind: "children", childIds: ids, settled }
+          task.waiter = { kind: "children", childIds: ids, until, settled }
           yield* agentApply(task, { type: "await_children" })
           // A child may have ended between the check above and the move to waiting.
           yield* settleParentIfReady(task.id)
@@ -449,6 +455,12 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       task.actor.stop()
       return yield* Effect.interrupt
     })
+
+  const childrenReady = (children: ReadonlyArray<TaskRecord>, until: "all" | "any") =>
+    children.length === 0 ||
+    (until === "all"
+      ? children.every((child) => isFinal(child.status))
+      : children.some((child) => isFinal(child.status)))
 
   const loadRecords = (ids: ReadonlyArray<TaskId>) =>
     Effect.forEach(ids, (id) =>
@@ -472,7 +484,9 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       const waiter = parent.waiter
       const ids = waiter?.kind === "children" ? waiter.childIds : parent.children
       const children = yield* loadRecords(ids)
-      if (!children.every((child) => isFinal(child.status))) return
+      // A rehydrated parent has no waiter to say what it waits for: re-running its agent when any child
+      // ends is always safe, because the agent waits again if what it needs has not happened yet.
+      if (!childrenReady(children, waiter?.kind === "children" ? waiter.until : "any")) return
       const settled = yield* Effect.exit(apply(parent, { type: "children_settled" }, scheduler))
       if (Exit.isFailure(settled)) return
       if (waiter?.kind === "children") {
@@ -815,8 +829,25 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           health: { state, checks }
         }
       }),
-    submitWorkflow: () =>
-      Effect.fail(new Unavailable({ reason: "workflows need @coderclaw/orchestrator on top of this runtime" })),
+    submitWorkflow: (principal, raw) =>
+      Effect.gen(function* () {
+        const definition = yield* fromResult(decodeWorkflow(raw))
+        const issues = validateWorkflow(definition)
+        if (issues.length > 0) return yield* new InvalidRequest({ what: "workflow", issues })
+        if (!agents.has(workflowAgentId)) {
+          return yield* new Unavailable({
+            reason: `no '${workflowAgentId}' agent is registered: add the workflow agent of @coderclaw/orchestrator`
+          })
+        }
+        const unknown = definition.steps.find((step) => !agents.has(step.agentId))
+        if (unknown !== undefined) return yield* new AgentNotFound({ agentId: unknown.agentId })
+        return yield* submitTask(principal, {
+          agentId: workflowAgentId,
+          description: definition.name,
+          input: raw,
+          ...(definition.metadata === undefined ? {} : { metadata: definition.metadata })
+        })
+      }),
     shutdown: (graceMs) => shutdown(graceMs)
   }
   return runtime
