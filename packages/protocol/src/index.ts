@@ -67,6 +67,58 @@ export {
   taskStatuses,
   WaitingReason
 } from "./TaskStatus.js"
-export { MIN_SUPPORTED_PROTOCOL_VERSION, negotiateProtocolVersion, PROTOCOL_VERSION } from "./version.js"
 export { validateWorkflow } from "./validateWorkflow.js"
+export { MIN_SUPPORTED_PROTOCOL_VERSION, negotiateProtocolVersion, PROTOCOL_VERSION } from "./version.js"
 export { StepId, WorkflowDefinition, WorkflowStep } from "./WorkflowDefinition.js"
+export {
+  ConnectChallenge,
+  ConnectionLimits,
+  ConnectParams,
+  Credentials,
+  DevelopmentCredentials,
+  DeviceProof,
+  HelloResult,
+  ProtocolRange,
+  TokenCredentials
+} from "./wire/Connect.js"
+export { type CloseCodeName, closeCodes } from "./wire/closeCodes.js"
+export {
+  JsonRpcErrorObject,
+  JsonRpcFailure,
+  JsonRpcId,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcSuccess,
+  JsonRpcVersion,
+  jsonRpcErrorCodes,
+  MethodName
+} from "./wire/JsonRpc.js"
+export {
+  isWireMethod,
+  type WireMethod,
+  type WireMethodSpec,
+  wireMethodNames,
+  wireMethods,
+  wireMethodTableVersion,
+  wireNotifications
+} from "./wire/methods.js"
+export {
+  SubscribeAllParams,
+  SubscribeParams,
+  SubscribeResult,
+  SubscriptionId,
+  TaskEndNotification,
+  TaskEventNotification,
+  UnsubscribeParams,
+  UnsubscribeResult
+} from "./wire/Subscriptions.js"
+export {
+  CancelParams,
+  EmptyParams,
+  ListParams,
+  PingResult,
+  ProvideInputParams,
+  SubmitParams,
+  SubmitWorkflowParams,
+  TaskIdParams
+} from "./wire/TaskMethods.js"

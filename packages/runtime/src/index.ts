@@ -19,6 +19,11 @@ export {
 export { defineSkill, type SkillCall, type SkillDefinition } from "./agent/defineSkill.js"
 export { SkillError } from "./agent/SkillError.js"
 export {
+  type AuthenticationRequest,
+  Authenticator,
+  type AuthenticatorShape
+} from "./authentication/Authenticator.js"
+export {
   type AuthorizationRequest,
   Authorizer,
   type AuthorizerShape,

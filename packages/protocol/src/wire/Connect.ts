@@ -1,0 +1,85 @@
+import { Schema } from "effect"
+import { BoundedString, NonNegativeInt, PositiveInt } from "../Primitives.js"
+import { Principal } from "../Principal.js"
+
+/** A range of wire protocol versions a peer speaks, both ends included. */
+export const ProtocolRange = Schema.Struct({
+  min: NonNegativeInt,
+  max: NonNegativeInt
+})
+export type ProtocolRange = typeof ProtocolRange.Type
+
+/**
+ * Params of the `connect.challenge` notification, the first frame the server sends on every connection.
+ * `nonce` is fresh per connection; a device proves possession of its key by signing it.
+ */
+export const ConnectChallenge = Schema.Struct({
+  nonce: BoundedString(128),
+  protocol: ProtocolRange,
+  /** The client must send `connect` within this time, or the server closes the connection (4002). */
+  handshakeTimeoutMs: PositiveInt
+})
+export type ConnectChallenge = typeof ConnectChallenge.Type
+
+/** A bearer token (session token, OIDC ID token, CI token) that the server's `Authenticator` verifies. */
+export const TokenCredentials = Schema.Struct({
+  type: Schema.Literal("token"),
+  token: BoundedString(8_192)
+})
+
+/**
+ * The caller simply states who it is. Only a server running the insecure development authenticator accepts
+ * it; every other authenticator answers `UNAUTHENTICATED` (`invalid_credentials`).
+ */
+export const DevelopmentCredentials = Schema.Struct({
+  type: Schema.Literal("development"),
+  principal: Principal
+})
+
+/** What a client proves its identity with, discriminated on `type`. */
+export const Credentials = Schema.Union([TokenCredentials, DevelopmentCredentials])
+export type Credentials = typeof Credentials.Type
+
+/**
+ * Proof that the connecting device holds its key: an Ed25519 signature over the challenge's nonce (UTF-8),
+ * with the public key it verifies against. Keys and signatures are base64url without padding.
+ */
+export const DeviceProof = Schema.Struct({
+  deviceId: BoundedString(128),
+  algorithm: Schema.Literal("ed25519"),
+  publicKey: BoundedString(256),
+  signature: BoundedString(512)
+})
+export type DeviceProof = typeof DeviceProof.Type
+
+/** Params of `connect`, which must be the client's first request on a connection. */
+export const ConnectParams = Schema.Struct({
+  protocol: ProtocolRange,
+  credentials: Credentials,
+  device: Schema.optionalKey(DeviceProof),
+  client: Schema.optionalKey(Schema.Struct({ name: BoundedString(64), version: BoundedString(64) }))
+})
+export type ConnectParams = typeof ConnectParams.Type
+
+/** The limits a connection runs under, told to the client in `hello` so it can pace itself. */
+export const ConnectionLimits = Schema.Struct({
+  maxMessageBytes: PositiveInt,
+  requestsPerSecond: PositiveInt,
+  requestBurst: PositiveInt,
+  maxSubscriptions: PositiveInt,
+  maxOutboundBytes: PositiveInt
+})
+export type ConnectionLimits = typeof ConnectionLimits.Type
+
+/** The result of a successful `connect`. */
+export const HelloResult = Schema.Struct({
+  /** The version both peers speak from now on. */
+  protocolVersion: NonNegativeInt,
+  connectionId: BoundedString(64),
+  /** Who the server authenticated the connection as; every later call runs as this principal. */
+  principal: Principal,
+  /** The server pings (WebSocket ping frames) this often and drops a connection that missed a pong. */
+  heartbeatIntervalMs: PositiveInt,
+  limits: ConnectionLimits
+})
+export type HelloResult = typeof HelloResult.Type

@@ -1,0 +1,33 @@
+import { Schema } from "effect"
+import { JsonValue, Message } from "../Primitives.js"
+
+// Params of the task methods. Fields holding a whole request (`request`, `filter`, `page`, `definition`) are
+// validated by the runtime with their own schemas, so a bad field is reported with its path inside that
+// request (e.g. `description`), exactly as over the local transport.
+
+/** `task.submit`: `request` is a `SubmitRequest`. */
+export const SubmitParams = Schema.Struct({ request: Schema.Unknown })
+
+/** `task.get`. */
+export const TaskIdParams = Schema.Struct({ taskId: Schema.String })
+
+/** `task.list`: `filter` is a `TaskFilter`, `page` a `PageRequest`. */
+export const ListParams = Schema.Struct({
+  filter: Schema.optionalKey(Schema.Unknown),
+  page: Schema.optionalKey(Schema.Unknown)
+})
+
+/** `task.cancel`. */
+export const CancelParams = Schema.Struct({ taskId: Schema.String, reason: Schema.optionalKey(Message) })
+
+/** `task.provideInput`. */
+export const ProvideInputParams = Schema.Struct({ taskId: Schema.String, input: JsonValue })
+
+/** `workflow.submit`: `definition` is a `WorkflowDefinition`. */
+export const SubmitWorkflowParams = Schema.Struct({ definition: Schema.Unknown })
+
+/** Methods that take no params accept an absent `params` or `{}`. */
+export const EmptyParams = Schema.Struct({})
+
+/** `connection.ping`'s result: the server's clock. */
+export const PingResult = Schema.Struct({ now: Schema.Int })

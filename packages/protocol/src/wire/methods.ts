@@ -1,0 +1,75 @@
+import { Schema } from "effect"
+import { AgentDescriptor } from "../AgentDescriptor.js"
+import { RuntimeStatus } from "../RuntimeStatus.js"
+import { SkillDescriptor } from "../SkillDescriptor.js"
+import { TaskPage } from "../TaskFilter.js"
+import { TaskRecord } from "../TaskRecord.js"
+import { PROTOCOL_VERSION } from "../version.js"
+import { ConnectChallenge, ConnectParams, HelloResult } from "./Connect.js"
+import {
+  SubscribeAllParams,
+  SubscribeParams,
+  SubscribeResult,
+  TaskEndNotification,
+  TaskEventNotification,
+  UnsubscribeParams,
+  UnsubscribeResult
+} from "./Subscriptions.js"
+import {
+  CancelParams,
+  EmptyParams,
+  ListParams,
+  PingResult,
+  ProvideInputParams,
+  SubmitParams,
+  SubmitWorkflowParams,
+  TaskIdParams
+} from "./TaskMethods.js"
+
+/** One row of the method table: its params and result schemas and the protocol version that added it. */
+export interface WireMethodSpec {
+  readonly params: Schema.Decoder<unknown>
+  readonly result: Schema.Top
+  /** The first protocol version with this method. */
+  readonly since: number
+}
+
+/**
+ * Every method a client may call, in protocol version `PROTOCOL_VERSION`. `docs/protocol.md` documents the
+ * same table; the server refuses any other name with `-32601`.
+ */
+export const wireMethods = {
+  connect: { params: ConnectParams, result: HelloResult, since: 1 },
+  "connection.ping": { params: EmptyParams, result: PingResult, since: 1 },
+  "task.submit": { params: SubmitParams, result: TaskRecord, since: 1 },
+  "task.get": { params: TaskIdParams, result: TaskRecord, since: 1 },
+  "task.list": { params: ListParams, result: TaskPage, since: 1 },
+  "task.cancel": { params: CancelParams, result: TaskRecord, since: 1 },
+  "task.provideInput": { params: ProvideInputParams, result: TaskRecord, since: 1 },
+  "task.subscribe": { params: SubscribeParams, result: SubscribeResult, since: 1 },
+  "task.subscribeAll": { params: SubscribeAllParams, result: SubscribeResult, since: 1 },
+  "task.unsubscribe": { params: UnsubscribeParams, result: UnsubscribeResult, since: 1 },
+  "agent.list": { params: EmptyParams, result: Schema.Array(AgentDescriptor), since: 1 },
+  "skill.list": { params: EmptyParams, result: Schema.Array(SkillDescriptor), since: 1 },
+  "runtime.status": { params: EmptyParams, result: RuntimeStatus, since: 1 },
+  "workflow.submit": { params: SubmitWorkflowParams, result: TaskRecord, since: 1 }
+} as const satisfies Record<string, WireMethodSpec>
+
+/** The name of a method in the table. */
+export type WireMethod = keyof typeof wireMethods
+
+/** Every method name, in table order. */
+export const wireMethodNames = Object.keys(wireMethods) as ReadonlyArray<WireMethod>
+
+/** Whether `name` is a method of the protocol. */
+export const isWireMethod = (name: string): name is WireMethod => Object.hasOwn(wireMethods, name)
+
+/** Every notification the server sends, with its params schema. */
+export const wireNotifications = {
+  "connect.challenge": ConnectChallenge,
+  "task.event": TaskEventNotification,
+  "task.end": TaskEndNotification
+} as const
+
+/** The protocol version this method table describes. */
+export const wireMethodTableVersion = PROTOCOL_VERSION

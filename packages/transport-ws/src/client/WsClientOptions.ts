@@ -1,0 +1,73 @@
+import type { Credentials, DeviceProof, ProtocolRange } from "@coderclaw/protocol"
+
+/**
+ * The part of the WHATWG `WebSocket` the client uses: the browser's global `WebSocket` and the `ws`
+ * package's `WebSocket` both fit. Handlers take `never` so either implementation's event types are accepted.
+ */
+export interface WebSocketLike {
+  readonly readyState: number
+  send(data: string): void
+  close(code?: number, reason?: string): void
+  onopen: ((event: never) => void) | null
+  onmessage: ((event: never) => void) | null
+  onclose: ((event: never) => void) | null
+  onerror: ((event: never) => void) | null
+}
+
+/** A `WebSocket` constructor: `globalThis.WebSocket` in browsers, `WebSocket` from `ws` in Node. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike
+
+/** Signs the server's challenge nonce with the device key, for servers that check device possession. */
+export type DeviceSigner = (nonce: string) => DeviceProof | Promise<DeviceProof>
+
+/** How the client reconnects after losing its connection: exponential backoff with jitter. */
+export interface ReconnectOptions {
+  /** Delay before the first retry. Default 100 ms. */
+  readonly initialDelayMs?: number
+  /** Longest delay between retries. Default 5,000 ms. */
+  readonly maxDelayMs?: number
+  /** Growth of the delay per failed attempt. Default 2. */
+  readonly factor?: number
+  /** Consecutive failed attempts after which open subscriptions fail with `Unavailable`. Default: no limit. */
+  readonly maxAttempts?: number
+}
+
+/** Options of `createWsClient`. */
+export interface WsClientOptions {
+  /** The server's URL, e.g. `ws://127.0.0.1:7420`. */
+  readonly url: string
+  /**
+   * What the client authenticates with. A function is called on every (re)connection, so a token can be
+   * refreshed before it expires.
+   */
+  readonly credentials: Credentials | (() => Credentials | Promise<Credentials>)
+  /** Proves the device's key on every connection, when the server wants device trust. */
+  readonly device?: DeviceSigner
+  /** The WebSocket implementation. Default `globalThis.WebSocket` (browsers, Node 22+). */
+  readonly WebSocket?: WebSocketConstructor
+  /** How long a call may take, waiting for a connection included, before it rejects with `Timeout`. Default 30 s. */
+  readonly requestTimeoutMs?: number
+  /** How long opening a connection and its handshake may take. Default 10 s. */
+  readonly connectTimeoutMs?: number
+  readonly reconnect?: ReconnectOptions
+  /** Protocol versions offered. Default: every version this package speaks. */
+  readonly protocol?: ProtocolRange
+  /** Sent to the server in `connect`, for its logs. */
+  readonly clientInfo?: { readonly name: string; readonly version: string }
+}
+
+/**
+ * The wait before reconnection attempt `attempt` (1, 2, …): exponential, capped, with "equal jitter" (half
+ * fixed, half random) so clients dropped together do not come back together.
+ */
+export const backoffDelayMs = (
+  options: ReconnectOptions | undefined,
+  attempt: number,
+  random = Math.random
+): number => {
+  const initial = options?.initialDelayMs ?? 100
+  const ceiling = options?.maxDelayMs ?? 5_000
+  const factor = options?.factor ?? 2
+  const delay = Math.min(ceiling, initial * factor ** Math.max(0, attempt - 1))
+  return Math.round(delay / 2 + random() * (delay / 2))
+}

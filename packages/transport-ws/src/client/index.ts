@@ -1,0 +1,16 @@
+/**
+ * `@coderclaw/transport-ws/client`: the WebSocket `RuntimeClient` alone, without the server and its Node
+ * dependencies, for browsers and other runtimes with a WHATWG `WebSocket`.
+ *
+ * @packageDocumentation
+ */
+
+export { createWsClient } from "./createWsClient.js"
+export {
+  backoffDelayMs,
+  type DeviceSigner,
+  type ReconnectOptions,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WsClientOptions
+} from "./WsClientOptions.js"

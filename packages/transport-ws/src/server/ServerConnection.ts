@@ -1,0 +1,381 @@
+import type { IncomingMessage } from "node:http"
+import {
+  type CloseCodeName,
+  closeCodes,
+  InternalError,
+  isRuntimeError,
+  type JsonRpcId,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  jsonRpcErrorCodes,
+  makeDecoder,
+  Overloaded,
+  type Principal,
+  RateLimited,
+  type RuntimeError,
+  type TaskEventEnvelope,
+  TaskFilter,
+  toErrorInfo,
+  Unavailable,
+  type WireMethod,
+  wireMethods
+} from "@coderclaw/protocol"
+import type { Authenticator, AuthorizerShape, Runtime, RuntimeShape } from "@coderclaw/runtime"
+import { Cause, Effect, type Fiber, Result, Stream } from "effect"
+import { type RawData, WebSocket } from "ws"
+import { callHandlers, isCallMethod } from "./callHandlers.js"
+import { badMessage, failureFrame, notificationFrame, readableId, successFrame } from "./frames.js"
+import { type AdmittedConnect, admitFirstFrame } from "./handshake/admission.js"
+import { authenticate } from "./handshake/authentication.js"
+import { challengeFrame } from "./handshake/challenge.js"
+import type { HandshakeContext, HandshakeRejected } from "./handshake/HandshakeContext.js"
+import { helloFrame } from "./handshake/hello.js"
+import { negotiateVersion } from "./handshake/version.js"
+import { permissionOf } from "./methodPermissions.js"
+import { TokenBucket } from "./TokenBucket.js"
+import type { ConnectionClosed, WsLimits } from "./WsServerOptions.js"
+
+/** What a connection needs from its server: a way to run effects, the runtime, and the optional authorizer. */
+export interface ConnectionServices {
+  readonly runFork: <A, E>(effect: Effect.Effect<A, E, Runtime | Authenticator>) => Fiber.Fiber<A, E>
+  readonly runtime: RuntimeShape
+  readonly authorizer: AuthorizerShape | undefined
+  readonly limits: WsLimits
+  readonly onClosed: (connection: ServerConnection, closed: ConnectionClosed) => void
+}
+
+const decodeRequest = makeDecoder(JsonRpcRequest, "JSON-RPC request")
+const decodeNotification = makeDecoder(JsonRpcNotification, "JSON-RPC notification")
+const decodeFilter = makeDecoder(TaskFilter, "task filter")
+const paramDecoders = Object.fromEntries(
+  Object.entries(wireMethods).map(([name, spec]) => [name, makeDecoder(spec.params, `${name} params`)])
+) as { readonly [Method in WireMethod]: ReturnType<typeof makeDecoder> }
+
+/** How many completed request ids a connection remembers to refuse a reused one. */
+const recentIdWindow = 1_024
+/** How long a closing connection may take to finish the close handshake before its socket is destroyed. */
+const closeGraceMs = 1_000
+
+const toBuffer = (data: RawData): Buffer =>
+  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
+
+const parseJson = (text: string): Result.Result<unknown, undefined> => {
+  try {
+    return Result.succeed(JSON.parse(text) as unknown)
+  } catch {
+    return Result.fail(undefined)
+  }
+}
+
+/** The typed error a failed call answers with; defects become `InternalError`, interruption `Unavailable`. */
+const errorOf = (cause: Cause.Cause<unknown>): RuntimeError => {
+  if (Cause.hasInterruptsOnly(cause)) return new Unavailable({ reason: "the server is shutting down" })
+  const error = Cause.squash(cause)
+  return isRuntimeError(error) ? error : new InternalError({ reference: `ws-${Date.now().toString(36)}` })
+}
+
+interface SubscriptionEntry {
+  fiber: Fiber.Fiber<void> | undefined
+}
+
+/**
+ * One WebSocket connection: the handshake (challenge, admission, version, authentication, hello), then
+ * JSON-RPC calls and subscriptions as the authenticated principal, under the connection's limits.
+ */
+export class ServerConnection {
+  readonly id: string
+  /** Cleared by each heartbeat ping, set by the pong; a connection still cleared at the next ping is dead. */
+  alive = true
+  private readonly handshake: HandshakeContext
+  private state: "handshake" | "authenticating" | "open" | "closing" | "closed" = "handshake"
+  private principal: Principal | undefined
+  private readonly bucket: TokenBucket
+  private readonly inFlight = new Set<JsonRpcId>()
+  private readonly recentIds: Array<JsonRpcId> = []
+  private readonly recentIdSet = new Set<JsonRpcId>()
+  private readonly calls = new Set<Fiber.Fiber<unknown, unknown>>()
+  private readonly subscriptions = new Map<string, SubscriptionEntry>()
+  private nextSubscription = 0
+  /** Why the server closed, reported even when the socket had to be destroyed and saw no close frame. */
+  private closing: { readonly code: number; readonly reason: string } | undefined
+  private readonly timers: Array<ReturnType<typeof setTimeout>> = []
+
+  constructor(
+    private readonly socket: WebSocket,
+    request: IncomingMessage,
+    private readonly services: ConnectionServices,
+    id: string,
+    nonce: string
+  ) {
+    this.id = id
+    const { limits } = services
+    this.bucket = new TokenBucket(limits.requestsPerSecond, limits.requestBurst)
+    const origin = request.headers.origin
+    const remoteAddress = request.socket.remoteAddress
+    this.handshake = {
+      connectionId: id,
+      nonce,
+      limits,
+      phase: "challenge",
+      ...(origin === undefined ? {} : { origin }),
+      ...(remoteAddress === undefined ? {} : { remoteAddress })
+    }
+    socket.on("message", (data) => this.onMessage(toBuffer(data)))
+    socket.on("pong", () => {
+      this.alive = true
+    })
+    socket.on("close", (code, reason) => this.onClose(code, reason.toString("utf8")))
+    // Errors are followed by `close`; listening keeps them from being thrown as unhandled.
+    socket.on("error", () => undefined)
+    this.timers.push(
+      setTimeout(() => {
+        if (this.state === "handshake") this.close("handshakeTimeout", "no connect request in time")
+      }, limits.handshakeTimeoutMs)
+    )
+    this.send(challengeFrame(this.handshake))
+  }
+
+  /** Ends the connection with one of the protocol's close codes; its socket is destroyed after a grace period. */
+  close(name: CloseCodeName, reason: string): void {
+    if (this.state === "closing" || this.state === "closed") return
+    this.state = "closing"
+    this.closing = { code: closeCodes[name].code, reason: reason.slice(0, 120) }
+    this.socket.close(this.closing.code, this.closing.reason)
+    const force = setTimeout(() => this.socket.terminate(), closeGraceMs)
+    force.unref()
+    this.timers.push(force)
+  }
+
+  /** Destroys the socket at once (heartbeat missed: the peer cannot answer a close handshake). */
+  terminate(): void {
+    this.socket.terminate()
+  }
+
+  /** Sends a WebSocket ping; see `alive`. */
+  ping(): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping()
+  }
+
+  /** Whether the connection finished its handshake and was not closed. */
+  get isOpen(): boolean {
+    return this.state === "open"
+  }
+
+  private send(frame: string): undefined {
+    if (this.socket.readyState !== WebSocket.OPEN) return
+    this.socket.send(frame)
+    // `send` never blocks: it queues. A peer that does not read makes the queue grow, so past the cap the
+    // connection is dropped instead of holding memory or slowing anyone else.
+    if (this.socket.bufferedAmount > this.services.limits.maxOutboundBytes)
+      this.close("slowConsumer", `slow consumer: over ${this.services.limits.maxOutboundBytes} bytes unread`)
+  }
+
+  private onMessage(data: Buffer): undefined {
+    if (this.state === "open") this.onRequestFrame(data)
+    else if (this.state === "handshake") this.onFirstFrame(data)
+    else if (this.state === "authenticating")
+      this.reject({
+        requestId: null,
+        error: badMessage("wait for the connect result before sending requests"),
+        close: "expectedConnect",
+        jsonRpcCode: jsonRpcErrorCodes.invalidRequest
+      })
+  }
+
+  private reject(rejected: HandshakeRejected): undefined {
+    this.send(failureFrame(rejected.requestId, rejected.error, rejected.jsonRpcCode))
+    this.close(rejected.close, rejected.error.message)
+  }
+
+  private onFirstFrame(data: Buffer): undefined {
+    const admitted = admitFirstFrame(this.handshake, data)
+    if (Result.isFailure(admitted)) return this.reject(admitted.failure)
+    const version = negotiateVersion(this.handshake, admitted.success)
+    if (Result.isFailure(version)) return this.reject(version.failure)
+    this.state = "authenticating"
+    this.services.runFork(
+      authenticate(this.handshake, admitted.success).pipe(
+        Effect.match({
+          onFailure: (rejected) => this.reject(rejected),
+          onSuccess: (principal) => this.open(admitted.success, version.success, principal)
+        })
+      )
+    )
+  }
+
+  private open(admitted: AdmittedConnect, protocolVersion: number, principal: Principal): void {
+    if (this.state !== "authenticating") return
+    this.principal = principal
+    this.state = "open"
+    this.send(helloFrame(this.handshake, admitted, protocolVersion, principal))
+  }
+
+  private onRequestFrame(data: Buffer): undefined {
+    const limits = this.services.limits
+    const invalid = jsonRpcErrorCodes.invalidRequest
+    if (data.length > limits.maxMessageBytes)
+      return this.send(failureFrame(null, badMessage(`larger than ${limits.maxMessageBytes} bytes`), invalid))
+    const parsed = parseJson(data.toString("utf8"))
+    if (Result.isFailure(parsed))
+      return this.send(failureFrame(null, badMessage("not valid JSON"), jsonRpcErrorCodes.parseError))
+    const frame = parsed.success
+    if (Array.isArray(frame)) return this.send(failureFrame(null, badMessage("batches are not supported"), invalid))
+    if (typeof frame !== "object" || frame === null)
+      return this.send(failureFrame(null, badMessage("expected a JSON-RPC request object"), invalid))
+    const decoded = decodeRequest(frame)
+    if (Result.isFailure(decoded)) {
+      // JSON-RPC forbids answering a notification; the protocol defines none from client to server.
+      if (!("id" in frame) && Result.isSuccess(decodeNotification(frame))) return
+      return this.send(failureFrame(readableId(frame), decoded.failure, invalid))
+    }
+    const { id, method, params } = decoded.success
+    if (this.inFlight.has(id) || this.recentIdSet.has(id))
+      return this.send(
+        failureFrame(id, badMessage(`request id ${JSON.stringify(id)} was used recently`, ["id"]), invalid)
+      )
+    const retryAfterMs = this.bucket.take()
+    if (retryAfterMs > 0) return this.send(failureFrame(id, new RateLimited({ retryAfterMs })))
+    const permission = permissionOf(method)
+    if (permission === undefined)
+      return this.send(
+        failureFrame(id, badMessage(`unknown method '${method}'`, ["method"]), jsonRpcErrorCodes.methodNotFound)
+      )
+    if (permission === "handshake")
+      return this.send(failureFrame(id, badMessage("the connection is already authenticated", ["method"]), invalid))
+    const checked = paramDecoders[method as WireMethod](params ?? {})
+    if (Result.isFailure(checked)) return this.send(failureFrame(id, checked.failure, jsonRpcErrorCodes.invalidParams))
+    const principal = this.principal
+    if (principal === undefined) return
+    this.inFlight.add(id)
+    const { authorizer } = this.services
+    const gate =
+      permission === "authenticated" || authorizer === undefined
+        ? Effect.void
+        : authorizer.authorize({ principal, action: permission, resource: `method/${method}` })
+    if (method === "task.subscribe" || method === "task.subscribeAll")
+      return this.subscribe(id, method, checked.success as never, principal, gate)
+    if (method === "task.unsubscribe") return this.unsubscribe(id, checked.success as { subscriptionId: string })
+    if (isCallMethod(method)) {
+      const handler = callHandlers[method] as (
+        runtime: RuntimeShape,
+        principal: Principal,
+        params: unknown
+      ) => Effect.Effect<unknown, RuntimeError>
+      this.runCall(id, Effect.andThen(gate, handler(this.services.runtime, principal, checked.success)))
+    }
+  }
+
+  /** Marks a request answered: its id joins the recent window, so it cannot be replayed on this connection. */
+  private answer(id: JsonRpcId, frame: string): undefined {
+    this.inFlight.delete(id)
+    this.recentIds.push(id)
+    this.recentIdSet.add(id)
+    if (this.recentIds.length > recentIdWindow) {
+      const oldest = this.recentIds.shift()
+      if (oldest !== undefined) this.recentIdSet.delete(oldest)
+    }
+    this.send(frame)
+  }
+
+  private track<A, E>(fiber: Fiber.Fiber<A, E>): void {
+    if (fiber.pollUnsafe() !== undefined) return
+    this.calls.add(fiber)
+    fiber.addObserver(() => this.calls.delete(fiber))
+  }
+
+  private runCall(id: JsonRpcId, call: Effect.Effect<unknown, RuntimeError>): void {
+    this.track(
+      this.services.runFork(
+        Effect.matchCause(call, {
+          onSuccess: (result) => this.answer(id, successFrame(id, result)),
+          onFailure: (cause) => this.answer(id, failureFrame(id, errorOf(cause)))
+        })
+      )
+    )
+  }
+
+  private subscribe(
+    id: JsonRpcId,
+    method: "task.subscribe" | "task.subscribeAll",
+    params: {
+      readonly taskId: string
+      readonly afterSeq?: number
+      readonly filter?: unknown
+      readonly afterPosition?: number
+    },
+    principal: Principal,
+    gate: Effect.Effect<void, RuntimeError>
+  ): undefined {
+    const limit = this.services.limits.maxSubscriptions
+    if (this.subscriptions.size >= limit)
+      return this.answer(id, failureFrame(id, new Overloaded({ queued: this.subscriptions.size, limit })))
+    const runtime = this.services.runtime
+    const subscriptionId = `s${++this.nextSubscription}`
+    // Checked before answering, so a bad id or filter fails the request itself, not the stream later.
+    const open =
+      method === "task.subscribe"
+        ? runtime
+            .get(principal, params.taskId)
+            .pipe(Effect.as(runtime.subscribe(principal, params.taskId, params.afterSeq ?? 0)))
+        : Effect.gen(function* () {
+            const filter = decodeFilter(params.filter ?? {})
+            if (Result.isFailure(filter)) return yield* Effect.fail(filter.failure)
+            return runtime.subscribeAll(principal, params.filter, params.afterPosition)
+          })
+    const entry: SubscriptionEntry = { fiber: undefined }
+    this.subscriptions.set(subscriptionId, entry)
+    const pump = (stream: Stream.Stream<TaskEventEnvelope, RuntimeError>) =>
+      stream.pipe(
+        Stream.runForEachArray((events) =>
+          Effect.sync(() => {
+            for (const envelope of events) this.send(notificationFrame("task.event", { subscriptionId, ...envelope }))
+          })
+        ),
+        Effect.matchCause({
+          onSuccess: () => this.send(notificationFrame("task.end", { subscriptionId })),
+          onFailure: (cause) => {
+            if (!Cause.hasInterruptsOnly(cause))
+              this.send(notificationFrame("task.end", { subscriptionId, error: toErrorInfo(errorOf(cause)) }))
+          }
+        })
+      )
+    const run = Effect.andThen(gate, open).pipe(
+      Effect.matchCauseEffect({
+        onFailure: (cause) => Effect.sync(() => this.answer(id, failureFrame(id, errorOf(cause)))),
+        onSuccess: (stream) =>
+          Effect.andThen(
+            // The answer goes out before the first event, so the client knows the id its events carry.
+            Effect.sync(() => this.answer(id, successFrame(id, { subscriptionId }))),
+            pump(stream)
+          )
+      }),
+      Effect.ensuring(Effect.sync(() => this.subscriptions.delete(subscriptionId)))
+    )
+    const fiber = this.services.runFork(run)
+    if (this.subscriptions.has(subscriptionId)) entry.fiber = fiber
+  }
+
+  private unsubscribe(id: JsonRpcId, params: { readonly subscriptionId: string }): undefined {
+    const entry = this.subscriptions.get(params.subscriptionId)
+    this.subscriptions.delete(params.subscriptionId)
+    entry?.fiber?.interruptUnsafe()
+    this.answer(id, successFrame(id, { unsubscribed: entry !== undefined }))
+  }
+
+  private onClose(code: number, reason: string): void {
+    const phase = this.principal === undefined ? this.handshake.phase : "open"
+    this.state = "closed"
+    for (const timer of this.timers) clearTimeout(timer)
+    for (const entry of this.subscriptions.values()) entry.fiber?.interruptUnsafe()
+    this.subscriptions.clear()
+    for (const fiber of this.calls) fiber.interruptUnsafe()
+    this.calls.clear()
+    this.services.onClosed(this, {
+      connectionId: this.id,
+      code: this.closing?.code ?? code,
+      reason: this.closing?.reason ?? reason,
+      phase,
+      ...(this.principal === undefined ? {} : { principalId: this.principal.id })
+    })
+  }
+}

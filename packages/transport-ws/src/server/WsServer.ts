@@ -1,0 +1,194 @@
+import { randomBytes, randomUUID } from "node:crypto"
+import { createServer, type Server as HttpServer, type IncomingMessage } from "node:http"
+import type { Duplex } from "node:stream"
+import { closeCodes } from "@coderclaw/protocol"
+import { type Authenticator, Authorizer, Runtime } from "@coderclaw/runtime"
+import { Effect, Exit, type ManagedRuntime, Option, Schema, Scope } from "effect"
+import { WebSocketServer } from "ws"
+import { ServerConnection } from "./ServerConnection.js"
+import { defaultLimits, type WsLimits, type WsServerOptions } from "./WsServerOptions.js"
+
+/** A running WebSocket server. */
+export interface WsServer {
+  /** The `ws://host:port` URL clients connect to (with `path` when one was given). */
+  readonly url: string
+  /** The port actually listened on (useful with `port: 0`). */
+  readonly port: number
+  /** Connections currently open or in their handshake. */
+  readonly connectionCount: number
+  /** The limits in force. */
+  readonly limits: WsLimits
+  /**
+   * Stops accepting connections and closes every open one with 1001 (going away); in-flight calls and
+   * subscriptions are interrupted. A server that listened by itself also stops listening.
+   */
+  close(): Promise<void>
+}
+
+/** The server could not start listening (port in use, permission denied, …). */
+export class WsServerError extends Schema.TaggedError<WsServerError>()("WsServerError", {
+  reason: Schema.String
+}) {}
+
+const rejectUpgrade = (socket: Duplex, status: number, text: string): undefined => {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+}
+
+const listen = (server: HttpServer, port: number, host: string) =>
+  Effect.callback<void, WsServerError>((resume) => {
+    const onError = (error: Error) => resume(Effect.fail(new WsServerError({ reason: error.message })))
+    server.once("error", onError)
+    server.listen(port, host, () => {
+      server.off("error", onError)
+      resume(Effect.void)
+    })
+  })
+
+/**
+ * Serves the `Runtime` over JSON-RPC 2.0 on WebSocket, as `docs/protocol.md` documents. Every connection
+ * authenticates with the `Authenticator`; when an `Authorizer` is in the context, each method is also
+ * checked against its permission (`methodPermissions`) before the runtime checks the call itself.
+ * The server closes with the scope.
+ */
+export const makeWsServer = (
+  options: WsServerOptions = {}
+): Effect.Effect<WsServer, WsServerError, Runtime | Authenticator | Scope.Scope> =>
+  Effect.gen(function* () {
+    const context = yield* Effect.context<Runtime | Authenticator>()
+    const runtime = yield* Runtime
+    const authorizer = Option.getOrUndefined(yield* Effect.serviceOption(Authorizer))
+    const limits: WsLimits = { ...defaultLimits, ...options.limits }
+    const connections = new Set<ServerConnection>()
+    let closing = false
+
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: limits.maxPayloadBytes,
+      perMessageDeflate: false,
+      clientTracking: false
+    })
+    const runFork = Effect.runForkWith(context)
+    const services = {
+      runFork,
+      runtime,
+      authorizer,
+      limits,
+      onClosed: (
+        connection: ServerConnection,
+        closed: Parameters<NonNullable<WsServerOptions["onConnectionClosed"]>>[0]
+      ) => {
+        connections.delete(connection)
+        options.onConnectionClosed?.(closed)
+      }
+    }
+
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): undefined => {
+      if (options.path !== undefined && new URL(request.url ?? "/", "http://localhost").pathname !== options.path)
+        return
+      if (closing) return rejectUpgrade(socket, 503, "Service Unavailable")
+      const origin = request.headers.origin
+      if (origin !== undefined && options.allowedOrigins !== undefined && !options.allowedOrigins.includes(origin))
+        return rejectUpgrade(socket, 403, "Forbidden")
+      if (connections.size >= limits.maxConnections) return rejectUpgrade(socket, 503, "Service Unavailable")
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (closing) {
+          ws.close(closeCodes.goingAway.code, "server shutting down")
+          return
+        }
+        const connection = new ServerConnection(
+          ws,
+          request,
+          services,
+          randomUUID(),
+          randomBytes(32).toString("base64url")
+        )
+        connections.add(connection)
+      })
+    }
+
+    const ownServer = options.server === undefined
+    const http = options.server ?? createServer((_, response) => response.writeHead(426).end("Upgrade Required"))
+    http.on("upgrade", onUpgrade)
+    if (ownServer) yield* listen(http, options.port ?? 0, options.host ?? "127.0.0.1")
+
+    const heartbeat = setInterval(() => {
+      for (const connection of connections) {
+        if (!connection.alive) {
+          connection.terminate()
+          continue
+        }
+        connection.alive = false
+        connection.ping()
+      }
+    }, limits.heartbeatIntervalMs)
+    heartbeat.unref()
+
+    let closed: Promise<void> | undefined
+    const close = (): Promise<void> => {
+      closed ??= (async () => {
+        closing = true
+        clearInterval(heartbeat)
+        http.off("upgrade", onUpgrade)
+        const open = [...connections]
+        const allClosed = new Promise<void>((resolve) => {
+          const check = setInterval(() => {
+            if (open.every((connection) => !connections.has(connection))) {
+              clearInterval(check)
+              resolve()
+            }
+          }, 5)
+        })
+        for (const connection of open) connection.close("goingAway", "server shutting down")
+        await allClosed
+        wss.close()
+        if (ownServer) await new Promise<void>((resolve) => http.close(() => resolve()))
+      })()
+      return closed
+    }
+    yield* Effect.addFinalizer(() => Effect.promise(close))
+
+    const address = http.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    const host = options.host ?? (typeof address === "object" && address !== null ? address.address : "127.0.0.1")
+    const urlHost = host.includes(":") ? `[${host}]` : host
+    return {
+      url: `ws://${urlHost}:${port}${options.path ?? ""}`,
+      port,
+      limits,
+      get connectionCount() {
+        return connections.size
+      },
+      close
+    }
+  })
+
+/** Options of `startWsServer`: the server's, plus the runtime (and authenticator) it serves. */
+export interface StartWsServerOptions extends WsServerOptions {
+  /** A managed runtime providing `Runtime` and `Authenticator` (and optionally `Authorizer`). */
+  readonly runtime: ManagedRuntime.ManagedRuntime<Runtime | Authenticator, unknown>
+}
+
+/**
+ * The Promise form of `makeWsServer`, for callers outside Effect: serves a managed runtime until
+ * `close()`. Closing the server does not dispose the runtime.
+ */
+export const startWsServer = async (options: StartWsServerOptions): Promise<WsServer> => {
+  const { runtime, ...serverOptions } = options
+  const context = await runtime.context()
+  const scope = Effect.runSync(Scope.make())
+  const server = await Effect.runPromiseWith(context)(
+    makeWsServer(serverOptions).pipe(Effect.provideService(Scope.Scope, scope))
+  ).catch(async (error: unknown) => {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    throw error
+  })
+  return {
+    url: server.url,
+    port: server.port,
+    limits: server.limits,
+    get connectionCount() {
+      return server.connectionCount
+    },
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}

@@ -1,0 +1,28 @@
+import type { Principal } from "@coderclaw/protocol"
+import { successFrame } from "../frames.js"
+import type { AdmittedConnect } from "./admission.js"
+import type { HandshakeContext } from "./HandshakeContext.js"
+
+/** Phase 5: answer `connect` with the negotiated version, the authenticated principal and the limits. */
+export const helloFrame = (
+  context: HandshakeContext,
+  admitted: AdmittedConnect,
+  protocolVersion: number,
+  principal: Principal
+): string => {
+  context.phase = "hello"
+  const { limits } = context
+  return successFrame(admitted.requestId, {
+    protocolVersion,
+    connectionId: context.connectionId,
+    principal,
+    heartbeatIntervalMs: limits.heartbeatIntervalMs,
+    limits: {
+      maxMessageBytes: limits.maxMessageBytes,
+      requestsPerSecond: limits.requestsPerSecond,
+      requestBurst: limits.requestBurst,
+      maxSubscriptions: limits.maxSubscriptions,
+      maxOutboundBytes: limits.maxOutboundBytes
+    }
+  })
+}
