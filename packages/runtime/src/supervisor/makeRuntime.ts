@@ -191,7 +191,13 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
    * Reactions that take other tasks' locks (cancelling children) never wait for this task's lock, and
    * parents are resumed from a separate fiber, so locks are only ever taken downwards.
    */
-  const apply = (task: LiveTask, command: TaskCommand, causedBy: PrincipalId) =>
+  const apply = (
+    task: LiveTask,
+    command: TaskCommand,
+    causedBy: PrincipalId,
+    /** Events of other tasks to journal in the same atomic append, before this task's (a child's `created`). */
+    alongside: ReadonlyArray<PendingEvent> = []
+  ) =>
     Effect.uninterruptible(
       task.lock.withPermits(1)(
         Effect.gen(function* () {
@@ -199,13 +205,17 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           const decision = decide(before, command)
           if (decision._tag === "Rejected") return yield* Effect.fail(rejection(task.id, decision.error))
           const at = yield* Clock.currentTimeMillis
-          yield* record(decision.events.map(({ seq, event }) => ({ taskId: task.id, seq, at, causedBy, event })))
+          const stored = yield* record([
+            ...alongside,
+            ...decision.events.map(({ seq, event }) => ({ taskId: task.id, seq, at, causedBy, event }))
+          ])
           task.actor.send(command)
           // Still under the lock: reactions to consecutive moves (waiting, then running again) must run in
           // the order of the moves, or slots and waiting deadlines would be released or armed out of turn.
           const from = statusOf(before)
           const to = statusOf(decision.snapshot)
           if (from !== to) yield* react(task, from, to, at)
+          return stored
         })
       )
     )
@@ -424,9 +434,16 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           const index = spawned++
           const replayed = task.children[index]
           if (replayed !== undefined) return replayed
-          const child = yield* submitTask(task.owner, { ...request, parentId: task.id, sessionId: task.sessionId })
+          const byAgent = agentPrincipal(task.agent.descriptor.id)
+          const child = yield* submitTask(
+            task.owner,
+            { ...request, parentId: task.id, sessionId: task.sessionId },
+            (created) =>
+              apply(task, { type: "spawn_child", childId: created.taskId, agentId: String(request.agentId) }, byAgent, [
+                created
+              ])
+          ).pipe(Effect.catchTag("InvalidTransition", () => Effect.interrupt))
           task.children.push(child.id)
-          yield* agentApply(task, { type: "spawn_child", childId: child.id, agentId: child.agentId })
           return child.id
         }),
       awaitChildren: (childIds, awaitOptions) =>
@@ -579,7 +596,20 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       return stored.value
     })
 
-  const submitTask = (principal: Principal, raw: unknown) =>
+  const journalAlone = (created: PendingEvent) => record([created])
+
+  /**
+   * Validates, authorizes and journals a new task, then queues it. `journalCreated` stores its `created`
+   * event; a spawning parent passes one that appends it together with its own `child_spawned`, so a crash
+   * can never leave a child its parent does not know about.
+   */
+  const submitTask = <E = never>(
+    principal: Principal,
+    raw: unknown,
+    journalCreated: (
+      created: PendingEvent
+    ) => Effect.Effect<ReadonlyArray<TaskEventEnvelope>, Unavailable | E> = journalAlone
+  ) =>
     Effect.gen(function* () {
       if (!accepting) return yield* new Unavailable({ reason: "the runtime is shutting down" })
       const request = yield* fromResult(decodeSubmit(raw))
@@ -638,7 +668,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         holdsSlot: false
       }
       tasks.set(id, task)
-      const stored = yield* record([{ taskId: id, seq: 1, at, causedBy: principal.id, event: created }]).pipe(
+      const stored = yield* journalCreated({ taskId: id, seq: 1, at, causedBy: principal.id, event: created }).pipe(
         Effect.tapError(() =>
           Effect.sync(() => {
             tasks.delete(id)
@@ -646,7 +676,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           })
         )
       )
-      const taskRecord = projectTaskRecord(undefined, stored[0] as TaskEventEnvelope)
+      const createdEnvelope = stored.find((envelope) => envelope.taskId === id && envelope.seq === 1)
+      const taskRecord = projectTaskRecord(undefined, createdEnvelope as TaskEventEnvelope)
       if (taskRecord instanceof JournalError) return yield* Effect.die(taskRecord)
       queue.push(id, agent.descriptor.id, taskRecord.priority)
       if (request.timeoutMs !== undefined) yield* armTaskDeadline(task, at + request.timeoutMs)
