@@ -114,7 +114,8 @@ export const makeWsServer = (
     const heartbeat = setInterval(() => {
       for (const connection of connections) {
         if (!connection.alive) {
-          connection.terminate()
+          // Say why (4011) in case the peer can still read; the socket is destroyed after the close grace.
+          connection.close("heartbeatTimeout", "no pong to the last heartbeat")
           continue
         }
         connection.alive = false
