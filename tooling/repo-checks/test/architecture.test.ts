@@ -59,14 +59,18 @@ describe("architecture", () => {
     }
   })
 
-  it("imports only declared packages, through their entry points (no deep imports)", () => {
+  it("imports only declared packages, through their declared entry points (no deep imports)", () => {
+    const entryPoints = new Map(packages.map((pkg) => [pkg.name, new Set(pkg.entryPoints)]))
     for (const pkg of packages) {
       const declared = new Set([...internal(pkg.dependencies), ...internal(pkg.devDependencies)])
       for (const file of sourceFiles(pkg.dir)) {
         for (const specifier of importedPackages(file)) {
           const where = relative(repoRoot, file)
-          expect(specifier.split("/").length, `${where} deep-imports ${specifier}`).toBe(2)
-          expect(declared.has(specifier), `${where} imports undeclared ${specifier}`).toBe(true)
+          const [scope, name, ...rest] = specifier.split("/")
+          const target = `${scope}/${name}`
+          const entry = rest.length === 0 ? "." : `./${rest.join("/")}`
+          expect(declared.has(target), `${where} imports undeclared ${target}`).toBe(true)
+          expect(entryPoints.get(target)?.has(entry), `${where} deep-imports ${specifier}`).toBe(true)
         }
       }
     }

@@ -9,6 +9,8 @@ export interface WorkspacePackage {
   readonly private: boolean
   readonly dependencies: Record<string, string>
   readonly devDependencies: Record<string, string>
+  /** The entry points the package declares (`exports` keys, e.g. "." and "./client"). */
+  readonly entryPoints: ReadonlyArray<string>
 }
 
 /** Every package of the workspace, from its package.json. */
@@ -30,7 +32,10 @@ export const workspacePackages = (): ReadonlyArray<WorkspacePackage> =>
             dir,
             private: manifest.private === true,
             dependencies: manifest.dependencies ?? {},
-            devDependencies: manifest.devDependencies ?? {}
+            devDependencies: manifest.devDependencies ?? {},
+            entryPoints: Object.entries(manifest.exports ?? { ".": "" })
+              .filter(([, target]) => target !== null)
+              .map(([key]) => key)
           }
         ]
       } catch {
