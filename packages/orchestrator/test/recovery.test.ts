@@ -1,38 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { createInterface } from "node:readline"
+import { type Line, launchJsonLines } from "@coderclaw/process-harness"
 import type { TaskRecord } from "@coderclaw/protocol"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { stepMetadataKey, type WorkflowResult } from "../src/index.js"
 
 const fixture = join(import.meta.dirname, "fixtures", "crashable-workflow.mjs")
 
-interface Line {
-  readonly kind: string
-  readonly [key: string]: unknown
-}
-
-const launch = (args: ReadonlyArray<string>) => {
-  const child = spawn(process.execPath, [fixture, ...args], { stdio: ["ignore", "pipe", "pipe"] })
-  const lines: Array<Line> = []
-  let stderr = ""
-  child.stderr?.on("data", (chunk) => {
-    stderr += String(chunk)
-  })
-  const reader = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> })
-  reader.on("line", (line) => lines.push(JSON.parse(line) as Line))
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-  const until = async (predicate: (lines: ReadonlyArray<Line>) => boolean, timeoutMs = 15_000) => {
-    const end = Date.now() + timeoutMs
-    while (!predicate(lines)) {
-      if (Date.now() > end) throw new Error(`timed out; stderr: ${stderr}`)
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-  }
-  return { child, lines, until, exited, stderr: () => stderr }
-}
+const launch = (args: ReadonlyArray<string>) => launchJsonLines(fixture, args)
 
 let directory: string
 beforeAll(async () => {

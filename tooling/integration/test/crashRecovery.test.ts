@@ -1,40 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { createInterface } from "node:readline"
+import { launchJsonLines } from "@coderclaw/process-harness"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const fixture = join(import.meta.dirname, "fixtures", "crashable-runtime.mjs")
 
-interface Line {
-  readonly kind: string
-  readonly [key: string]: unknown
-}
-
-const launch = (args: ReadonlyArray<string>) => {
-  const child = spawn(process.execPath, [fixture, ...args], { stdio: ["ignore", "pipe", "pipe"] })
-  const lines: Array<Line> = []
-  let stderr = ""
-  child.stderr?.on("data", (chunk) => {
-    stderr += String(chunk)
-  })
-  const reader = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> })
-  const waiters: Array<() => void> = []
-  reader.on("line", (line) => {
-    lines.push(JSON.parse(line) as Line)
-    for (const wake of waiters.splice(0)) wake()
-  })
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-  const until = async (predicate: (lines: ReadonlyArray<Line>) => boolean, timeoutMs = 30_000) => {
-    const end = Date.now() + timeoutMs
-    while (!predicate(lines)) {
-      if (Date.now() > end) throw new Error(`timed out; stderr: ${stderr}`)
-      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), new Promise((r) => setTimeout(r, 50))])
-    }
-  }
-  return { child, lines, until, exited, stderr: () => stderr }
-}
+const launch = (args: ReadonlyArray<string>) => launchJsonLines(fixture, args)
 
 let directory: string
 beforeAll(async () => {
