@@ -26,9 +26,8 @@ import {
   validateWorkflow,
   WorkflowDefinition
 } from "@coderclaw/protocol"
-import { decide, restoreTaskSnapshot, statusOf, type TaskCommand, taskMachine } from "@coderclaw/task-machine"
+import { decide, restoreTaskSnapshot, statusOf, type TaskCommand } from "@coderclaw/task-machine"
 import { Cause, Clock, Deferred, Effect, Exit, FiberMap, FiberSet, Option, Result, Schema, Semaphore } from "effect"
-import { createActor } from "xstate"
 import type { AgentContext } from "../agent/AgentContext.js"
 import { AgentFailure } from "../agent/AgentFailure.js"
 import type { AgentDefinition } from "../agent/defineAgent.js"
@@ -46,6 +45,7 @@ import { RUNTIME_VERSION } from "../version.js"
 import { workflowAgentId } from "../workflowAgentId.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
 import { makeSubscriptions } from "./subscriptions.js"
+import { sendDecided, startTaskActor } from "./taskActor.js"
 
 const decodeSubmit = makeDecoder(SubmitRequest, "submit request")
 const decodeFilter = makeDecoder(TaskFilter, "task filter")
@@ -116,10 +116,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     )
 
   const newActor = (snapshot: ReturnType<typeof restoreTaskSnapshot> | undefined, maxAttempts: number) =>
-    createActor(taskMachine, {
-      ...(snapshot === undefined ? { input: { maxAttempts } } : { snapshot }),
-      ...(options.inspect === undefined ? {} : { inspect: options.inspect })
-    }).start()
+    startTaskActor(snapshot, maxAttempts, options.inspect)
 
   const rejection = (
     taskId: TaskId,
@@ -209,7 +206,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
             ...alongside,
             ...decision.events.map(({ seq, event }) => ({ taskId: task.id, seq, at, causedBy, event }))
           ])
-          task.actor.send(command)
+          sendDecided(task.actor, command, before, decision.snapshot)
           // Still under the lock: reactions to consecutive moves (waiting, then running again) must run in
           // the order of the moves, or slots and waiting deadlines would be released or armed out of turn.
           const from = statusOf(before)

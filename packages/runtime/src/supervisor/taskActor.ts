@@ -1,0 +1,91 @@
+import {
+  restoreTaskSnapshot,
+  type TaskCommand,
+  type TaskMachine,
+  type TaskSnapshot,
+  taskMachine
+} from "@coderclaw/task-machine"
+import { type Actor, createActor, type InspectionEvent } from "xstate"
+
+// The supervisor decides every command with the pure `decide` before it journals it, and only then sends the
+// command to the task's actor. Letting the actor compute the same transition a second time doubled the
+// statechart work and its garbage (XState allocates sets and snapshots for every macrostep): the actor
+// adopts the decided snapshot instead. These two helpers are the only way task actors are made and driven.
+
+/** The decision `sendDecided` hands to the actor's logic for the one `send` it makes. */
+let adopting: { readonly from: TaskSnapshot; readonly command: TaskCommand; readonly next: TaskSnapshot } | undefined
+
+/**
+ * `taskMachine` itself (definition, snapshots, restore, inspection all inherited), except that a transition
+ * the supervisor already decided is adopted, not recomputed. Any other transition runs the machine as usual.
+ * An adopted transition runs no actions: the task machine's only actions compute the context (already in
+ * the decided snapshot) and emit the journal events (already journalled).
+ */
+const taskActorLogic: TaskMachine = Object.create(taskMachine, {
+  transition: {
+    value: (snapshot: TaskSnapshot, command: TaskCommand, scope: Parameters<TaskMachine["transition"]>[2]) => {
+      const decided = adopting
+      if (decided !== undefined && decided.from === snapshot && decided.command === command) {
+        adopting = undefined
+        return decided.next
+      }
+      return taskMachine.transition(snapshot, command, scope)
+    }
+  }
+})
+
+/** At most this many distinct `maxAttempts` values keep a ready snapshot; others are built on each call. */
+const createdSnapshotLimit = 64
+const createdSnapshots = new Map<number, TaskSnapshot>()
+
+/**
+ * The snapshot of a task just after its `created` event (pending, seq 1, attempt 1): what `input` would give.
+ * Starting an actor from a ready snapshot costs a third of starting it from `input`, which makes XState
+ * compute the machine's initial state for every task. Snapshots are immutable (every transition makes a new
+ * one), so tasks with the same `maxAttempts` share one.
+ */
+const createdSnapshot = (maxAttempts: number): TaskSnapshot => {
+  const cached = createdSnapshots.get(maxAttempts)
+  if (cached !== undefined) return cached
+  const snapshot = restoreTaskSnapshot({
+    status: "pending",
+    progress: { percent: 0 },
+    attempt: 1,
+    maxAttempts,
+    lastSeq: 1
+  })
+  if (createdSnapshots.size < createdSnapshotLimit) createdSnapshots.set(maxAttempts, snapshot)
+  return snapshot
+}
+
+/**
+ * Creates and starts the actor of a task: from `snapshot` (a rehydrated task), or as just created with
+ * `maxAttempts` attempts.
+ */
+export const startTaskActor = (
+  snapshot: TaskSnapshot | undefined,
+  maxAttempts: number,
+  inspect: ((event: InspectionEvent) => void) | undefined
+): Actor<TaskMachine> =>
+  createActor(taskActorLogic, {
+    snapshot: snapshot ?? createdSnapshot(maxAttempts),
+    ...(inspect === undefined ? {} : { inspect })
+  }).start()
+
+/**
+ * Sends an actor a command `decide` accepted from the actor's current snapshot `from`; the actor moves to
+ * `next` (and its inspector sees the event and the new snapshot) without computing the transition again.
+ */
+export const sendDecided = (
+  actor: Actor<TaskMachine>,
+  command: TaskCommand,
+  from: TaskSnapshot,
+  next: TaskSnapshot
+): void => {
+  adopting = { from, command, next }
+  try {
+    actor.send(command)
+  } finally {
+    adopting = undefined
+  }
+}
