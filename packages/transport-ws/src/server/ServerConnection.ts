@@ -24,6 +24,7 @@ import type { Authenticator, AuthorizerShape, Runtime, RuntimeShape } from "@cod
 import { Cause, Effect, type Fiber, Result, Stream } from "effect"
 import { type RawData, WebSocket } from "ws"
 import { callHandlers, isCallMethod } from "./callHandlers.js"
+import { corkForTick } from "./corkForTick.js"
 import { badMessage, failureFrame, notificationFrame, readableId, successFrame } from "./frames.js"
 import { type AdmittedConnect, admitFirstFrame } from "./handshake/admission.js"
 import { authenticate } from "./handshake/authentication.js"
@@ -99,6 +100,8 @@ export class ServerConnection {
   /** Why the server closed, reported even when the socket had to be destroyed and saw no close frame. */
   private closing: { readonly code: number; readonly reason: string } | undefined
   private readonly timers: Array<ReturnType<typeof setTimeout>> = []
+  /** Holds this tick's outgoing frames so they leave in one write (see `corkForTick`). */
+  private readonly cork: () => void
 
   constructor(
     private readonly socket: WebSocket,
@@ -110,6 +113,8 @@ export class ServerConnection {
     this.id = id
     const { limits } = services
     this.bucket = new TokenBucket(limits.requestsPerSecond, limits.requestBurst)
+    // The upgraded request's socket is the one `ws` writes the frames to.
+    this.cork = corkForTick(request.socket)
     const origin = request.headers.origin
     const remoteAddress = request.socket.remoteAddress
     this.handshake = {
@@ -163,6 +168,7 @@ export class ServerConnection {
 
   private send(frame: string): undefined {
     if (this.socket.readyState !== WebSocket.OPEN) return
+    this.cork()
     this.socket.send(frame)
     // `send` never blocks: it queues. A peer that does not read makes the queue grow, so past the cap the
     // connection is dropped instead of holding memory or slowing anyone else.
