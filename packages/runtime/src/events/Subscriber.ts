@@ -11,6 +11,7 @@ export class Subscriber {
   private buffer: Array<TaskEventEnvelope> = []
   private lagging = false
   private wake: (() => void) | undefined
+  private wakeScheduled = false
 
   constructor(
     private readonly capacity: number,
@@ -21,10 +22,30 @@ export class Subscriber {
     if (!this.accepts(envelope)) return
     if (this.buffer.length >= this.capacity) this.lagging = true
     else this.buffer.push(envelope)
-    this.notify()
+    // A full buffer is handed over at once (a waiting consumer empties it instead of lagging); otherwise the
+    // consumer is woken once the current burst of publishing is over, see `wakeSoon`.
+    if (this.buffer.length >= this.capacity) this.notify()
+    else this.wakeSoon()
   }
 
-  /** Wakes a waiting consumer without an event (e.g. the runtime is shutting down). */
+  /**
+   * Wakes a waiting consumer at the end of the current synchronous run, once, however many events arrive
+   * meanwhile. A consumer woken per event (as an Effect fiber, resumed synchronously) paid its whole stream
+   * step for every single event; the events one burst of requests or one round of the scheduler publishes
+   * now reach it as one batch, a microtask later.
+   */
+  private wakeSoon(): void {
+    if (this.wakeScheduled || this.wake === undefined) return
+    this.wakeScheduled = true
+    queueMicrotask(this.wakeIfReady)
+  }
+
+  private readonly wakeIfReady = (): void => {
+    this.wakeScheduled = false
+    if (this.buffer.length > 0 || this.lagging) this.notify()
+  }
+
+  /** Wakes a waiting consumer now, with or without events (e.g. the runtime is shutting down). */
   notify(): void {
     const wake = this.wake
     this.wake = undefined

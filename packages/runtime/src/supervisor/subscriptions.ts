@@ -91,36 +91,51 @@ export const makeSubscriptions = (deps: Dependencies) => {
         const filter = decoded.success
         yield* deps.authorizer.authorize({ principal, action: "task:read", resource: "tasks" })
         const sessions = yield* deps.authorizer.visibleSessions(principal)
-        const matches = (task: {
-          readonly sessionId: string
-          readonly agentId: string
-          readonly parentId?: TaskId | undefined
-          readonly rootId: TaskId
-        }) =>
-          (sessions === undefined || sessions.includes(task.sessionId)) &&
-          (filter.sessionId === undefined || filter.sessionId === task.sessionId) &&
-          (filter.agentId === undefined || filter.agentId === task.agentId) &&
-          (filter.parentId === undefined || filter.parentId === task.parentId) &&
-          (filter.rootId === undefined || filter.rootId === task.rootId)
-        // Quick pre-filter at publish time while the task is live; everything is checked again below.
+        const matches = (sessionId: string, agentId: string, parentId: TaskId | undefined, rootId: TaskId): boolean =>
+          (sessions === undefined || sessions.includes(sessionId)) &&
+          (filter.sessionId === undefined || filter.sessionId === sessionId) &&
+          (filter.agentId === undefined || filter.agentId === agentId) &&
+          (filter.parentId === undefined || filter.parentId === parentId) &&
+          (filter.rootId === undefined || filter.rootId === rootId)
+        // Whether each task seen lately is visible: a task's session, agent, parent and root never change.
+        const known = new Map<TaskId, boolean>()
+        const remember = (taskId: TaskId, ok: boolean) => {
+          // A long-lived subscription sees unboundedly many tasks: keep the cache bounded.
+          if (known.size >= 10_000) known.clear()
+          known.set(taskId, ok)
+        }
+        // Pre-filter at publish time while the task is live, which also settles the task's visibility
+        // without reading its record; other tasks are checked against the journal below.
         const subscriber = hub.subscribeAll((envelope) => {
           const live = deps.liveTask(envelope.taskId)
-          return live === undefined || matches({ ...live, agentId: live.agent.descriptor.id })
+          if (live === undefined) return true
+          const ok = matches(live.sessionId, live.agent.descriptor.id, live.parentId, live.rootId)
+          remember(envelope.taskId, ok)
+          return ok
         })
-        const known = new Map<TaskId, boolean>()
-        const visible = (envelopes: ReadonlyArray<TaskEventEnvelope>) =>
+        const loadVisible = (envelopes: ReadonlyArray<TaskEventEnvelope>) =>
           Effect.filter(envelopes, (envelope) =>
             Effect.gen(function* () {
               const cached = known.get(envelope.taskId)
               if (cached !== undefined) return cached
               const stored = yield* journal.loadTask(envelope.taskId).pipe(Effect.mapError(unavailable))
-              const ok = Option.isSome(stored) && matches(stored.value)
-              // A long-lived subscription sees unboundedly many tasks: keep the cache bounded.
-              if (known.size >= 10_000) known.clear()
-              known.set(envelope.taskId, ok)
+              const ok =
+                Option.isSome(stored) &&
+                matches(stored.value.sessionId, stored.value.agentId, stored.value.parentId, stored.value.rootId)
+              remember(envelope.taskId, ok)
               return ok
             })
           )
+        /** The envelopes the caller may see; synchronous (one effect per batch) when every task is known. */
+        const visible = (envelopes: ReadonlyArray<TaskEventEnvelope>) => {
+          const kept: Array<TaskEventEnvelope> = []
+          for (const envelope of envelopes) {
+            const cached = known.get(envelope.taskId)
+            if (cached === undefined) return loadVisible(envelopes)
+            if (cached) kept.push(envelope)
+          }
+          return Effect.succeed(kept)
+        }
         const readFrom = (position: number) =>
           Effect.gen(function* () {
             const collected: Array<TaskEventEnvelope> = []
