@@ -45,7 +45,7 @@ import { RUNTIME_VERSION } from "../version.js"
 import { workflowAgentId } from "../workflowAgentId.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
 import { makeSubscriptions } from "./subscriptions.js"
-import { sendDecided, startTaskActor } from "./taskActor.js"
+import { decideCommand, sendDecided, startTaskActor } from "./taskActor.js"
 
 const decodeSubmit = makeDecoder(SubmitRequest, "submit request")
 const decodeFilter = makeDecoder(TaskFilter, "task filter")
@@ -199,7 +199,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       task.lock.withPermits(1)(
         Effect.gen(function* () {
           const before = task.actor.getSnapshot()
-          const decision = decide(before, command)
+          const decision = decideCommand(before, command)
           if (decision._tag === "Rejected") return yield* Effect.fail(rejection(task.id, decision.error))
           const at = yield* Clock.currentTimeMillis
           const stored = yield* record([

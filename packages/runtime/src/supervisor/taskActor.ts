@@ -1,6 +1,8 @@
 import {
+  decide,
   restoreTaskSnapshot,
   type TaskCommand,
+  type TaskDecision,
   type TaskMachine,
   type TaskSnapshot,
   taskMachine
@@ -10,18 +12,23 @@ import { type Actor, createActor, type InspectionEvent } from "xstate"
 // The supervisor decides every command with the pure `decide` before it journals it, and only then sends the
 // command to the task's actor. Letting the actor compute the same transition a second time doubled the
 // statechart work and its garbage (XState allocates sets and snapshots for every macrostep): the actor
-// adopts the decided snapshot instead. These two helpers are the only way task actors are made and driven.
+// adopts the decided snapshot instead. The helpers below are the only way task actors are made and driven.
 
 /** The decision `sendDecided` hands to the actor's logic for the one `send` it makes. */
 let adopting: { readonly from: TaskSnapshot; readonly command: TaskCommand; readonly next: TaskSnapshot } | undefined
 
 /**
- * `taskMachine` itself (definition, snapshots, restore, inspection all inherited), except that a transition
- * the supervisor already decided is adopted, not recomputed. Any other transition runs the machine as usual.
- * An adopted transition runs no actions: the task machine's only actions compute the context (already in
- * the decided snapshot) and emit the journal events (already journalled).
+ * `taskMachine` itself (definition, snapshots, inspection all inherited), except that:
+ * - a transition the supervisor already decided is adopted, not recomputed; any other transition runs the
+ *   machine as usual. An adopted transition runs no actions: the task machine's only actions compute the
+ *   context (already in the decided snapshot) and emit the journal events (already journalled);
+ * - an actor starts from the very snapshot it is given. The supervisor only ever gives live snapshots
+ *   (`restoreTaskSnapshot`, or the shared created snapshot), with no child actors or history to revive, so
+ *   XState's restore would only rebuild an equal copy; keeping the same object also lets fresh tasks share
+ *   the decisions of `decideCommand`.
  */
 const taskActorLogic: TaskMachine = Object.create(taskMachine, {
+  restoreSnapshot: { value: (snapshot: TaskSnapshot) => snapshot },
   transition: {
     value: (snapshot: TaskSnapshot, command: TaskCommand, scope: Parameters<TaskMachine["transition"]>[2]) => {
       const decided = adopting
@@ -54,8 +61,33 @@ const createdSnapshot = (maxAttempts: number): TaskSnapshot => {
     maxAttempts,
     lastSeq: 1
   })
-  if (createdSnapshots.size < createdSnapshotLimit) createdSnapshots.set(maxAttempts, snapshot)
+  if (createdSnapshots.size < createdSnapshotLimit) {
+    createdSnapshots.set(maxAttempts, snapshot)
+    sharedDecisions.set(snapshot, new Map())
+  }
   return snapshot
+}
+
+/**
+ * Decisions of the scheduler's own commands (`plan`, `start`, which carry nothing) from shared snapshots: a
+ * fresh task's snapshot is the shared created snapshot, so planning and starting it decides the same thing
+ * for every task with the same `maxAttempts`, and is computed once. Their results are shared snapshots in
+ * turn (at most two steps deep, so the cache stays as small as `createdSnapshots`).
+ */
+const sharedDecisions = new WeakMap<TaskSnapshot, Map<TaskCommand["type"], TaskDecision>>()
+
+/** `decide`, computed once for the scheduler's commands on the snapshots all fresh tasks share. */
+export const decideCommand = (snapshot: TaskSnapshot, command: TaskCommand): TaskDecision => {
+  const shared = command.type === "plan" || command.type === "start" ? sharedDecisions.get(snapshot) : undefined
+  if (shared === undefined) return decide(snapshot, command)
+  const known = shared.get(command.type)
+  if (known !== undefined) return known
+  const decision = decide(snapshot, command)
+  if (decision._tag === "Accepted") {
+    shared.set(command.type, decision)
+    sharedDecisions.set(decision.snapshot, new Map())
+  }
+  return decision
 }
 
 /**
