@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { v7 as uuidV7 } from "uuid"
+import { uuidV7 } from "./internal/uuidV7.js"
 import { Limits } from "./Limits.js"
 
 /**
