@@ -26,7 +26,7 @@ import {
   validateWorkflow,
   WorkflowDefinition
 } from "@coderclaw/protocol"
-import { decide, restoreTaskSnapshot, statusOf, type TaskCommand } from "@coderclaw/task-machine"
+import { decide, restoreTaskSnapshot, statusOf, type TaskCommand, type TaskSnapshot } from "@coderclaw/task-machine"
 import { Cause, Clock, Deferred, Effect, Exit, FiberMap, FiberSet, Option, Result, Schema, Semaphore } from "effect"
 import type { AgentContext } from "../agent/AgentContext.js"
 import { AgentFailure } from "../agent/AgentFailure.js"
@@ -61,6 +61,8 @@ const scheduler = systemPrincipalId("scheduler")
 const recovery = systemPrincipalId("recovery")
 const deadlines = systemPrincipalId("deadline")
 const agentPrincipal = (agentId: string): PrincipalId => `agent:${agentId}`
+const planCommand: TaskCommand = { type: "plan" }
+const startCommand: TaskCommand = { type: "start" }
 
 const fromResult = <A, E>(result: Result.Result<A, E>): Effect.Effect<A, E> =>
   Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.fail(result.failure)
@@ -194,24 +196,41 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     causedBy: PrincipalId,
     /** Events of other tasks to journal in the same atomic append, before this task's (a child's `created`). */
     alongside: ReadonlyArray<PendingEvent> = []
+  ) => applyAll(task, [command], causedBy, alongside)
+
+  /**
+   * `apply` for consecutive commands taken as one step: decided one after the other, journalled in one
+   * atomic append, applied in order. All or nothing: if one is refused, none is journalled or applied.
+   */
+  const applyAll = (
+    task: LiveTask,
+    commands: ReadonlyArray<TaskCommand>,
+    causedBy: PrincipalId,
+    alongside: ReadonlyArray<PendingEvent> = []
   ) =>
     Effect.uninterruptible(
       task.lock.withPermits(1)(
         Effect.gen(function* () {
-          const before = task.actor.getSnapshot()
-          const decision = decideCommand(before, command)
-          if (decision._tag === "Rejected") return yield* Effect.fail(rejection(task.id, decision.error))
           const at = yield* Clock.currentTimeMillis
-          const stored = yield* record([
-            ...alongside,
-            ...decision.events.map(({ seq, event }) => ({ taskId: task.id, seq, at, causedBy, event }))
-          ])
-          sendDecided(task.actor, command, before, decision.snapshot)
+          const pending = [...alongside]
+          const moves: Array<{ command: TaskCommand; before: TaskSnapshot; after: TaskSnapshot }> = []
+          let current = task.actor.getSnapshot()
+          for (const command of commands) {
+            const decision = decideCommand(current, command)
+            if (decision._tag === "Rejected") return yield* Effect.fail(rejection(task.id, decision.error))
+            for (const { seq, event } of decision.events) pending.push({ taskId: task.id, seq, at, causedBy, event })
+            moves.push({ command, before: current, after: decision.snapshot })
+            current = decision.snapshot
+          }
+          const stored = yield* record(pending)
+          for (const move of moves) sendDecided(task.actor, move.command, move.before, move.after)
           // Still under the lock: reactions to consecutive moves (waiting, then running again) must run in
           // the order of the moves, or slots and waiting deadlines would be released or armed out of turn.
-          const from = statusOf(before)
-          const to = statusOf(decision.snapshot)
-          if (from !== to) yield* react(task, from, to, at)
+          for (const move of moves) {
+            const from = statusOf(move.before)
+            const to = statusOf(move.after)
+            if (from !== to) yield* react(task, from, to, at)
+          }
           return stored
         })
       )
@@ -350,11 +369,15 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
 
   // ── running agents ──────────────────────────────────────────────────────────────────────────────
 
-  /** Moves a task that got a slot into `running` and starts its agent. */
+  /**
+   * Moves a task that got a slot into `running` and starts its agent. Planning and starting are one step
+   * (one lock, one append): nothing happens to a task between the two.
+   */
   const dispatch = (task: LiveTask) =>
     Effect.gen(function* () {
-      if (statusOf(task.actor.getSnapshot()) === "pending") yield* apply(task, { type: "plan" }, scheduler)
-      if (statusOf(task.actor.getSnapshot()) === "planning") yield* apply(task, { type: "start" }, scheduler)
+      const status = statusOf(task.actor.getSnapshot())
+      if (status === "pending") yield* applyAll(task, [planCommand, startCommand], scheduler)
+      else if (status === "planning") yield* apply(task, startCommand, scheduler)
       if (statusOf(task.actor.getSnapshot()) === "running") yield* startAgent(task)
     }).pipe(Effect.ignore)
 
