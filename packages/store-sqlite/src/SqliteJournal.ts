@@ -8,6 +8,7 @@ import { type GroupCommitStats, makeGroupCommit } from "./internal/GroupCommit.j
 import { makeListTasks } from "./internal/makeListTasks.js"
 import { schemaVersion as currentSchemaVersion, migrate } from "./internal/migrate.js"
 import { type ConnectionSettings, openDatabase } from "./internal/openDatabase.js"
+import { RecordCache } from "./internal/RecordCache.js"
 import {
   checkPendingEvents,
   checkpointFromText,
@@ -118,6 +119,7 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
     const statements = yield* attempt(`preparing ${settings.filename}`, () => prepareStatements(db))
     yield* attempt(`verifying ${settings.filename}`, () => verifyJournal(db, statements))
     const listTasks = makeListTasks(db)
+    const records = new RecordCache()
     const committer = makeGroupCommit(db, { maxBatchEvents: settings.maxBatchEvents })
     // Added after the connection's release, so it runs before it: queued writes commit, then it closes.
     yield* Effect.addFinalizer(() => Effect.sync(() => committer.close()))
@@ -131,7 +133,7 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
               const checked = checkPendingEvents(events)
               return checked instanceof JournalError
                 ? Effect.fail(checked)
-                : committer.submit("append", checked.length, () => appendEvents(statements, checked))
+                : committer.submit("append", checked.length, () => appendEvents(statements, records, checked))
             }),
       readTask: (taskId, afterSeq) =>
         attempt("reading a task's events", () => eventsFromRows(statements.readTask.all(taskId, afterSeq))),
@@ -144,7 +146,7 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
         attempt("loading a task", () => {
           const row = statements.loadRecord.get(taskId)
           if (row === undefined) return Option.none<TaskRecord>()
-          const record = recordFromRow(row)
+          const record = records.read(row)
           return record instanceof JournalError ? record : Option.some(record)
         }),
       listTasks: (query, page) => attempt("listing tasks", () => listTasks(query, page)),

@@ -1,11 +1,16 @@
 import type { TaskEventEnvelope, TaskId, TaskRecord } from "@coderclaw/protocol"
 import { JournalError, type PendingEvent, projectTaskRecord } from "@coderclaw/runtime"
-import { eventToRow, recordFromRow, taskToRow } from "./rowCodec.js"
+import type { RecordCache } from "./RecordCache.js"
+import { eventToRow, taskToRow } from "./rowCodec.js"
 import type { Statements } from "./statements.js"
 
-const loadRecord = (statements: Statements, taskId: TaskId): TaskRecord | undefined | JournalError => {
+const loadRecord = (
+  statements: Statements,
+  records: RecordCache,
+  taskId: TaskId
+): TaskRecord | undefined | JournalError => {
   const row = statements.loadRecord.get(taskId)
-  return row === undefined ? undefined : recordFromRow(row)
+  return row === undefined ? undefined : records.read(row)
 }
 
 /**
@@ -20,13 +25,14 @@ const loadRecord = (statements: Statements, taskId: TaskId): TaskRecord | undefi
  */
 export const appendEvents = (
   statements: Statements,
+  records: RecordCache,
   events: ReadonlyArray<PendingEvent>
 ): ReadonlyArray<TaskEventEnvelope> | JournalError => {
   let position = statements.lastPosition.get() ?? 0
   const staged = new Map<TaskId, TaskRecord>()
   const stored: Array<TaskEventEnvelope> = []
   for (const pending of events) {
-    const previous = staged.get(pending.taskId) ?? loadRecord(statements, pending.taskId)
+    const previous = staged.get(pending.taskId) ?? loadRecord(statements, records, pending.taskId)
     if (previous instanceof JournalError) return previous
     const expected = previous === undefined ? 1 : previous.lastSeq + 1
     if (pending.seq !== expected) {
@@ -37,14 +43,26 @@ export const appendEvents = (
         seq: pending.seq
       })
     }
-    const envelope: TaskEventEnvelope = { ...pending, position: ++position }
+    // Listed field by field: a spread copy that then gains `position` is several times slower.
+    const envelope: TaskEventEnvelope = {
+      taskId: pending.taskId,
+      seq: pending.seq,
+      position: ++position,
+      at: pending.at,
+      causedBy: pending.causedBy,
+      event: pending.event
+    }
     const next = projectTaskRecord(previous, envelope)
     if (next instanceof JournalError) return next
     staged.set(pending.taskId, next)
     stored.push(envelope)
   }
   // Records first: every event row references its task's row.
-  for (const record of staged.values()) statements.upsertTask.run(taskToRow(record))
+  for (const record of staged.values()) {
+    const row = taskToRow(record)
+    statements.upsertTask.run(row)
+    records.remember(record.id, row.record, record)
+  }
   for (const envelope of stored) statements.insertEvent.run(eventToRow(envelope))
   return stored
 }
