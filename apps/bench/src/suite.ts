@@ -1,0 +1,212 @@
+import { cpus, totalmem } from "node:os"
+import { measureDurable } from "./durable.js"
+import { measureA2A, measureBareXState, measureRuntimeLifecycle } from "./lifecycle.js"
+import { measureHeapPerTask } from "./memory.js"
+import { measureRecovery } from "./recovery.js"
+import type { Results, Row } from "./report.js"
+import { measureWsEcho } from "./wsEcho.js"
+import { measureWsLatency, measureWsThroughput } from "./wsTasks.js"
+
+/** What the suite runs: `quick` is the smoke run CI executes (seconds, small counts; figures not meaningful). */
+export interface SuiteOptions {
+  readonly quick: boolean
+  /** Called when a section starts, e.g. to print progress. */
+  readonly onSection?: (name: string) => void
+  /** Also park 1,000,000 passivated tasks (minutes and a few GB of disk). */
+  readonly million?: boolean
+}
+
+const tasksPerSecond = (value: number) => ({ value, unit: "tasks/s" })
+const kib = (bytes: number) => ({ value: bytes / 1024, unit: "KiB/task" })
+const ms = (value: number) => ({ value, unit: "ms" })
+
+type Section = (options: SuiteOptions, rows: Array<Row>) => Promise<void>
+
+/** Local lifecycle: the runtime against a bare XState loop and `@a2a-js/sdk`, same work, same run. */
+const lifecycle: Section = async ({ quick }, rows) => {
+  const counts = quick ? { tasks: 500, warmup: 100 } : { tasks: 20_000, warmup: 2_000 }
+  const xstate = measureBareXState(quick ? counts : { tasks: 100_000, warmup: 10_000 })
+  const a2a = await measureA2A(counts)
+  const runtime = await measureRuntimeLifecycle(counts)
+  const benchmark = "local lifecycle, in-memory journal, trivial agent (submit → completed)"
+  rows.push({
+    section: "lifecycle",
+    benchmark,
+    result: tasksPerSecond(runtime.tasksPerSecond),
+    anchor: { name: "bare XState loop, same transitions", ...tasksPerSecond(xstate.tasksPerSecond) },
+    ratio: runtime.tasksPerSecond / xstate.tasksPerSecond,
+    target: "≥ 0.5× bare XState",
+    met: runtime.tasksPerSecond >= 0.5 * xstate.tasksPerSecond,
+    note: `${Math.round(runtime.cpuMicrosPerTask)} µs CPU per task`
+  })
+  rows.push({
+    section: "lifecycle",
+    benchmark,
+    result: tasksPerSecond(runtime.tasksPerSecond),
+    anchor: { name: "@a2a-js/sdk handler + InMemoryTaskStore", ...tasksPerSecond(a2a.tasksPerSecond) },
+    ratio: runtime.tasksPerSecond / a2a.tasksPerSecond,
+    target: "ahead of @a2a-js/sdk",
+    met: runtime.tasksPerSecond > a2a.tasksPerSecond,
+    note: `${Math.round(a2a.cpuMicrosPerTask)} µs CPU per A2A task`
+  })
+  const durable = await measureDurable(quick ? counts : { tasks: 20_000, warmup: 2_000 })
+  rows.push({
+    section: "durable",
+    benchmark: "SQLite journal, synchronous full (fsync per commit), group commit",
+    result: tasksPerSecond(durable.tasksPerSecond),
+    anchor: { name: "in-memory journal (above)", ...tasksPerSecond(runtime.tasksPerSecond) },
+    ratio: durable.tasksPerSecond / runtime.tasksPerSecond,
+    target: "≥ 5,000 tasks/s",
+    met: durable.tasksPerSecond >= 5_000,
+    note: `${Math.round(durable.cpuMicrosPerTask)} µs CPU per task`
+  })
+}
+
+/** WebSocket: one connection, against a bare `ws` echo over the same loopback. */
+const websocket: Section = async ({ quick }, rows) => {
+  const echo = await measureWsEcho(
+    quick ? { roundTrips: 200, pipelined: 2_000 } : { roundTrips: 5_000, pipelined: 50_000 }
+  )
+  const throughput = await measureWsThroughput({ tasks: quick ? 500 : 20_000, inFlight: 256 })
+  rows.push({
+    section: "websocket",
+    benchmark: "tasks/s over one connection (submit → completed)",
+    result: tasksPerSecond(throughput.tasksPerSecond),
+    anchor: { name: "bare ws echo", value: echo.messagesPerSecond, unit: "msg/s" },
+    ratio: throughput.tasksPerSecond / echo.messagesPerSecond,
+    target: "≥ 5,000 tasks/s",
+    met: throughput.tasksPerSecond >= 5_000
+  })
+  const latency = await measureWsLatency(
+    quick
+      ? { ratePerSecond: 200, seconds: 0.5, warmupSeconds: 0.2 }
+      : { ratePerSecond: 1_000, seconds: 5, warmupSeconds: 1 }
+  )
+  const rate = quick ? "200" : "1,000"
+  rows.push({
+    section: "websocket",
+    benchmark: `submit → completed p50 at ${rate} tasks/s`,
+    result: ms(latency.p50),
+    anchor: { name: "bare ws echo round trip p50", ...ms(echo.latency.p50) },
+    ratio: latency.p50 / echo.latency.p50
+  })
+  rows.push({
+    section: "websocket",
+    benchmark: `submit → completed p99 at ${rate} tasks/s`,
+    result: ms(latency.p99),
+    anchor: { name: "bare ws echo round trip p99", ...ms(echo.latency.p99) },
+    ratio: latency.p99 / echo.latency.p99,
+    target: "≤ 10 ms",
+    met: latency.p99 <= 10
+  })
+}
+
+/** Memory: heap per parked task, each measured in its own process with `--expose-gc`. */
+const memory: Section = async ({ quick, million }, rows) => {
+  const live = quick ? 500 : 10_000
+  const actors = await measureHeapPerTask("actors", live)
+  const waiting = await measureHeapPerTask("live", live)
+  const anchor = { name: "bare XState actor parked in waiting", ...kib(actors.bytesPerTask) }
+  rows.push({
+    section: "memory",
+    benchmark: `heap per live waiting task (${live.toLocaleString("en-US")} waiting for input)`,
+    result: kib(waiting.bytesPerTask),
+    anchor,
+    ratio: waiting.bytesPerTask / actors.bytesPerTask,
+    target: "≤ 4 KiB",
+    met: waiting.bytesPerTask <= 4 * 1024
+  })
+  const parkedCounts = quick ? [500] : million ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]
+  for (const count of parkedCounts) {
+    const passivated = await measureHeapPerTask("passivated", count)
+    rows.push({
+      section: "memory",
+      benchmark: `heap per passivated task (${count.toLocaleString("en-US")} parked)`,
+      result: kib(passivated.bytesPerTask),
+      anchor: { name: "live waiting task (above)", ...kib(waiting.bytesPerTask) },
+      ratio: passivated.bytesPerTask / waiting.bytesPerTask,
+      target: "≈ 0",
+      met: passivated.bytesPerTask <= 256,
+      note: `parked in ${((passivated.parkedMs ?? 0) / 1000).toFixed(1)} s`
+    })
+  }
+}
+
+/** Recovery after `kill -9`, in real child processes on a real SQLite file. */
+const recovery: Section = async ({ quick }, rows) => {
+  const tasks = quick ? 200 : 10_000
+  const result = await measureRecovery(tasks)
+  const anchor = { name: "same process start, empty journal", ...ms(result.emptyStartMs) }
+  rows.push({
+    section: "recovery",
+    benchmark: `${tasks.toLocaleString("en-US")} in-flight tasks after kill -9: runtime ready (recovered)`,
+    result: ms(result.recoveredMs),
+    anchor,
+    ratio: result.recoveredMs / result.emptyStartMs
+  })
+  rows.push({
+    section: "recovery",
+    benchmark: `${tasks.toLocaleString("en-US")} in-flight tasks after kill -9: all resumed and completed`,
+    result: ms(result.doneMs),
+    anchor,
+    ratio: result.doneMs / result.emptyStartMs,
+    target: "≤ 3,000 ms",
+    met: result.doneMs <= 3_000,
+    note: "from the new process's start (node start-up included)"
+  })
+}
+
+/** Scaling: the same lifecycle from 1k to 100k tasks; throughput, and the heap the in-memory history keeps. */
+const scaling: Section = async ({ quick }, rows) => {
+  const counts = quick ? [200, 1_000] : [1_000, 10_000, 100_000]
+  let first: { readonly tasksPerSecond: number } | undefined
+  for (const count of counts) {
+    const run = await measureHeapPerTask("finished", count)
+    const throughput = run.tasksPerSecond ?? 0
+    first ??= { tasksPerSecond: throughput }
+    rows.push({
+      section: "scaling",
+      benchmark: `${count.toLocaleString("en-US")} tasks, in-memory journal`,
+      result: tasksPerSecond(throughput),
+      anchor: {
+        name: `${counts[0]?.toLocaleString("en-US")} tasks (first point)`,
+        ...tasksPerSecond(first.tasksPerSecond)
+      },
+      ratio: throughput / first.tasksPerSecond,
+      note: `history kept on the heap: ${(run.bytesPerTask / 1024).toFixed(2)} KiB/task, ${(run.heapUsed / 2 ** 20).toFixed(0)} MiB in use`
+    })
+  }
+}
+
+// Authorization rows (role gate decisions/s, policy decisions cached per session) will be a section here,
+// next to an anchor measured in the same run, like the others.
+const sections: ReadonlyArray<readonly [string, Section]> = [
+  ["lifecycle and durable", lifecycle],
+  ["websocket", websocket],
+  ["memory", memory],
+  ["recovery", recovery],
+  ["scaling", scaling]
+]
+
+/** Runs every benchmark in order and returns the rows with the machine they ran on. */
+export const runSuite = async (options: SuiteOptions): Promise<Results> => {
+  const startedAt = new Date()
+  const started = performance.now()
+  const rows: Array<Row> = []
+  for (const [name, section] of sections) {
+    options.onSection?.(name)
+    await section(options, rows)
+  }
+  return {
+    quick: options.quick,
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - started,
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? "unknown",
+      memoryGiB: Math.round(totalmem() / 2 ** 30)
+    },
+    rows
+  }
+}
