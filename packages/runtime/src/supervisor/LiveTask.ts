@@ -37,8 +37,11 @@ export interface LiveTask {
   waiter: Waiter | undefined
   /** The answer the task was resumed with while no agent fiber was waiting (rehydrated task). */
   pendingAnswer: JsonValue | undefined
-  /** Child ids this task spawned, in order (replayed from the journal on a re-run). */
-  children: Array<TaskId>
+  /**
+   * Child ids this task spawned, in order (replayed from the journal on a re-run); `undefined` until read
+   * from the journal, for a rehydrated task.
+   */
+  children: Array<TaskId> | undefined
   /** Whether the task currently holds a concurrency slot. */
   holdsSlot: boolean
 }
