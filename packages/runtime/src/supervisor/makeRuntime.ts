@@ -237,8 +237,10 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     )
 
   /** What follows a status change: slots, timers, the end of a task. */
-  const react = (task: LiveTask, from: TaskStatus, to: TaskStatus, at: number): Effect.Effect<void> =>
-    Effect.gen(function* () {
+  const react = (task: LiveTask, from: TaskStatus, to: TaskStatus, at: number): Effect.Effect<void> => {
+    // Planning and starting (every task does both) only let the queue move on.
+    if (to !== "waiting" && from !== "waiting" && !isFinal(to)) return drain
+    return Effect.gen(function* () {
       if (to === "waiting") {
         releaseSlot(task)
         if (task.waitingTimeoutMs !== undefined) yield* armWaitingDeadline(task, at + task.waitingTimeoutMs)
@@ -250,6 +252,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       if (isFinal(to)) yield* finish(task, to)
       yield* drain
     })
+  }
 
   /** A task reached a final status: free everything it held and tell its parent. */
   const finish = (task: LiveTask, to: TaskStatus) =>
