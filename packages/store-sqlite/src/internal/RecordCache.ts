@@ -2,8 +2,12 @@ import type { TaskRecord } from "@coderclaw/protocol"
 import { JournalError } from "@coderclaw/runtime"
 import { type RecordRow, recordFromRow } from "./rowCodec.js"
 
-const isFinal = (status: TaskRecord["status"]) =>
-  status === "completed" || status === "failed" || status === "cancelled"
+/**
+ * Records not worth keeping: a finished task is appended to no more, and a waiting one may wait for hours
+ * (a parked task must cost no heap).
+ */
+const isResting = (status: TaskRecord["status"]) =>
+  status === "waiting" || status === "completed" || status === "failed" || status === "cancelled"
 
 /**
  * Remembers, for the unfinished tasks touched last, the exact JSON text of their stored record and the record
@@ -13,7 +17,7 @@ const isFinal = (status: TaskRecord["status"]) =>
  * reads it again to run the task: decoding it each time was a large share of a durable task's CPU. A hit
  * needs the row's text to be exactly the remembered text, so a record written by another connection, or a
  * write that was rolled back, is simply decoded as before: nothing here can return a record the database
- * does not hold. Bounded (oldest first out); finished tasks, which are appended to no more, are dropped.
+ * does not hold. Bounded (oldest first out); waiting and finished tasks are not kept.
  */
 export class RecordCache {
   private readonly entries = new Map<string, { readonly text: string; readonly record: TaskRecord }>()
@@ -32,7 +36,7 @@ export class RecordCache {
   /** Remembers a record and the exact text it is (being) stored as. */
   remember(id: string, text: string, record: TaskRecord): void {
     this.entries.delete(id)
-    if (isFinal(record.status)) return
+    if (isResting(record.status)) return
     if (this.entries.size >= this.limit) {
       const oldest = this.entries.keys().next()
       if (oldest.done !== true) this.entries.delete(oldest.value)
