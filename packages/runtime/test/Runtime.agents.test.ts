@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { Forbidden } from "@coderclaw/protocol"
+import { Forbidden, unconditionalGrant } from "@coderclaw/protocol"
 import { Effect, Layer, Stream } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import {
@@ -75,7 +75,7 @@ describe("agents and skills", () => {
         authorize: ({ action, resource }) =>
           action === "skill:execute"
             ? Effect.fail(new Forbidden({ action, resource, reasons: ["policy:no-skills"] }))
-            : Effect.void,
+            : Effect.succeed(unconditionalGrant),
         visibleSessions: (principal) => Effect.succeed([principal.sessionId])
       })
     )

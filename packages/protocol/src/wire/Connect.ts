@@ -41,14 +41,20 @@ export const Credentials = Schema.Union([TokenCredentials, DevelopmentCredential
 export type Credentials = typeof Credentials.Type
 
 /**
- * Proof that the connecting device holds its key: an Ed25519 signature over the challenge's nonce (UTF-8),
- * with the public key it verifies against. Keys and signatures are base64url without padding.
+ * Proof that the connecting device holds its key: an Ed25519 signature over `deviceProofPayload(...)`,
+ * which binds the connection's nonce, the device id, the signing time and the scopes asked for. Keys and
+ * signatures are base64url without padding; the device id is derived from the public key (see
+ * `docs/security.md`).
  */
 export const DeviceProof = Schema.Struct({
   deviceId: BoundedString(128),
   algorithm: Schema.Literal("ed25519"),
   publicKey: BoundedString(256),
-  signature: BoundedString(512)
+  signature: BoundedString(512),
+  /** When the device signed, in ms since the epoch; the server refuses proofs outside its clock skew. */
+  signedAt: NonNegativeInt,
+  /** The scopes the device asks for on this connection; signed, so they cannot be widened in transit. */
+  scopes: Schema.Array(BoundedString(64)).pipe(Schema.check(Schema.isMaxLength(32)))
 })
 export type DeviceProof = typeof DeviceProof.Type
 

@@ -1,11 +1,22 @@
 import type { JsonValue, Principal, SkillDescriptor, TaskId } from "@coderclaw/protocol"
 import type { Effect } from "effect"
 
-/** Who is calling a skill: the task and the principal that owns it. */
+/**
+ * Where a skill call acts, when it acts on a repository: policies decide on the repository, the
+ * repository-relative paths and the branch (protected paths and branches, per-repository rules).
+ */
+export interface SkillScope {
+  readonly repository?: string
+  readonly paths?: ReadonlyArray<string>
+  readonly branch?: string
+}
+
+/** Who is calling a skill: the task and the principal that owns it, and where the call acts. */
 export interface SkillCall {
   readonly taskId: TaskId
   readonly agentId: string
   readonly principal: Principal
+  readonly scope?: SkillScope
 }
 
 /** A skill: its descriptor and its work. Register it in the runtime's `skills`. */

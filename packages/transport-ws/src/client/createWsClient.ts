@@ -267,6 +267,16 @@ export const createWsClient = (options: WsClientOptions): RuntimeClient => {
     cancel: (taskId, reason, callOptions) =>
       call("task.cancel", { taskId, ...(reason === undefined ? {} : { reason }) }, callOptions),
     provideInput: (taskId, input, callOptions) => call("task.provideInput", { taskId, input }, callOptions),
+    resolveApproval: (taskId, decision, callOptions) =>
+      call(
+        "task.resolveApproval",
+        {
+          taskId,
+          approved: decision.approved,
+          ...(decision.reason === undefined ? {} : { reason: decision.reason })
+        },
+        callOptions
+      ),
     subscribe: (taskId, subscribeOptions?: SubscribeOptions) =>
       stream(
         () => new ClientSubscription({ kind: "task", taskId }, subscribeOptions?.afterSeq ?? 0),

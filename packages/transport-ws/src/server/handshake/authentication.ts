@@ -20,6 +20,7 @@ export const authenticate = (
       .authenticate({
         credentials,
         nonce: context.nonce,
+        connectionId: context.connectionId,
         ...(device === undefined ? {} : { device }),
         ...(context.remoteAddress === undefined ? {} : { remoteAddress: context.remoteAddress }),
         ...(context.origin === undefined ? {} : { origin: context.origin })
