@@ -405,6 +405,15 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       Effect.asVoid
     )
 
+  /** What both an agent and the skills it calls use to report on the task: progress, outputs, logs. */
+  const reportersOf = (task: LiveTask): Pick<AgentContext, "progress" | "output" | "log"> => ({
+    progress: (percent, message) =>
+      agentApply(task, { type: "progress", percent, ...(message === undefined ? {} : { message }) }),
+    output: (name, value, mimeType) =>
+      agentApply(task, { type: "output", name, value, ...(mimeType === undefined ? {} : { mimeType }) }),
+    log: (level, message) => agentApply(task, { type: "log", level, message })
+  })
+
   const agentContext = (task: LiveTask, attempt: number, checkpoint: JsonValue | undefined): AgentContext => {
     let spawned = 0
     return {
@@ -412,12 +421,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       attempt,
       owner: task.owner,
       checkpoint,
-      progress: (percent, message) =>
-        agentApply(task, { type: "progress", percent, ...(message === undefined ? {} : { message }) }),
-      output: (name, value, mimeType) =>
-        agentApply(task, { type: "output", name, value, ...(mimeType === undefined ? {} : { mimeType }) }),
+      ...reportersOf(task),
       artifact: (artifact) => agentApply(task, { type: "artifact", ...artifact }),
-      log: (level, message) => agentApply(task, { type: "log", level, message }),
       saveCheckpoint: (data) => journal.saveCheckpoint(task.id, data).pipe(Effect.orDie),
       askInput: (prompt, schema) =>
         Effect.gen(function* () {
@@ -557,7 +562,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           taskId: task.id,
           agentId: task.agent.descriptor.id,
           principal: task.owner,
-          ...(scope === undefined ? {} : { scope })
+          ...(scope === undefined ? {} : { scope }),
+          ...reportersOf(task)
         })
         .pipe(
           Effect.mapError(
