@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
@@ -86,5 +87,19 @@ roles:
   - { name: b, inherits: [a], permissions: [] }
 `)
     expect(cycle).toMatchObject({ _tag: "SecurityConfigError", reason: "invalid_roles" })
+  })
+})
+
+describe("docs/security.md", () => {
+  it("its security.yaml reference decodes and builds", async () => {
+    const doc = readFileSync(join(import.meta.dirname, "..", "..", "..", "docs", "security.md"), "utf8")
+    const section = doc.slice(doc.indexOf("## `security.yaml`"))
+    const yaml = section.slice(
+      section.indexOf("```yaml") + "```yaml".length,
+      section.indexOf("```", section.indexOf("```yaml") + 7)
+    )
+    const config = await Effect.runPromise(parseSecurityConfig(yaml, "docs/security.md"))
+    expect(config.providers.githubActions?.events).toEqual(["push", "workflow_dispatch"])
+    await Effect.runPromise(Effect.scoped(Layer.build(Security.layerInMemory(config))))
   })
 })
