@@ -16,7 +16,7 @@ export { Metadata } from "./Metadata.js"
 export { isPermission, Permission, permissions } from "./Permission.js"
 export { BoundedString, DurationMs, JsonValue, Message, NonNegativeInt, PositiveInt, Timestamp } from "./Primitives.js"
 export { IdentityProvider, Principal, TrustLevel } from "./Principal.js"
-export type { AuthenticationRequest, AuthenticatorShape } from "./ports/Authentication.js"
+export type { Authenticated, AuthenticationRequest, AuthenticatorShape } from "./ports/Authentication.js"
 export {
   type AuthorizationContext,
   type AuthorizationGrant,
@@ -93,6 +93,7 @@ export {
   DevelopmentCredentials,
   DeviceProof,
   HelloResult,
+  PasswordCredentials,
   ProtocolRange,
   TokenCredentials
 } from "./wire/Connect.js"

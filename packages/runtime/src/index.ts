@@ -19,6 +19,7 @@ export {
 export { defineSkill, type SkillCall, type SkillDefinition, type SkillScope } from "./agent/defineSkill.js"
 export { SkillError } from "./agent/SkillError.js"
 export {
+  type Authenticated,
   type AuthenticationRequest,
   Authenticator,
   type AuthenticatorShape

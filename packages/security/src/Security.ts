@@ -189,7 +189,10 @@ export const makeSecurity = (
       sessions,
       deviceProofs,
       audit,
-      verifyProviderToken
+      verifyProviderToken,
+      ...(config.providers.local === undefined
+        ? {}
+        : { verifyPassword: (username: string, password: string) => users.verifyPassword(username, password) })
     })
     const authorizer = makeSecurityAuthorizer({ sessions, gate, policies, audit })
 

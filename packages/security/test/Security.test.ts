@@ -55,11 +55,36 @@ describe("Security: the authenticator", () => {
     const principal = await run(
       Effect.gen(function* () {
         const { token } = yield* login("dev")
-        return yield* connect(token)
+        return (yield* connect(token)).principal
       })
     )
     expect(principal).toMatchObject({ id: "local:dev", provider: "local", roles: ["developer"], trust: "untrusted" })
     expect(principal.deviceId).toBeUndefined()
+  })
+
+  it("password credentials open a session and hand back its token; a wrong password is refused", async () => {
+    const outcome = await run(
+      Effect.gen(function* () {
+        const service = yield* security
+        const opened = yield* service.authenticator.authenticate({
+          credentials: { type: "password", username: "dev", password: "dev-password-123" },
+          nonce: "n-1"
+        })
+        const again = yield* connect(opened.session?.token ?? "")
+        const refused = yield* Effect.flip(
+          service.authenticator.authenticate({
+            credentials: { type: "password", username: "dev", password: "wrong-password-123" },
+            nonce: "n-2"
+          })
+        )
+        return { opened, again, refused }
+      })
+    )
+    expect(outcome.opened.principal).toMatchObject({ id: "local:dev", roles: ["developer"] })
+    expect(outcome.opened.session?.expiresAt).toBe(T0 + 60 * 60_000)
+    expect(outcome.again.principal.sessionId).toBe(outcome.opened.principal.sessionId)
+    expect(outcome.again.session).toBeUndefined()
+    expect(outcome.refused).toMatchObject({ _tag: "Unauthenticated", reason: "invalid_credentials" })
   })
 
   it("a proved device makes the principal verified; a proof over another connection's nonce refuses the connection", async () => {
@@ -84,7 +109,7 @@ describe("Security: the authenticator", () => {
         return { good, stolen, entries: yield* auditActions }
       })
     )
-    expect(outcome.good).toMatchObject({ trust: "verified" })
+    expect(outcome.good.principal).toMatchObject({ trust: "verified" })
     expect(outcome.stolen).toMatchObject({ _tag: "Unauthenticated", reason: "device_proof_failed" })
     const failures = outcome.entries.filter((entry) => entry.action === "auth.connect" && entry.decision === "failure")
     expect(failures.map((entry) => entry.reasons)).toEqual([["device:bad_signature"]])

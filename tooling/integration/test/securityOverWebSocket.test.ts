@@ -53,7 +53,7 @@ interface Mesh {
 
 let mesh: Mesh
 let ciKey: CryptoKey
-const clients: Array<RuntimeClient> = []
+const clients: Array<Pick<RuntimeClient, "close">> = []
 
 const startMesh = async (config: SecurityConfig): Promise<Mesh> => {
   const security = Security.layerInMemory(config)
@@ -86,7 +86,7 @@ const startMesh = async (config: SecurityConfig): Promise<Mesh> => {
   }
 }
 
-const connect = (token: string, device?: ReturnType<typeof deviceProofSigner>): RuntimeClient => {
+const connect = (token: string, device?: ReturnType<typeof deviceProofSigner>) => {
   const client = createWsClient({
     url: mesh.server.url,
     credentials: { type: "token", token },
@@ -292,6 +292,25 @@ describe("security end to end over WebSocket", () => {
     expect(refused.error?.message).toContain("protect-ci-config")
     const skillDecisions = await decisionsFor("local:admin", "skill/repo.write")
     expect(skillDecisions.map((entry) => entry.decision).sort()).toEqual(["allow", "deny"])
+  })
+
+  it("a password login hands the client a session token, which its later connections use", async () => {
+    const client = createWsClient({
+      url: mesh.server.url,
+      credentials: { type: "password", username: "alice", password: "alice-password-123" },
+      WebSocket: WebSocket as never
+    })
+    clients.push(client)
+    const hello = await client.hello()
+    expect(hello.principal).toMatchObject({ id: "local:alice", roles: ["developer"] })
+    expect(hello.session?.token).toMatch(/^eyJ/)
+    const sameSession = connect(hello.session?.token ?? "")
+    const task = await sameSession.submit({ agentId: "echo", description: "with the handed-back token" })
+    expect(task.sessionId).toBe(hello.principal.sessionId)
+    const logins = (await auditEntries()).filter(
+      (entry) => entry.action === "auth.connect" && entry.session === hello.principal.sessionId
+    )
+    expect(logins.map((entry) => entry.reasons)).toEqual([["via:local"], ["via:session"]])
   })
 
   it("forged roles in a client's claims change nothing, and the audit chain verifies", async () => {

@@ -19,11 +19,17 @@ export interface AuthenticationRequest {
   readonly origin?: string
 }
 
+/** Who a connection is, and, when authentication opened a session for it, the token that names it. */
+export interface Authenticated {
+  readonly principal: Principal
+  readonly session?: { readonly token: string; readonly expiresAt: number }
+}
+
 /**
  * The authentication port, consulted once per connection by remote transports. `@coderclaw/security`
  * implements it (token verification, device trust); it returns the principal every later call of the
- * connection runs as, or `Unauthenticated` naming why not.
+ * connection runs as (and a session token the client may reconnect with), or `Unauthenticated` naming why not.
  */
 export interface AuthenticatorShape {
-  authenticate(request: AuthenticationRequest): Effect.Effect<Principal, Unauthenticated>
+  authenticate(request: AuthenticationRequest): Effect.Effect<Authenticated, Unauthenticated>
 }

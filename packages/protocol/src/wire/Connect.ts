@@ -36,8 +36,19 @@ export const DevelopmentCredentials = Schema.Struct({
   principal: Principal
 })
 
+/**
+ * A local account's user name and password, for servers with local accounts. The server answers with a
+ * session token in `hello.session`, which the client uses from then on (reconnects included), so the
+ * password is sent once per client, and only over the connection it authenticates.
+ */
+export const PasswordCredentials = Schema.Struct({
+  type: Schema.Literal("password"),
+  username: BoundedString(64),
+  password: BoundedString(1024)
+})
+
 /** What a client proves its identity with, discriminated on `type`. */
-export const Credentials = Schema.Union([TokenCredentials, DevelopmentCredentials])
+export const Credentials = Schema.Union([TokenCredentials, PasswordCredentials, DevelopmentCredentials])
 export type Credentials = typeof Credentials.Type
 
 /**
@@ -86,6 +97,11 @@ export const HelloResult = Schema.Struct({
   principal: Principal,
   /** The server pings (WebSocket ping frames) this often and drops a connection that missed a pong. */
   heartbeatIntervalMs: PositiveInt,
-  limits: ConnectionLimits
+  limits: ConnectionLimits,
+  /**
+   * When authentication opened a session (a password or provider-token login), its token and expiry: the
+   * client may reconnect with `{ type: "token", token }` until then.
+   */
+  session: Schema.optionalKey(Schema.Struct({ token: BoundedString(8_192), expiresAt: NonNegativeInt }))
 })
 export type HelloResult = typeof HelloResult.Type

@@ -1,4 +1,5 @@
 import {
+  type Authenticated,
   type AuthenticationRequest,
   type AuthenticatorShape,
   makeDecoder,
@@ -7,7 +8,7 @@ import {
 } from "@coderclaw/protocol"
 import { Context, Effect, Layer, Result } from "effect"
 
-export type { AuthenticationRequest, AuthenticatorShape }
+export type { Authenticated, AuthenticationRequest, AuthenticatorShape }
 
 const decodeClaimedPrincipal = makeDecoder(PrincipalSchema, "claimed principal")
 
@@ -39,7 +40,7 @@ export class Authenticator extends Context.Service<Authenticator, AuthenticatorS
             return Effect.fail(new Unauthenticated({ reason: "invalid_credentials" }))
           const claimed = decodeClaimedPrincipal(credentials.principal)
           return Result.isSuccess(claimed)
-            ? Effect.succeed(claimed.success)
+            ? Effect.succeed({ principal: claimed.success })
             : Effect.fail(new Unauthenticated({ reason: "invalid_credentials" }))
         }
       })

@@ -1,4 +1,5 @@
 import {
+  type Authenticated,
   type AuthenticationRequest,
   type AuthenticatorShape,
   type Principal,
@@ -21,6 +22,8 @@ export interface SecurityAuthenticatorParts {
   readonly audit: AuditLogShape
   /** Verifies a provider token (OIDC, Google, GitHub Actions, GitHub access token) into an identity. */
   readonly verifyProviderToken: (token: string, issuer: string | undefined) => Effect.Effect<Identity, TokenRejected>
+  /** Verifies a local account's password; absent when local accounts are not configured. */
+  readonly verifyPassword?: (username: string, password: string) => Effect.Effect<Identity, { readonly reason: string }>
 }
 
 /** A refusal of the connection, with the words the audit log keeps. */
@@ -43,7 +46,8 @@ const refuse = (reason: Unauthenticated["reason"], ...reasons: ReadonlyArray<str
  *    our keys), and the session must be neither expired nor revoked.
  * 3. Any other token goes to the provider configured for its issuer (OIDC, Google, GitHub Actions; a
  *    non-JWT token to GitHub's user API when GitHub is configured) and, verified, starts a new session
- *    with the roles the provider's configuration maps the identity to.
+ *    with the roles the provider's configuration maps the identity to. `password` credentials do the same
+ *    through the local accounts. A new session's token is returned for `hello.session`.
  * 4. A device proof, when present, must verify against this connection's nonce, or the connection is
  *    refused; it makes the principal `verified`, or `trusted` when the device is paired to that principal.
  *    Without one the principal is `untrusted`.
@@ -83,19 +87,33 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
         })
       )
       const device = yield* checkDevice(request, session.principalId)
-      return { principal: withDevice(sessions.toPrincipal(session), device), via: "session" }
+      const authenticated: Authenticated = { principal: withDevice(sessions.toPrincipal(session), device) }
+      return { authenticated, via: "session" }
     })
 
   const fromProviderToken = (request: AuthenticationRequest, token: string, issuer: string | undefined) =>
+    parts.verifyProviderToken(token, issuer).pipe(
+      Effect.mapError(
+        (rejected): Refusal => ({
+          error: unauthenticatedFrom(rejected),
+          reasons: [`${rejected.provider}:${rejected.reason}`]
+        })
+      ),
+      Effect.flatMap((identity) => openSession(request, identity))
+    )
+
+  const fromPassword = (request: AuthenticationRequest, username: string, password: string) => {
+    const verifyPassword = parts.verifyPassword
+    if (verifyPassword === undefined) return Effect.fail(refuse("invalid_credentials", "local:disabled"))
+    return verifyPassword(username, password).pipe(
+      Effect.mapError((rejected): Refusal => refuse("invalid_credentials", `local:${rejected.reason}`)),
+      Effect.flatMap((identity) => openSession(request, identity))
+    )
+  }
+
+  /** A verified identity, with the device proved on this connection, becomes a new session. */
+  const openSession = (request: AuthenticationRequest, identity: Identity) =>
     Effect.gen(function* () {
-      const identity = yield* parts.verifyProviderToken(token, issuer).pipe(
-        Effect.mapError(
-          (rejected): Refusal => ({
-            error: unauthenticatedFrom(rejected),
-            reasons: [`${rejected.provider}:${rejected.reason}`]
-          })
-        )
-      )
       const device = yield* checkDevice(request, identity.principalId)
       const created = yield* sessions
         .create({
@@ -111,7 +129,11 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
             })
           )
         )
-      return { principal: sessions.toPrincipal(created.session), via: identity.provider }
+      const authenticated: Authenticated = {
+        principal: sessions.toPrincipal(created.session),
+        session: { token: created.token, expiresAt: created.session.expiresAt }
+      }
+      return { authenticated, via: identity.provider }
     })
 
   const record = (
@@ -136,15 +158,19 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
     authenticate: (request) =>
       Effect.gen(function* () {
         const { credentials } = request
+        if (credentials.type === "password")
+          return yield* fromPassword(request, credentials.username, credentials.password)
         if (credentials.type !== "token")
-          return yield* Effect.fail(refuse("invalid_credentials", "credentials:not-a-token"))
+          return yield* Effect.fail(refuse("invalid_credentials", "credentials:not-accepted"))
         const issuer = unverifiedIssuer(credentials.token)
         return issuer !== undefined && issuer === parts.sessionIssuer
           ? yield* fromSessionToken(request, credentials.token)
           : yield* fromProviderToken(request, credentials.token, issuer)
       }).pipe(
-        Effect.tap(({ principal, via }) => record(request, { principal, ok: true, reasons: [`via:${via}`] })),
-        Effect.map(({ principal }) => principal),
+        Effect.tap(({ authenticated, via }) =>
+          record(request, { principal: authenticated.principal, ok: true, reasons: [`via:${via}`] })
+        ),
+        Effect.map(({ authenticated }) => authenticated),
         Effect.tapError((refusal) =>
           record(request, {
             ...(refusal.actor === undefined ? {} : { actor: refusal.actor }),

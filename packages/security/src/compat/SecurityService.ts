@@ -56,7 +56,7 @@ export class SecurityService {
           credentials: { type: "token", token: credentials.token },
           nonce: "compat-authenticate-user"
         }),
-        (principal) => ({ principal })
+        (authenticated) => ({ principal: authenticated.principal })
       )
     )
   }
