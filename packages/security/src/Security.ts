@@ -190,6 +190,7 @@ export const makeSecurity = (
       deviceProofs,
       audit,
       verifyProviderToken,
+      devices,
       ...(config.providers.local === undefined
         ? {}
         : { verifyPassword: (username: string, password: string) => users.verifyPassword(username, password) })

@@ -106,10 +106,15 @@ describe("Security: the authenticator", () => {
             device: signDeviceProof(key, { nonce: "nonce-c", scopes: [], now })
           })
         )
-        return { good, stolen, entries: yield* auditActions }
+        const pending = yield* service.devices.listPending
+        return { good, stolen, pending, entries: yield* auditActions, deviceId: key.deviceId }
       })
     )
     expect(outcome.good.principal).toMatchObject({ trust: "verified" })
+    // The unpaired device asked to be paired to the principal it proved itself for.
+    expect(outcome.pending.map((request) => [request.deviceId, request.principalId])).toEqual([
+      [outcome.deviceId, "local:dev"]
+    ])
     expect(outcome.stolen).toMatchObject({ _tag: "Unauthenticated", reason: "device_proof_failed" })
     const failures = outcome.entries.filter((entry) => entry.action === "auth.connect" && entry.decision === "failure")
     expect(failures.map((entry) => entry.reasons)).toEqual([["device:bad_signature"]])

@@ -7,6 +7,7 @@ import {
 } from "@coderclaw/protocol"
 import { Effect } from "effect"
 import type { AuditLogShape } from "../audit/AuditLog.js"
+import type { DevicePairingShape } from "../devices/DevicePairing.js"
 import type { DeviceProofVerifierShape, VerifiedDevice } from "../devices/DeviceProofVerifier.js"
 import type { Identity } from "../identity/Identity.js"
 import { type TokenRejected, unauthenticatedFrom } from "../identity/TokenRejected.js"
@@ -22,6 +23,8 @@ export interface SecurityAuthenticatorParts {
   readonly audit: AuditLogShape
   /** Verifies a provider token (OIDC, Google, GitHub Actions, GitHub access token) into an identity. */
   readonly verifyProviderToken: (token: string, issuer: string | undefined) => Effect.Effect<Identity, TokenRejected>
+  /** Where unpaired devices that proved their key ask to be paired; absent to leave pairing to the caller. */
+  readonly devices?: DevicePairingShape
   /** Verifies a local account's password; absent when local accounts are not configured. */
   readonly verifyPassword?: (username: string, password: string) => Effect.Effect<Identity, { readonly reason: string }>
 }
@@ -67,8 +70,36 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
               ...refuse(error.reason === "revoked" ? "revoked" : "device_proof_failed", `device:${error.reason}`),
               actor: principalId
             }
-          })
+          }),
+          Effect.tap((device) => (device.trust === "verified" ? askToPair(device, principalId) : Effect.void))
         )
+
+  // A device that proved its key but is not paired to this principal asks to be: an operator with
+  // `device:approve` sees the request (`coderclaw devices pending`) and approves or rejects it. Asking
+  // again while a request is pending returns that request, so reconnecting does not pile them up.
+  const askToPair = (device: VerifiedDevice, principalId: string) =>
+    parts.devices === undefined
+      ? Effect.void
+      : parts.devices
+          .requestPairing({
+            deviceId: device.deviceId,
+            publicKey: device.publicKey,
+            principalId,
+            name: device.deviceId
+          })
+          .pipe(
+            Effect.tap((pairing) =>
+              audit.record({
+                actor: principalId,
+                device: device.deviceId,
+                action: "device.pairing_requested",
+                resource: `pairing/${pairing.id}`,
+                decision: "info",
+                reasons: [pairing.status]
+              })
+            ),
+            Effect.ignore
+          )
 
   const withDevice = (principal: Principal, device: VerifiedDevice | undefined): Principal => {
     const { deviceId: _deviceId, ...rest } = principal
