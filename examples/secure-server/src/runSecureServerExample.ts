@@ -95,7 +95,7 @@ export const runSecureServerExample = async (): Promise<SecureServerReport> => {
     await run(
       security.devices.approve(pairing.id, { principalId: "local:admin", permissions: new Set(["device:approve"]) })
     )
-    steps.push(`admin approves the pairing of ${laptop.deviceId}`)
+    steps.push("admin approves the pairing of alice's laptop")
     const trusted = await connect("alice", deviceProofSigner(laptop, { scopes: [] }))
     const shipped = await trusted.submit({ agentId: "deploy", description: "ship" })
     steps.push(`alice deploys from her paired device: ${(await settled(trusted, shipped.id)).status}`)

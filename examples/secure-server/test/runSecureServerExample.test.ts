@@ -7,7 +7,7 @@ describe("secure server example", () => {
     expect(report.steps[0]).toBe("reader submits echo: refused (default-deny)")
     expect(report.steps[1]).toBe("alice submits echo: completed")
     expect(report.steps[2]).toMatch(/^alice deploys from an unpaired device: refused \(deploy-needs-trusted-device/)
-    expect(report.steps[3]).toMatch(/^admin approves the pairing of dev_/)
+    expect(report.steps[3]).toBe("admin approves the pairing of alice's laptop")
     expect(report.steps[4]).toBe("alice deploys from her paired device: completed")
     expect(report.auditIntact).toBe(true)
     expect(report.auditEntries).toBeGreaterThan(10)

@@ -16,7 +16,17 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/store-sqlite": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
   "@coderclaw/security": ["@coderclaw/protocol"],
   "@coderclaw/orchestrator": ["@coderclaw/runtime", "@coderclaw/task-machine", "@coderclaw/protocol"],
-  "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"]
+  "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // The command line composes everything a served runtime needs, as an app would.
+  "@coderclaw/cli": [
+    "@coderclaw/agents",
+    "@coderclaw/orchestrator",
+    "@coderclaw/protocol",
+    "@coderclaw/runtime",
+    "@coderclaw/security",
+    "@coderclaw/store-sqlite",
+    "@coderclaw/transport-ws"
+  ]
 }
 
 const internal = (deps: Record<string, string>) => Object.keys(deps).filter((name) => name.startsWith("@coderclaw/"))
