@@ -1,4 +1,5 @@
 import { cpus, totalmem } from "node:os"
+import { measureAuthorization } from "./authorization.js"
 import { measureDurable } from "./durable.js"
 import { measureA2A, measureBareXState, measureRuntimeLifecycle } from "./lifecycle.js"
 import { measureHeapPerTask } from "./memory.js"
@@ -178,14 +179,43 @@ const scaling: Section = async ({ quick }, rows) => {
   }
 }
 
-// Authorization rows (role gate decisions/s, policy decisions cached per session) will be a section here,
-// next to an anchor measured in the same run, like the others.
+const decisionsPerSecond = (value: number) => ({ value, unit: "decisions/s" })
+
+/** Authorization: the role gate, Cedar policy decisions and ID-token verification, each against its floor. */
+const authorization: Section = async ({ quick }, rows) => {
+  const figures = await measureAuthorization({ quick })
+  rows.push({
+    section: "authorization",
+    benchmark: "role gate (roles → permission bitmask)",
+    result: decisionsPerSecond(figures.roleGatePerSecond),
+    anchor: { name: "Set#has on a precomputed permission set", ...decisionsPerSecond(figures.setLookupPerSecond) },
+    ratio: figures.roleGatePerSecond / figures.setLookupPerSecond,
+    target: "≥ 1,000,000 decisions/s",
+    met: figures.roleGatePerSecond >= 1_000_000
+  })
+  rows.push({
+    section: "authorization",
+    benchmark: "Cedar policy decision, cached per session and policy version",
+    result: decisionsPerSecond(figures.cedarCachedPerSecond),
+    anchor: { name: "Cedar decision, uncached", ...decisionsPerSecond(figures.cedarUncachedPerSecond) },
+    ratio: figures.cedarCachedPerSecond / figures.cedarUncachedPerSecond
+  })
+  rows.push({
+    section: "authorization",
+    benchmark: "OIDC ID-token verification (ES256, all checks)",
+    result: { value: figures.jwtVerifierPerSecond, unit: "tokens/s" },
+    anchor: { name: "bare jose.jwtVerify, key in hand", value: figures.joseVerifyPerSecond, unit: "tokens/s" },
+    ratio: figures.jwtVerifierPerSecond / figures.joseVerifyPerSecond
+  })
+}
+
 const sections: ReadonlyArray<readonly [string, Section]> = [
   ["lifecycle and durable", lifecycle],
   ["websocket", websocket],
   ["memory", memory],
   ["recovery", recovery],
-  ["scaling", scaling]
+  ["scaling", scaling],
+  ["authorization", authorization]
 ]
 
 /** Runs every benchmark in order and returns the rows with the machine they ran on. */

@@ -8,7 +8,15 @@ describe("the benchmark suite (quick run)", () => {
   it("measures every row, next to its anchor", async () => {
     const results = await runSuite({ quick: true })
     const sections = new Set(results.rows.map((row) => row.section))
-    expect([...sections]).toEqual(["lifecycle", "durable", "websocket", "memory", "recovery", "scaling"])
+    expect([...sections]).toEqual([
+      "lifecycle",
+      "durable",
+      "websocket",
+      "memory",
+      "recovery",
+      "scaling",
+      "authorization"
+    ])
     for (const row of results.rows) {
       expect(Number.isFinite(row.result.value), row.benchmark).toBe(true)
       expect(row.anchor, row.benchmark).toBeDefined()

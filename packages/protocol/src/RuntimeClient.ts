@@ -15,6 +15,12 @@ export interface CallOptions {
 }
 
 /** Where a single-task subscription starts: events with `seq > afterSeq` (default 0, the whole history). */
+/** A person's decision on a pending approval. */
+export interface ApprovalDecision {
+  readonly approved: boolean
+  readonly reason?: string
+}
+
 export interface SubscribeOptions extends CallOptions {
   readonly afterSeq?: number
 }
@@ -46,6 +52,11 @@ export interface RuntimeClient {
   cancel(taskId: string, reason?: string, options?: CallOptions): Promise<TaskRecord>
   /** Answers a task waiting for input; rejects with `InvalidTransition` if it is not waiting for input. */
   provideInput(taskId: string, input: JsonValue, options?: CallOptions): Promise<TaskRecord>
+  /**
+   * Decides on the dangerous step a task waits for (`waiting/approval`): approved, the step runs; denied,
+   * the step fails with `Forbidden`. Rejects with `InvalidTransition` if the task is not waiting for approval.
+   */
+  resolveApproval(taskId: string, decision: ApprovalDecision, options?: CallOptions): Promise<TaskRecord>
   /**
    * The events of one task after `afterSeq`: first the stored history, then live events, with no gap and no
    * duplicate, ending after the final event. Breaking out of the loop (or aborting) unsubscribes.

@@ -3,6 +3,7 @@ import { AgentId, PrincipalId, SessionId, SkillId, TaskId } from "./Ids.js"
 import { Limits } from "./Limits.js"
 import { Metadata } from "./Metadata.js"
 import { BoundedString, JsonValue, Message, NonNegativeInt, PositiveInt, Timestamp } from "./Primitives.js"
+import { Principal } from "./Principal.js"
 import { TaskFailure } from "./TaskFailure.js"
 import { TaskStatus, WaitingReason } from "./TaskStatus.js"
 
@@ -16,6 +17,11 @@ export const TaskCreated = Schema.Struct({
   rootId: TaskId,
   sessionId: SessionId,
   owner: PrincipalId,
+  /**
+   * The owner as authenticated at submission (provider, roles, trust, device), so a task resumed after a
+   * restart acts with the same authority, not with none.
+   */
+  ownerPrincipal: Schema.optionalKey(Principal),
   priority: Schema.Int,
   maxAttempts: PositiveInt,
   deadline: Schema.optionalKey(Timestamp),

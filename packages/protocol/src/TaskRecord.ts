@@ -3,6 +3,7 @@ import { AgentId, PrincipalId, SessionId, TaskId } from "./Ids.js"
 import { Limits } from "./Limits.js"
 import { Metadata } from "./Metadata.js"
 import { BoundedString, JsonValue, Message, NonNegativeInt, PositiveInt, Timestamp } from "./Primitives.js"
+import { Principal } from "./Principal.js"
 import { TaskFailure } from "./TaskFailure.js"
 import { TaskStatus, WaitingReason } from "./TaskStatus.js"
 
@@ -16,6 +17,8 @@ export const TaskRecord = Schema.Struct({
   rootId: TaskId,
   sessionId: SessionId,
   owner: PrincipalId,
+  /** The owner as authenticated at submission; see `TaskCreated.ownerPrincipal`. */
+  ownerPrincipal: Schema.optionalKey(Principal),
   agentId: AgentId,
   description: BoundedString(Limits.descriptionMaxLength),
   input: JsonValue,

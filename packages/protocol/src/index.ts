@@ -13,9 +13,24 @@ export { ErrorInfo, fromErrorInfo, toErrorInfo } from "./ErrorInfo.js"
 export { AgentId, makeTaskId, NodeId, PrincipalId, SessionId, SkillId, systemPrincipalId, TaskId } from "./Ids.js"
 export { Limits } from "./Limits.js"
 export { Metadata } from "./Metadata.js"
+export { isPermission, Permission, permissions } from "./Permission.js"
 export { BoundedString, DurationMs, JsonValue, Message, NonNegativeInt, PositiveInt, Timestamp } from "./Primitives.js"
 export { IdentityProvider, Principal, TrustLevel } from "./Principal.js"
-export type { CallOptions, RuntimeClient, SubscribeAllOptions, SubscribeOptions } from "./RuntimeClient.js"
+export type { Authenticated, AuthenticationRequest, AuthenticatorShape } from "./ports/Authentication.js"
+export {
+  type AuthorizationContext,
+  type AuthorizationGrant,
+  type AuthorizationRequest,
+  type AuthorizerShape,
+  unconditionalGrant
+} from "./ports/Authorization.js"
+export type {
+  ApprovalDecision,
+  CallOptions,
+  RuntimeClient,
+  SubscribeAllOptions,
+  SubscribeOptions
+} from "./RuntimeClient.js"
 export {
   AgentNotFound,
   errorCodeOf,
@@ -78,10 +93,12 @@ export {
   DevelopmentCredentials,
   DeviceProof,
   HelloResult,
+  PasswordCredentials,
   ProtocolRange,
   TokenCredentials
 } from "./wire/Connect.js"
 export { type CloseCodeName, closeCodes } from "./wire/closeCodes.js"
+export { type DeviceProofClaims, deviceProofPayload } from "./wire/deviceProofPayload.js"
 export {
   JsonRpcErrorObject,
   JsonRpcFailure,
@@ -93,6 +110,7 @@ export {
   jsonRpcErrorCodes,
   MethodName
 } from "./wire/JsonRpc.js"
+export { methodPermissions, permissionOf } from "./wire/methodPermissions.js"
 export {
   isWireMethod,
   type WireMethod,
@@ -118,6 +136,7 @@ export {
   ListParams,
   PingResult,
   ProvideInputParams,
+  ResolveApprovalParams,
   SubmitParams,
   SubmitWorkflowParams,
   TaskIdParams

@@ -1,6 +1,7 @@
 import type {
   AgentDescriptor,
   AgentNotFound,
+  ApprovalDecision,
   Forbidden,
   InvalidRequest,
   InvalidTransition,
@@ -53,6 +54,15 @@ export interface RuntimeShape {
     principal: Principal,
     taskId: string,
     input: unknown
+  ): Effect.Effect<TaskRecord, TaskCallError | InvalidTransition>
+  /**
+   * Decides on the dangerous skill call a task waits for (`waiting/approval`): approved, the call runs;
+   * denied, the task fails with `APPROVAL_DENIED`.
+   */
+  resolveApproval(
+    principal: Principal,
+    taskId: string,
+    decision: ApprovalDecision
   ): Effect.Effect<TaskRecord, TaskCallError | InvalidTransition>
   /** A task's events after `afterSeq`: replay, then live; ends after the final event. */
   subscribe(principal: Principal, taskId: string, afterSeq?: number): Stream.Stream<TaskEventEnvelope, TaskCallError>

@@ -16,9 +16,10 @@ export {
   defineAgent,
   defineAsyncAgent
 } from "./agent/defineAgent.js"
-export { defineSkill, type SkillCall, type SkillDefinition } from "./agent/defineSkill.js"
+export { defineSkill, type SkillCall, type SkillDefinition, type SkillScope } from "./agent/defineSkill.js"
 export { SkillError } from "./agent/SkillError.js"
 export {
+  type Authenticated,
   type AuthenticationRequest,
   Authenticator,
   type AuthenticatorShape
@@ -27,6 +28,7 @@ export {
   type AuthorizationRequest,
   Authorizer,
   type AuthorizerShape,
+  permissiveGrant,
   type RuntimeAction
 } from "./authorization/Authorizer.js"
 export { InMemoryJournal, makeInMemoryJournal } from "./journal/InMemoryJournal.js"

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { Forbidden } from "@coderclaw/protocol"
+import { Forbidden, unconditionalGrant } from "@coderclaw/protocol"
 import { Effect, Layer, Stream } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import {
@@ -52,6 +52,33 @@ describe("agents and skills", () => {
     expect(logs).toEqual(["calling skill text.upper"])
   })
 
+  it("a skill reports progress, outputs and logs as events of the calling task, with the scope it was given", async () => {
+    const counting = defineSkill({
+      id: "lines.count",
+      name: "Counts lines",
+      run: (input, call) =>
+        Effect.gen(function* () {
+          yield* call.progress(50, "half way")
+          yield* call.output("chunk", "line 1\nline 2")
+          yield* call.log("info", `in ${call.scope?.repository ?? "nowhere"}`)
+          return String(input).split("\n").length
+        })
+    })
+    const counter = defineAgent({
+      id: "counter",
+      name: "Counts through a skill",
+      skills: ["lines.count"],
+      run: (input, ctx) => ctx.callSkill("lines.count", input, { repository: "demo", paths: ["a.txt"] })
+    })
+    harness = startRuntime({ agents: [counter], skills: [counting] })
+    const task = await harness.submit({ agentId: "counter", description: "count", input: "a\nb\nc" })
+    expect((await harness.settled(task.id)).result).toBe(3)
+    const events = (await harness.events(task.id)).map((envelope) => envelope.event)
+    expect(events).toContainEqual({ type: "progress", percent: 50, message: "half way" })
+    expect(events).toContainEqual({ type: "output", name: "chunk", value: "line 1\nline 2" })
+    expect(events).toContainEqual({ type: "log", level: "info", message: "in demo" })
+  })
+
   it("refuses skills the agent does not list, unknown skills and failing ones with typed reasons", async () => {
     const outsider = defineAgent({
       id: "outsider",
@@ -75,7 +102,7 @@ describe("agents and skills", () => {
         authorize: ({ action, resource }) =>
           action === "skill:execute"
             ? Effect.fail(new Forbidden({ action, resource, reasons: ["policy:no-skills"] }))
-            : Effect.void,
+            : Effect.succeed(unconditionalGrant),
         visibleSessions: (principal) => Effect.succeed([principal.sessionId])
       })
     )

@@ -1,10 +1,25 @@
 /**
  * `@coderclaw/store-sqlite`: the embedded durable `Journal` of the coderClaw runtime. One SQLite file
  * (better-sqlite3) in WAL mode, concurrent appends committed together (group commit), versioned schema
- * migrations, and an integrity check at open.
+ * migrations, and an integrity check at open. Also the SQLite stores of `@coderclaw/security`, which can
+ * share the journal's file so the whole runtime state is one file.
  *
  * @packageDocumentation
  */
 
 export type { SqliteJournalOptions, SqliteJournalShape, SqliteJournalStats } from "./SqliteJournal.js"
 export * as SqliteJournal from "./SqliteJournal.js"
+
+/**
+ * The SQLite stores of `@coderclaw/security` (accounts, sessions, signing keys, devices, audit log) on one
+ * connection: `SqliteSecurityStore.layer({ filename })` provides all five services, `make` hands them over
+ * in a scope. The file may be the journal's own.
+ */
+export type {
+  SqliteSecurityServices,
+  SqliteSecurityStoreOptions,
+  SqliteSecurityStores
+} from "./security/SqliteSecurityStore.js"
+export * as SqliteSecurityStore from "./security/SqliteSecurityStore.js"
+/** Why the SQLite security stores could not be opened (`unavailable`, `corrupt`). */
+export { SqliteSecurityStoreError, SqliteSecurityStoreErrorReason } from "./security/SqliteSecurityStoreError.js"

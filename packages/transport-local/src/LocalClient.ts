@@ -93,6 +93,8 @@ export const makeLocalClient = (
     cancel: (taskId, reason, options) => call((runtime) => runtime.cancel(principal, taskId, reason), options),
     provideInput: (taskId, input: JsonValue, options) =>
       call((runtime) => runtime.provideInput(principal, taskId, input), options),
+    resolveApproval: (taskId, decision, options) =>
+      call((runtime) => runtime.resolveApproval(principal, taskId, decision), options),
     subscribe: (taskId, options?: SubscribeOptions) =>
       stream((runtime) => runtime.subscribe(principal, taskId, options?.afterSeq ?? 0), options?.signal),
     subscribeAll: (filter, options?: SubscribeAllOptions) =>

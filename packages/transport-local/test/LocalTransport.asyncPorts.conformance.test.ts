@@ -1,4 +1,4 @@
-import { Authorizer } from "@coderclaw/runtime"
+import { Authorizer, permissiveGrant } from "@coderclaw/runtime"
 import { transportConformance } from "@coderclaw/transport-conformance"
 import { Effect, Layer } from "effect"
 import { createLocalRuntime } from "../src/index.js"
@@ -10,7 +10,7 @@ import { createLocalRuntime } from "../src/index.js"
 const asynchronousPermissive = Layer.succeed(
   Authorizer,
   Authorizer.of({
-    authorize: () => Effect.sleep(0),
+    authorize: (request) => Effect.sleep(0).pipe(Effect.as(permissiveGrant(request))),
     visibleSessions: (principal) =>
       Effect.sleep(0).pipe(Effect.as(principal.roles.includes("admin") ? undefined : [principal.sessionId]))
   })

@@ -13,6 +13,7 @@ export {
   type ReconnectOptions,
   type WebSocketConstructor,
   type WebSocketLike,
+  type WsClient,
   type WsClientOptions
 } from "./client/index.js"
 export { methodPermissions, permissionOf } from "./server/methodPermissions.js"

@@ -21,7 +21,9 @@ describe("Authenticator.insecureDevelopment", () => {
   })
 
   it("believes development credentials and refuses every other kind", async () => {
-    expect(await Effect.runPromise(authenticateWith({ type: "development", principal: alice }))).toEqual(alice)
+    expect(await Effect.runPromise(authenticateWith({ type: "development", principal: alice }))).toEqual({
+      principal: alice
+    })
     const exit = await Effect.runPromiseExit(authenticateWith({ type: "token", token: "anything" }))
     expect(exit).toEqual(Exit.fail(new Unauthenticated({ reason: "invalid_credentials" })))
   })

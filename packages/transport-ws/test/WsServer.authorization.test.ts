@@ -1,4 +1,4 @@
-import { errorCodes, Forbidden } from "@coderclaw/protocol"
+import { errorCodes, Forbidden, unconditionalGrant } from "@coderclaw/protocol"
 import { Authorizer, type AuthorizerShape } from "@coderclaw/runtime"
 import { alice, conformanceAgents } from "@coderclaw/transport-conformance"
 import { Effect } from "effect"
@@ -21,7 +21,9 @@ afterEach(async () => {
 /** Everything is allowed except cancelling: a role that may run and watch tasks but not stop them. */
 const noCancel: AuthorizerShape = Authorizer.of({
   authorize: ({ action, resource }) =>
-    action === "task:cancel" ? Effect.fail(new Forbidden({ action, resource, reasons: ["no-cancel"] })) : Effect.void,
+    action === "task:cancel"
+      ? Effect.fail(new Forbidden({ action, resource, reasons: ["no-cancel"] }))
+      : Effect.succeed(unconditionalGrant),
   visibleSessions: (principal) => Effect.succeed([principal.sessionId])
 })
 

@@ -1,4 +1,4 @@
-import { closeCodes, Unavailable } from "@coderclaw/protocol"
+import { closeCodes, Unavailable, unconditionalGrant } from "@coderclaw/protocol"
 import { Authorizer } from "@coderclaw/runtime"
 import { alice, conformanceAgents } from "@coderclaw/transport-conformance"
 import { Effect } from "effect"
@@ -35,7 +35,9 @@ describe("server shutdown", () => {
     })
     const authorizer = Authorizer.of({
       authorize: ({ action }) =>
-        action === "runtime:status" ? Effect.andThen(Effect.sync(statusAsked), Effect.never) : Effect.void,
+        action === "runtime:status"
+          ? Effect.andThen(Effect.sync(statusAsked), Effect.never)
+          : Effect.succeed(unconditionalGrant),
       visibleSessions: (principal) => Effect.succeed([principal.sessionId])
     })
     started = await startAuthorizedServer(authorizer, { agents: conformanceAgents, maxConcurrentTasks: 4 })

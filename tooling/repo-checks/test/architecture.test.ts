@@ -11,10 +11,22 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/runtime": ["@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/transport-local": ["@coderclaw/runtime", "@coderclaw/protocol"],
   "@coderclaw/transport-ws": ["@coderclaw/runtime", "@coderclaw/protocol"],
-  "@coderclaw/store-sqlite": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // The embedded store implements the storage ports of both the runtime (journal) and security (users,
+  // sessions, devices, audit), so they share one database file.
+  "@coderclaw/store-sqlite": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
   "@coderclaw/security": ["@coderclaw/protocol"],
   "@coderclaw/orchestrator": ["@coderclaw/runtime", "@coderclaw/task-machine", "@coderclaw/protocol"],
-  "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"]
+  "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // The command line composes everything a served runtime needs, as an app would.
+  "@coderclaw/cli": [
+    "@coderclaw/agents",
+    "@coderclaw/orchestrator",
+    "@coderclaw/protocol",
+    "@coderclaw/runtime",
+    "@coderclaw/security",
+    "@coderclaw/store-sqlite",
+    "@coderclaw/transport-ws"
+  ]
 }
 
 const internal = (deps: Record<string, string>) => Object.keys(deps).filter((name) => name.startsWith("@coderclaw/"))

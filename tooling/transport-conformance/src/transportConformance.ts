@@ -1,5 +1,6 @@
 import { describe } from "vitest"
 import { admissionTests } from "./suites/admission.js"
+import { approvalTests } from "./suites/approval.js"
 import { availabilityTests } from "./suites/availability.js"
 import { cancellationTests } from "./suites/cancellation.js"
 import { cancelRaceTests } from "./suites/cancelRace.js"
@@ -37,6 +38,7 @@ export const transportConformance = (subject: TransportUnderTest): void => {
     visibilityTests(harness)
     cancellationTests(harness)
     inputTests(harness)
+    approvalTests(harness)
     childrenTests(harness)
     subscribeTests(harness)
     subscribeAllTests(harness)

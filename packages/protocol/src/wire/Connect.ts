@@ -36,19 +36,36 @@ export const DevelopmentCredentials = Schema.Struct({
   principal: Principal
 })
 
+/**
+ * A local account's user name and password, for servers with local accounts. The server answers with a
+ * session token in `hello.session`, which the client uses from then on (reconnects included), so the
+ * password is sent once per client, and only over the connection it authenticates.
+ */
+export const PasswordCredentials = Schema.Struct({
+  type: Schema.Literal("password"),
+  username: BoundedString(64),
+  password: BoundedString(1024)
+})
+
 /** What a client proves its identity with, discriminated on `type`. */
-export const Credentials = Schema.Union([TokenCredentials, DevelopmentCredentials])
+export const Credentials = Schema.Union([TokenCredentials, PasswordCredentials, DevelopmentCredentials])
 export type Credentials = typeof Credentials.Type
 
 /**
- * Proof that the connecting device holds its key: an Ed25519 signature over the challenge's nonce (UTF-8),
- * with the public key it verifies against. Keys and signatures are base64url without padding.
+ * Proof that the connecting device holds its key: an Ed25519 signature over `deviceProofPayload(...)`,
+ * which binds the connection's nonce, the device id, the signing time and the scopes asked for. Keys and
+ * signatures are base64url without padding; the device id is derived from the public key (see
+ * `docs/security.md`).
  */
 export const DeviceProof = Schema.Struct({
   deviceId: BoundedString(128),
   algorithm: Schema.Literal("ed25519"),
   publicKey: BoundedString(256),
-  signature: BoundedString(512)
+  signature: BoundedString(512),
+  /** When the device signed, in ms since the epoch; the server refuses proofs outside its clock skew. */
+  signedAt: NonNegativeInt,
+  /** The scopes the device asks for on this connection; signed, so they cannot be widened in transit. */
+  scopes: Schema.Array(BoundedString(64)).pipe(Schema.check(Schema.isMaxLength(32)))
 })
 export type DeviceProof = typeof DeviceProof.Type
 
@@ -80,6 +97,11 @@ export const HelloResult = Schema.Struct({
   principal: Principal,
   /** The server pings (WebSocket ping frames) this often and drops a connection that missed a pong. */
   heartbeatIntervalMs: PositiveInt,
-  limits: ConnectionLimits
+  limits: ConnectionLimits,
+  /**
+   * When authentication opened a session (a password or provider-token login), its token and expiry: the
+   * client may reconnect with `{ type: "token", token }` until then.
+   */
+  session: Schema.optionalKey(Schema.Struct({ token: BoundedString(8_192), expiresAt: NonNegativeInt }))
 })
 export type HelloResult = typeof HelloResult.Type

@@ -23,6 +23,13 @@ export const CancelParams = Schema.Struct({ taskId: Schema.String, reason: Schem
 /** `task.provideInput`. */
 export const ProvideInputParams = Schema.Struct({ taskId: Schema.String, input: JsonValue })
 
+/** `task.resolveApproval`: a person's decision on the dangerous step a task waits for. */
+export const ResolveApprovalParams = Schema.Struct({
+  taskId: Schema.String,
+  approved: Schema.Boolean,
+  reason: Schema.optionalKey(Message)
+})
+
 /** `workflow.submit`: `definition` is a `WorkflowDefinition`. */
 export const SubmitWorkflowParams = Schema.Struct({ definition: Schema.Unknown })
 

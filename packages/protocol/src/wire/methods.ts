@@ -21,6 +21,7 @@ import {
   ListParams,
   PingResult,
   ProvideInputParams,
+  ResolveApprovalParams,
   SubmitParams,
   SubmitWorkflowParams,
   TaskIdParams
@@ -46,6 +47,7 @@ export const wireMethods = {
   "task.list": { params: ListParams, result: TaskPage, since: 1 },
   "task.cancel": { params: CancelParams, result: TaskRecord, since: 1 },
   "task.provideInput": { params: ProvideInputParams, result: TaskRecord, since: 1 },
+  "task.resolveApproval": { params: ResolveApprovalParams, result: TaskRecord, since: 1 },
   "task.subscribe": { params: SubscribeParams, result: SubscribeResult, since: 1 },
   "task.subscribeAll": { params: SubscribeAllParams, result: SubscribeResult, since: 1 },
   "task.unsubscribe": { params: UnsubscribeParams, result: UnsubscribeResult, since: 1 },

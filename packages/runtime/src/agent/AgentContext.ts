@@ -13,6 +13,7 @@ import type {
   Unavailable
 } from "@coderclaw/protocol"
 import type { Effect } from "effect"
+import type { SkillScope } from "./defineSkill.js"
 import type { SkillError } from "./SkillError.js"
 
 /** Why starting a child task failed: the same errors as a caller's `submit`. */
@@ -66,6 +67,10 @@ export interface AgentContext {
     childIds?: ReadonlyArray<TaskId>,
     options?: { readonly until?: "all" | "any" }
   ): Effect.Effect<ReadonlyArray<TaskRecord>>
-  /** Calls a skill the agent is allowed to use, checked by the runtime's authorizer. */
-  callSkill(skillId: string, input: JsonValue): Effect.Effect<JsonValue, SkillError>
+  /**
+   * Calls a skill the agent is allowed to use, checked by the runtime's authorizer with `scope` (the
+   * repository, paths and branch it acts on). When policy requires a person's approval, the task waits in
+   * `waiting/approval` first; a refusal fails the task.
+   */
+  callSkill(skillId: string, input: JsonValue, scope?: SkillScope): Effect.Effect<JsonValue, SkillError>
 }

@@ -1,11 +1,31 @@
-import type { JsonValue, Principal, SkillDescriptor, TaskId } from "@coderclaw/protocol"
+import type { JsonValue, LogLevel, Principal, SkillDescriptor, TaskId } from "@coderclaw/protocol"
 import type { Effect } from "effect"
 
-/** Who is calling a skill: the task and the principal that owns it. */
+/**
+ * Where a skill call acts, when it acts on a repository: policies decide on the repository, the
+ * repository-relative paths and the branch (protected paths and branches, per-repository rules).
+ */
+export interface SkillScope {
+  readonly repository?: string
+  readonly paths?: ReadonlyArray<string>
+  readonly branch?: string
+}
+
+/**
+ * Who is calling a skill (the task and the principal that owns it, and where the call acts), and how the
+ * skill reports while it runs: its progress, outputs and log lines become events of the calling task.
+ */
 export interface SkillCall {
   readonly taskId: TaskId
   readonly agentId: string
   readonly principal: Principal
+  readonly scope?: SkillScope
+  /** Reports progress of the calling task, 0–100 (clamped), with an optional message. */
+  progress(percent: number, message?: string): Effect.Effect<void>
+  /** Records a named output of the calling task (e.g. a chunk of a command's output). */
+  output(name: string, value: JsonValue, mimeType?: string): Effect.Effect<void>
+  /** Writes a log line to the calling task's history. */
+  log(level: LogLevel, message: string): Effect.Effect<void>
 }
 
 /** A skill: its descriptor and its work. Register it in the runtime's `skills`. */

@@ -1,35 +1,14 @@
 import {
-  type Credentials,
-  type DeviceProof,
+  type Authenticated,
+  type AuthenticationRequest,
+  type AuthenticatorShape,
   makeDecoder,
-  type Principal,
   Principal as PrincipalSchema,
   Unauthenticated
 } from "@coderclaw/protocol"
 import { Context, Effect, Layer, Result } from "effect"
 
-/** One authentication question: who is this connection, given what it presented? */
-export interface AuthenticationRequest {
-  /** What the client presented in `connect`. */
-  readonly credentials: Credentials
-  /** The device's signature over `nonce`, when the client sent one. */
-  readonly device?: DeviceProof
-  /** The challenge the server sent on this connection; a device proof must sign exactly this. */
-  readonly nonce: string
-  /** The peer's address, for audit and rate decisions. */
-  readonly remoteAddress?: string
-  /** The `Origin` header of a browser connection. */
-  readonly origin?: string
-}
-
-/**
- * The authentication port, consulted once per connection by remote transports. `@coderclaw/security`
- * implements it (token verification, device trust); it returns the principal every later call of the
- * connection runs as, or `Unauthenticated` naming why not.
- */
-export interface AuthenticatorShape {
-  authenticate(request: AuthenticationRequest): Effect.Effect<Principal, Unauthenticated>
-}
+export type { Authenticated, AuthenticationRequest, AuthenticatorShape }
 
 const decodeClaimedPrincipal = makeDecoder(PrincipalSchema, "claimed principal")
 
@@ -61,7 +40,7 @@ export class Authenticator extends Context.Service<Authenticator, AuthenticatorS
             return Effect.fail(new Unauthenticated({ reason: "invalid_credentials" }))
           const claimed = decodeClaimedPrincipal(credentials.principal)
           return Result.isSuccess(claimed)
-            ? Effect.succeed(claimed.success)
+            ? Effect.succeed({ principal: claimed.success })
             : Effect.fail(new Unauthenticated({ reason: "invalid_credentials" }))
         }
       })

@@ -1,49 +1,44 @@
-import { Forbidden, type Principal } from "@coderclaw/protocol"
+import {
+  type AuthorizationContext,
+  type AuthorizationGrant,
+  type AuthorizationRequest,
+  type AuthorizerShape,
+  Forbidden,
+  type Permission,
+  unconditionalGrant
+} from "@coderclaw/protocol"
 import { Context, Effect, Layer } from "effect"
 
-/** What a caller asks to do. Mirrors the permission names of the security package. */
-export type RuntimeAction =
-  | "task:submit"
-  | "task:read"
-  | "task:cancel"
-  | "task:input"
-  | "agent:invoke"
-  | "skill:execute"
-  | "runtime:status"
-
-/** One authorization question: may `principal` do `action` on `resource`? */
-export interface AuthorizationRequest {
-  readonly principal: Principal
-  readonly action: RuntimeAction
-  /** e.g. `task/<id>`, `agent/<id>`, `skill/<id>`. */
-  readonly resource: string
-}
-
 /**
- * The runtime's authorization port, consulted on every submit, read, cancel, input, agent invocation and
- * skill call. `@coderclaw/security` implements it with RBAC and policies; `Authorizer.permissive` is the
- * default for local-only use.
+ * What a caller asks to do: a permission name. Kept as an alias for code written before the permission
+ * set moved to `@coderclaw/protocol`.
  */
-export interface AuthorizerShape {
-  /** Succeeds when allowed; fails with `Forbidden` naming the reasons otherwise. */
-  authorize(request: AuthorizationRequest): Effect.Effect<void, Forbidden>
-  /**
-   * The sessions whose tasks the principal may see: `undefined` for all (an operator with permission to
-   * read others' tasks), otherwise a list that includes at least the principal's own session.
-   */
-  visibleSessions(principal: Principal): Effect.Effect<ReadonlyArray<string> | undefined>
+export type RuntimeAction = Permission
+
+export type { AuthorizationContext, AuthorizationGrant, AuthorizationRequest, AuthorizerShape }
+
+const approvalOfDangerousSkills: AuthorizationGrant = {
+  requiresApproval: true,
+  policies: ["permissive:dangerous-skill"]
 }
+
+/** The permissive authorizer's decision: allowed, with approval for dangerous skills. */
+export const permissiveGrant = (request: AuthorizationRequest): AuthorizationGrant =>
+  request.action === "skill:execute" && request.context?.dangerous === true
+    ? approvalOfDangerousSkills
+    : unconditionalGrant
 
 /** The authorization service. */
 export class Authorizer extends Context.Service<Authorizer, AuthorizerShape>()("@coderclaw/runtime/Authorizer") {
   /**
-   * For local-only use: every action is allowed, and each caller sees its own session's tasks; principals
-   * with the `admin` role see every session.
+   * For local-only use: every action is allowed, except that a skill declared `dangerous` waits for a
+   * person's approval (`resolveApproval`) before it runs; each caller sees its own session's tasks, and
+   * principals with the `admin` role see every session.
    */
   static readonly permissive: Layer.Layer<Authorizer> = Layer.succeed(
     Authorizer,
     Authorizer.of({
-      authorize: () => Effect.void,
+      authorize: (request) => Effect.succeed(permissiveGrant(request)),
       visibleSessions: (principal) =>
         Effect.succeed(principal.roles.includes("admin") ? undefined : [principal.sessionId])
     })

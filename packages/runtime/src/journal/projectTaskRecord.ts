@@ -28,6 +28,7 @@ export const projectTaskRecord = (
       rootId: event.rootId,
       sessionId: event.sessionId,
       owner: event.owner,
+      ...(event.ownerPrincipal === undefined ? {} : { ownerPrincipal: event.ownerPrincipal }),
       agentId: event.agentId,
       description: event.description,
       input: event.input,

@@ -14,6 +14,7 @@ export type Waiter =
       readonly until: "all" | "any"
       readonly settled: Deferred.Deferred<ReadonlyArray<TaskRecord>>
     }
+  | { readonly kind: "approval"; readonly skillId: string; readonly approved: Deferred.Deferred<void> }
 
 /**
  * A task the supervisor holds in memory: its own XState actor (never a child of a shared parent), the lock
@@ -37,6 +38,8 @@ export interface LiveTask {
   waiter: Waiter | undefined
   /** The answer the task was resumed with while no agent fiber was waiting (rehydrated task). */
   pendingAnswer: JsonValue | undefined
+  /** The skill a person approved while no agent fiber was waiting (rehydrated task); its next call runs. */
+  pendingApproval: string | undefined
   /**
    * Child ids this task spawned, in order (replayed from the journal on a re-run); `undefined` until read
    * from the journal, for a rehydrated task.
@@ -46,11 +49,15 @@ export interface LiveTask {
   holdsSlot: boolean
 }
 
-/** The record a rehydrated task's owner principal is rebuilt from. */
-export const ownerFromRecord = (record: TaskRecord): Principal => ({
-  id: record.owner,
-  provider: "system",
-  sessionId: record.sessionId,
-  roles: [],
-  trust: "untrusted"
-})
+/**
+ * The owner principal of a rehydrated task: as recorded at submission, or, for records written before the
+ * principal was recorded, the bare id with no roles.
+ */
+export const ownerFromRecord = (record: TaskRecord): Principal =>
+  record.ownerPrincipal ?? {
+    id: record.owner,
+    provider: "system",
+    sessionId: record.sessionId,
+    roles: [],
+    trust: "untrusted"
+  }

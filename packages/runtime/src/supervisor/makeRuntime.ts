@@ -1,5 +1,6 @@
 import {
   AgentNotFound,
+  type AuthorizationContext,
   Forbidden,
   type HealthCheck,
   type HealthState,
@@ -31,6 +32,7 @@ import { Cause, Clock, Deferred, Effect, Exit, FiberMap, FiberSet, Option, Resul
 import type { AgentContext } from "../agent/AgentContext.js"
 import { AgentFailure } from "../agent/AgentFailure.js"
 import type { AgentDefinition } from "../agent/defineAgent.js"
+import type { SkillScope } from "../agent/defineSkill.js"
 import { SkillError } from "../agent/SkillError.js"
 import { Authorizer, type RuntimeAction } from "../authorization/Authorizer.js"
 import { EventHub } from "../events/EventHub.js"
@@ -319,6 +321,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         lock: Semaphore.makeUnsafe(1),
         waiter: undefined,
         pendingAnswer: undefined,
+        pendingApproval: undefined,
         // Only a running or waiting task can have spawned children; theirs are read when needed.
         children: taskRecord.status === "running" || taskRecord.status === "waiting" ? undefined : [],
         holdsSlot: false
@@ -436,6 +439,15 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       Effect.asVoid
     )
 
+  /** What both an agent and the skills it calls use to report on the task: progress, outputs, logs. */
+  const reportersOf = (task: LiveTask): Pick<AgentContext, "progress" | "output" | "log"> => ({
+    progress: (percent, message) =>
+      agentApply(task, { type: "progress", percent, ...(message === undefined ? {} : { message }) }),
+    output: (name, value, mimeType) =>
+      agentApply(task, { type: "output", name, value, ...(mimeType === undefined ? {} : { mimeType }) }),
+    log: (level, message) => agentApply(task, { type: "log", level, message })
+  })
+
   const agentContext = (task: LiveTask, attempt: number, checkpoint: JsonValue | undefined): AgentContext => {
     let spawned = 0
     return {
@@ -443,12 +455,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       attempt,
       owner: task.owner,
       checkpoint,
-      progress: (percent, message) =>
-        agentApply(task, { type: "progress", percent, ...(message === undefined ? {} : { message }) }),
-      output: (name, value, mimeType) =>
-        agentApply(task, { type: "output", name, value, ...(mimeType === undefined ? {} : { mimeType }) }),
+      ...reportersOf(task),
       artifact: (artifact) => agentApply(task, { type: "artifact", ...artifact }),
-      log: (level, message) => agentApply(task, { type: "log", level, message }),
       saveCheckpoint: (data) => journal.saveCheckpoint(task.id, data).pipe(Effect.orDie),
       askInput: (prompt, schema) =>
         Effect.gen(function* () {
@@ -495,7 +503,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           if (options.passivateWaiting && task.waiter !== undefined) return yield* passivate(task)
           return yield* Deferred.await(settled)
         }),
-      callSkill: (skillId, skillInput) => callSkill(task, skillId, skillInput)
+      callSkill: (skillId, skillInput, scope) => callSkill(task, skillId, skillInput, scope)
     }
   }
 
@@ -549,7 +557,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       }
     }).pipe(Effect.ignore)
 
-  const callSkill = (task: LiveTask, skillId: string, skillInput: JsonValue) =>
+  const callSkill = (task: LiveTask, skillId: string, skillInput: JsonValue, scope: SkillScope | undefined) =>
     Effect.gen(function* () {
       if (!task.agent.descriptor.skills.includes(skillId)) {
         return yield* new SkillError({
@@ -562,16 +570,36 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       if (skill === undefined) {
         return yield* new SkillError({ reason: "Unknown", skillId, detail: "no skill with this id is registered" })
       }
-      yield* authorizer
-        .authorize({ principal: task.owner, action: "skill:execute", resource: `skill/${skillId}` })
+      const grant = yield* authorizer
+        .authorize({
+          principal: task.owner,
+          action: "skill:execute",
+          resource: `skill/${skillId}`,
+          context: {
+            taskOwner: task.owner.id,
+            taskSession: task.sessionId,
+            agentId: task.agent.descriptor.id,
+            skillId,
+            dangerous: skill.descriptor.dangerous,
+            skillPermissions: skill.descriptor.permissions,
+            ...scope
+          }
+        })
         .pipe(
           Effect.mapError(
             (forbidden) => new SkillError({ reason: "Forbidden", skillId, detail: forbidden.reasons.join(", ") })
           )
         )
+      if (grant.requiresApproval) yield* awaitApproval(task, skillId, scope)
       yield* agentApply(task, { type: "log", level: "debug", message: `calling skill ${skillId}` })
       return yield* skill
-        .run(skillInput, { taskId: task.id, agentId: task.agent.descriptor.id, principal: task.owner })
+        .run(skillInput, {
+          taskId: task.id,
+          agentId: task.agent.descriptor.id,
+          principal: task.owner,
+          ...(scope === undefined ? {} : { scope }),
+          ...reportersOf(task)
+        })
         .pipe(
           Effect.mapError(
             (error) =>
@@ -583,6 +611,38 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           )
         )
     })
+
+  /**
+   * Parks the task in `waiting/approval` until a person decides. Approved, this returns and the skill runs;
+   * denied, the task fails and this fiber is stopped. A task re-run after passivation or a restart finds
+   * the approval it was resumed with and does not ask again for the same skill.
+   */
+  const awaitApproval = (task: LiveTask, skillId: string, scope: SkillScope | undefined) =>
+    Effect.gen(function* () {
+      if (task.pendingApproval === skillId) {
+        task.pendingApproval = undefined
+        return
+      }
+      const approved = yield* Deferred.make<void>()
+      task.waiter = { kind: "approval", skillId, approved }
+      const where = [scope?.repository, scope?.branch, ...(scope?.paths ?? [])].filter((part) => part !== undefined)
+      const summary = `${task.agent.descriptor.id} wants to run ${skillId}${where.length > 0 ? ` on ${where.join(" ")}` : ""}`
+      yield* agentApply(task, { type: "request_approval", skillId, summary: summary.slice(0, 1_000) })
+      if (options.passivateWaiting) return yield* passivate(task)
+      return yield* Deferred.await(approved)
+    })
+
+  /** The skill a task waiting for approval asked for, read from its history (for a rehydrated task). */
+  const requestedApproval = (taskId: TaskId) =>
+    journal.readTask(taskId, 0).pipe(
+      Effect.map((history) => {
+        const requests = history.flatMap((envelope) =>
+          envelope.event.type === "approval_requested" ? [envelope.event.skillId] : []
+        )
+        return requests.at(-1)
+      }),
+      Effect.orDie
+    )
 
   // ── cancellation ────────────────────────────────────────────────────────────────────────────────
 
@@ -615,19 +675,25 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
 
   // ── caller-facing checks ────────────────────────────────────────────────────────────────────────
 
-  const authorize = (principal: Principal, action: RuntimeAction, resource: string) =>
-    authorizer.authorize({ principal, action, resource })
+  const authorize = (principal: Principal, action: RuntimeAction, resource: string, context?: AuthorizationContext) =>
+    authorizer.authorize({ principal, action, resource, ...(context === undefined ? {} : { context }) })
 
   /** The record of a task the caller may see; invisible and missing tasks are indistinguishable. */
   const visibleRecord = (principal: Principal, rawTaskId: string, action: RuntimeAction) =>
     Effect.gen(function* () {
       const taskId = yield* fromResult(decodeTaskId(rawTaskId))
-      yield* authorize(principal, action, `task/${taskId}`)
       const stored = yield* journal.loadTask(taskId).pipe(Effect.mapError(unavailable))
       if (Option.isNone(stored)) return yield* new TaskNotFound({ taskId })
       const sessions = yield* authorizer.visibleSessions(principal)
       if (sessions !== undefined && !sessions.includes(stored.value.sessionId))
         return yield* new TaskNotFound({ taskId })
+      // Decided knowing whose task it is: acting on another person's task needs more than acting on one's own.
+      yield* authorizer.authorize({
+        principal,
+        action,
+        resource: `task/${taskId}`,
+        context: { taskOwner: stored.value.owner, taskSession: stored.value.sessionId, agentId: stored.value.agentId }
+      })
       return stored.value
     })
 
@@ -650,8 +716,9 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       const request = yield* fromResult(decodeSubmit(raw))
       const agent = agents.get(request.agentId)
       if (agent === undefined) return yield* new AgentNotFound({ agentId: request.agentId })
-      yield* authorize(principal, "task:submit", `agent/${agent.descriptor.id}`)
-      yield* authorize(principal, "agent:invoke", `agent/${agent.descriptor.id}`)
+      const onAgent = { agentId: agent.descriptor.id }
+      yield* authorize(principal, "task:submit", `agent/${agent.descriptor.id}`, onAgent)
+      yield* authorize(principal, "agent:invoke", `agent/${agent.descriptor.id}`, onAgent)
       const parent =
         request.parentId === undefined ? undefined : yield* visibleRecord(principal, request.parentId, "task:read")
       const sessionId = request.sessionId ?? parent?.sessionId ?? principal.sessionId
@@ -680,6 +747,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         rootId: parent?.rootId ?? id,
         sessionId,
         owner: principal.id,
+        ownerPrincipal: principal,
         priority: request.priority ?? 0,
         maxAttempts,
         ...(request.timeoutMs === undefined ? {} : { deadline: at + request.timeoutMs }),
@@ -699,6 +767,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         lock: Semaphore.makeUnsafe(1),
         waiter: undefined,
         pendingAnswer: undefined,
+        pendingApproval: undefined,
         children: [],
         holdsSlot: false
       }
@@ -863,6 +932,28 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           yield* Deferred.succeed(waiter.answer, input)
         } else {
           task.pendingAnswer = input
+          yield* startAgent(task)
+        }
+        return yield* visibleRecord(principal, taskId, "task:read")
+      }),
+    resolveApproval: (principal, taskId, decision) =>
+      Effect.gen(function* () {
+        const stored = yield* visibleRecord(principal, taskId, "task:approve")
+        const reason = decision.reason === undefined ? {} : { reason: decision.reason }
+        const command: TaskCommand = decision.approved ? { type: "approve", ...reason } : { type: "deny", ...reason }
+        const task = yield* liveTask(stored.id)
+        if (task === undefined) return yield* refusedNow(stored.id, command)
+        const waiter = task.waiter
+        yield* apply(task, command, principal.id)
+        if (!decision.approved) {
+          // The task has failed; its agent fiber, parked on the approval, is stopped.
+          task.waiter = undefined
+          yield* FiberMap.remove(fibers, task.id)
+        } else if (waiter?.kind === "approval") {
+          task.waiter = undefined
+          yield* Deferred.succeed(waiter.approved, undefined)
+        } else {
+          task.pendingApproval = yield* requestedApproval(task.id)
           yield* startAgent(task)
         }
         return yield* visibleRecord(principal, taskId, "task:read")

@@ -1,5 +1,6 @@
 import type {
   CallOptions,
+  HelloResult,
   RuntimeClient,
   RuntimeError,
   SubscribeAllOptions,
@@ -17,6 +18,18 @@ import { isConnectionLost } from "./wireErrors.js"
 const clientClosed = () => new Unavailable({ reason: "this client is closed" })
 
 /** Errors after which reconnecting with the same settings cannot help. */
+/** How long before a session token expires the client goes back to its original credentials. */
+const sessionRenewalMarginMs = 30_000
+
+/** A `RuntimeClient` over WebSocket, which also tells who the server authenticated it as. */
+export interface WsClient extends RuntimeClient {
+  /**
+   * The server's `hello` for the current connection (connecting if needed): the principal, the limits,
+   * and the session token when the server opened a session (e.g. after a password login).
+   */
+  hello(): Promise<HelloResult>
+}
+
 const isFatal = (error: RuntimeError): boolean =>
   error._tag === "Unauthenticated" || error._tag === "UnsupportedProtocolVersion" || error._tag === "InvalidRequest"
 
@@ -31,7 +44,7 @@ const isFatal = (error: RuntimeError): boolean =>
  * connection attempt and rejects with `Unavailable` if that attempt fails. Errors are the protocol's typed
  * errors, rebuilt from the wire.
  */
-export const createWsClient = (options: WsClientOptions): RuntimeClient => {
+export const createWsClient = (options: WsClientOptions): WsClient => {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000
   const subscriptions = new Set<ClientSubscription>()
   let byServerId = new Map<string, ClientSubscription>()
@@ -51,7 +64,8 @@ export const createWsClient = (options: WsClientOptions): RuntimeClient => {
   }
 
   const events: ConnectionEvents = {
-    onOpen: (opened) => {
+    onOpen: (opened, hello) => {
+      if (hello.session !== undefined) session = hello.session
       failedAttempts = 0
       for (const subscription of subscriptions) attachTo(subscription, opened)
     },
@@ -81,8 +95,21 @@ export const createWsClient = (options: WsClientOptions): RuntimeClient => {
     }
   }
 
+  // A session the server opened for this client (password or provider-token login): later connections
+  // present its token instead of the original credentials, until shortly before it expires.
+  let session: { readonly token: string; readonly expiresAt: number } | undefined
+  const connectionOptions: WsClientOptions = {
+    ...options,
+    credentials: () =>
+      session !== undefined && Date.now() < session.expiresAt - sessionRenewalMarginMs
+        ? { type: "token", token: session.token }
+        : typeof options.credentials === "function"
+          ? options.credentials()
+          : options.credentials
+  }
+
   const connect = (): Promise<ClientConnection> => {
-    const opening = new ClientConnection(options, events)
+    const opening = new ClientConnection(connectionOptions, events)
     connection = opening
     byServerId = new Map()
     const attempt = opening.ready.then(
@@ -256,6 +283,7 @@ export const createWsClient = (options: WsClientOptions): RuntimeClient => {
   connect().catch(() => undefined)
 
   return {
+    hello: () => ensureConnection().then((opened) => opened.ready),
     submit: (request, callOptions) => call("task.submit", { request }, callOptions),
     get: (taskId, callOptions) => call("task.get", { taskId }, callOptions),
     list: (filter, page, callOptions) =>
@@ -267,6 +295,16 @@ export const createWsClient = (options: WsClientOptions): RuntimeClient => {
     cancel: (taskId, reason, callOptions) =>
       call("task.cancel", { taskId, ...(reason === undefined ? {} : { reason }) }, callOptions),
     provideInput: (taskId, input, callOptions) => call("task.provideInput", { taskId, input }, callOptions),
+    resolveApproval: (taskId, decision, callOptions) =>
+      call(
+        "task.resolveApproval",
+        {
+          taskId,
+          approved: decision.approved,
+          ...(decision.reason === undefined ? {} : { reason: decision.reason })
+        },
+        callOptions
+      ),
     subscribe: (taskId, subscribeOptions?: SubscribeOptions) =>
       stream(
         () => new ClientSubscription({ kind: "task", taskId }, subscribeOptions?.afterSeq ?? 0),

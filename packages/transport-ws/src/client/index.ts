@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-export { createWsClient } from "./createWsClient.js"
+export { createWsClient, type WsClient } from "./createWsClient.js"
 export {
   backoffDelayMs,
   type DeviceSigner,

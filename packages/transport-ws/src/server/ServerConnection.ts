@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http"
 import {
+  type Authenticated,
   type CloseCodeName,
   closeCodes,
   InternalError,
@@ -203,17 +204,17 @@ export class ServerConnection {
       authenticate(this.handshake, admitted.success).pipe(
         Effect.match({
           onFailure: (rejected) => this.reject(rejected),
-          onSuccess: (principal) => this.open(admitted.success, version.success, principal)
+          onSuccess: (authenticated) => this.open(admitted.success, version.success, authenticated)
         })
       )
     )
   }
 
-  private open(admitted: AdmittedConnect, protocolVersion: number, principal: Principal): void {
+  private open(admitted: AdmittedConnect, protocolVersion: number, authenticated: Authenticated): void {
     if (this.state !== "authenticating") return
-    this.principal = principal
+    this.principal = authenticated.principal
     this.state = "open"
-    this.send(helloFrame(this.handshake, admitted, protocolVersion, principal))
+    this.send(helloFrame(this.handshake, admitted, protocolVersion, authenticated))
   }
 
   private onRequestFrame(data: Buffer): undefined {

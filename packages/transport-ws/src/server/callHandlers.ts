@@ -3,6 +3,7 @@ import type {
   ListParams,
   Principal,
   ProvideInputParams,
+  ResolveApprovalParams,
   RuntimeError,
   SubmitParams,
   SubmitWorkflowParams,
@@ -32,6 +33,11 @@ export const callHandlers = {
     runtime.cancel(principal, taskId, reason)) satisfies Handler<typeof CancelParams.Type>,
   "task.provideInput": ((runtime, principal, { taskId, input }) =>
     runtime.provideInput(principal, taskId, input)) satisfies Handler<typeof ProvideInputParams.Type>,
+  "task.resolveApproval": ((runtime, principal, { taskId, approved, reason }) =>
+    runtime.resolveApproval(principal, taskId, {
+      approved,
+      ...(reason === undefined ? {} : { reason })
+    })) satisfies Handler<typeof ResolveApprovalParams.Type>,
   "agent.list": ((runtime, principal) => runtime.listAgents(principal)) satisfies Handler<unknown>,
   "skill.list": ((runtime, principal) => runtime.listSkills(principal)) satisfies Handler<unknown>,
   "runtime.status": ((runtime, principal) => runtime.status(principal)) satisfies Handler<unknown>,

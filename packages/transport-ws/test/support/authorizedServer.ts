@@ -49,7 +49,7 @@ export const startAuthorizedServer = async (
         const principal = credentials.type === "token" ? principals.get(credentials.token) : undefined
         return principal === undefined
           ? Effect.fail(new Unauthenticated({ reason: "invalid_credentials" }))
-          : Effect.succeed(principal)
+          : Effect.succeed({ principal })
       }
     })
   )

@@ -25,7 +25,7 @@ const tokenTable = () => {
         const principal = principals.get(credentials.token)
         return principal === undefined
           ? Effect.fail(new Unauthenticated({ reason: "invalid_credentials" }))
-          : Effect.succeed(principal)
+          : Effect.succeed({ principal })
       }
     })
   )

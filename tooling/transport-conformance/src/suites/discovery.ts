@@ -32,6 +32,13 @@ export const discoveryTests = (harness: Harness): void => {
           description: "Upper-cases a string.",
           permissions: ["skill:execute"],
           dangerous: false
+        },
+        {
+          id: "files.write",
+          name: "Write a file",
+          description: "Writes a file; dangerous, so it waits for approval.",
+          permissions: ["skill:execute"],
+          dangerous: true
         }
       ])
     })

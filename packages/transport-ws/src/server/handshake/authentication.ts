@@ -1,4 +1,4 @@
-import type { Principal } from "@coderclaw/protocol"
+import type { Authenticated } from "@coderclaw/protocol"
 import { Authenticator } from "@coderclaw/runtime"
 import { Effect } from "effect"
 import type { AdmittedConnect } from "./admission.js"
@@ -11,7 +11,7 @@ import type { HandshakeContext, HandshakeRejected } from "./HandshakeContext.js"
 export const authenticate = (
   context: HandshakeContext,
   admitted: AdmittedConnect
-): Effect.Effect<Principal, HandshakeRejected, Authenticator> =>
+): Effect.Effect<Authenticated, HandshakeRejected, Authenticator> =>
   Effect.gen(function* () {
     context.phase = "authentication"
     const authenticator = yield* Authenticator
@@ -20,6 +20,7 @@ export const authenticate = (
       .authenticate({
         credentials,
         nonce: context.nonce,
+        connectionId: context.connectionId,
         ...(device === undefined ? {} : { device }),
         ...(context.remoteAddress === undefined ? {} : { remoteAddress: context.remoteAddress }),
         ...(context.origin === undefined ? {} : { origin: context.origin })

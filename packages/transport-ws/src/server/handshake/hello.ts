@@ -1,21 +1,24 @@
-import type { Principal } from "@coderclaw/protocol"
+import type { Authenticated } from "@coderclaw/protocol"
 import { successFrame } from "../frames.js"
 import type { AdmittedConnect } from "./admission.js"
 import type { HandshakeContext } from "./HandshakeContext.js"
 
-/** Phase 5: answer `connect` with the negotiated version, the authenticated principal and the limits. */
+/**
+ * Phase 5: answer `connect` with the negotiated version, the authenticated principal, the limits, and the
+ * session token when authentication opened a session.
+ */
 export const helloFrame = (
   context: HandshakeContext,
   admitted: AdmittedConnect,
   protocolVersion: number,
-  principal: Principal
+  authenticated: Authenticated
 ): string => {
   context.phase = "hello"
   const { limits } = context
   return successFrame(admitted.requestId, {
     protocolVersion,
     connectionId: context.connectionId,
-    principal,
+    principal: authenticated.principal,
     heartbeatIntervalMs: limits.heartbeatIntervalMs,
     limits: {
       maxMessageBytes: limits.maxMessageBytes,
@@ -23,6 +26,7 @@ export const helloFrame = (
       requestBurst: limits.requestBurst,
       maxSubscriptions: limits.maxSubscriptions,
       maxOutboundBytes: limits.maxOutboundBytes
-    }
+    },
+    ...(authenticated.session === undefined ? {} : { session: authenticated.session })
   })
 }

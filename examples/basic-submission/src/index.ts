@@ -1,0 +1,1 @@
+export { runBasicSubmission } from "./runBasicSubmission.js"

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runBasicSubmission } from "./runBasicSubmission.js"
+
+await runBasicSubmission()

@@ -1,0 +1,249 @@
+import type { AuthenticatorShape, AuthorizerShape, Principal } from "@coderclaw/protocol"
+import { Unauthenticated } from "@coderclaw/protocol"
+import { Context, Effect, Layer, type Scope } from "effect"
+import { type AuditLogShape, make as makeAuditLog } from "./audit/AuditLog.js"
+import type { AuditStore } from "./audit/AuditStore.js"
+import { InMemoryAuditStore } from "./audit/InMemoryAuditStore.js"
+import { makeSecurityAuthenticator } from "./authentication/makeSecurityAuthenticator.js"
+import { makeTokenRouter, type RoutedVerifier } from "./authentication/TokenRouter.js"
+import { makeSecurityAuthorizer } from "./authorization/makeSecurityAuthorizer.js"
+import type { SecurityConfig } from "./config/SecurityConfig.js"
+import { SecurityConfigError } from "./config/SecurityConfigError.js"
+import { type DevicePairingShape, makeDevicePairing } from "./devices/DevicePairing.js"
+import { type DeviceProofVerifierShape, makeDeviceProofVerifier } from "./devices/DeviceProofVerifier.js"
+import type { DeviceStore } from "./devices/DeviceStore.js"
+import { InMemoryDeviceStore } from "./devices/InMemoryDeviceStore.js"
+import { githubActionsIssuer, makeGithubActionsVerifier } from "./identity/GithubActionsVerifier.js"
+import { googleIssuers, makeGoogleVerifier } from "./identity/GoogleVerifier.js"
+import type { Identity } from "./identity/Identity.js"
+import { makeOidcVerifier } from "./identity/OidcVerifier.js"
+import { TokenRejected } from "./identity/TokenRejected.js"
+import { InMemoryUserStore } from "./local/InMemoryUserStore.js"
+import { type LocalUsersShape, makeLocalUsers } from "./local/LocalUsers.js"
+import type { UserStore } from "./local/UserStore.js"
+import { resolveGithubIdentity } from "./login/GithubIdentity.js"
+import { makePolicyEngine, type PolicyEngineShape } from "./policies/PolicyEngine.js"
+import { makeRoleGate, type RoleGateShape } from "./rbac/RoleGate.js"
+import { makeRoleTable } from "./rbac/RoleTable.js"
+import { InMemorySessionStore } from "./sessions/InMemorySessionStore.js"
+import { InMemorySigningKeyStore } from "./sessions/InMemorySigningKeyStore.js"
+import type { Session } from "./sessions/Session.js"
+import type { SessionStore } from "./sessions/SessionStore.js"
+import { makeSessions, type SessionsShape } from "./sessions/Sessions.js"
+import { makeSessionTokens, SessionTokens } from "./sessions/SessionTokens.js"
+import type { SigningKeyStore } from "./sessions/SigningKeyStore.js"
+
+/** The stores security keeps its state in: in memory, or (with `@coderclaw/store-sqlite`) in the runtime's database. */
+export type SecurityStores = UserStore | SessionStore | SigningKeyStore | DeviceStore | AuditStore
+
+/** A password login's outcome: the new session and the token that names it. */
+export interface PasswordLogin {
+  readonly session: Session
+  readonly token: string
+  readonly principal: Principal
+}
+
+/**
+ * Everything security does, composed from one `security.yaml`: the two ports the runtime and the
+ * WebSocket server consult (`authenticator`, `authorizer`), and the services behind them for
+ * administration (accounts, sessions, devices, policies, audit).
+ */
+export interface SecurityShape {
+  readonly config: SecurityConfig
+  /** Implements the runtime's `Authenticator` port (see `makeSecurityAuthenticator`). */
+  readonly authenticator: AuthenticatorShape
+  /** Implements the runtime's `Authorizer` port (see `makeSecurityAuthorizer`). */
+  readonly authorizer: AuthorizerShape
+  readonly gate: RoleGateShape
+  readonly policies: PolicyEngineShape
+  readonly sessions: SessionsShape
+  readonly users: LocalUsersShape
+  readonly devices: DevicePairingShape
+  readonly deviceProofs: DeviceProofVerifierShape
+  readonly audit: AuditLogShape
+  /**
+   * Local accounts: verifies a password and opens a session (audited as `auth.login`). Every refusal is
+   * `invalid_credentials`, whatever the cause, so a caller cannot probe which accounts exist.
+   */
+  loginWithPassword(
+    username: string,
+    password: string,
+    options?: { readonly ttlMs?: number; readonly remoteAddress?: string }
+  ): Effect.Effect<PasswordLogin, Unauthenticated>
+}
+
+/** The composed security service. */
+export class Security extends Context.Service<Security, SecurityShape>()("@coderclaw/security/Security") {
+  /** Security from a decoded configuration, keeping its state in the stores in context. */
+  static readonly layer = (config: SecurityConfig): Layer.Layer<Security, SecurityConfigError, SecurityStores> =>
+    Layer.effect(Security, makeSecurity(config))
+
+  /** Security with every store in memory: tests, and servers whose sessions need not survive a restart. */
+  static readonly layerInMemory = (config: SecurityConfig): Layer.Layer<Security, SecurityConfigError> =>
+    Security.layer(config).pipe(
+      Layer.provide(
+        Layer.mergeAll(
+          InMemoryUserStore.layer,
+          InMemorySessionStore.layer,
+          InMemorySigningKeyStore.layer,
+          InMemoryDeviceStore.layer,
+          InMemoryAuditStore.layer
+        )
+      )
+    )
+}
+
+const configError = (reason: SecurityConfigError["reason"], issues: ReadonlyArray<string>) =>
+  new SecurityConfigError({ reason, source: "security configuration", issues: [...issues] })
+
+/** Builds the configured token verifiers, each with the issuers it answers for. */
+const makeVerifiers = (config: SecurityConfig) =>
+  Effect.gen(function* () {
+    const routed: Array<RoutedVerifier> = []
+    const providers = config.providers
+    for (const oidc of providers.oidc ?? []) {
+      const verifier = yield* makeOidcVerifier(oidc)
+      routed.push({ issuers: typeof oidc.issuer === "string" ? [oidc.issuer] : oidc.issuer, verifier })
+    }
+    if (providers.google !== undefined) {
+      routed.push({ issuers: googleIssuers, verifier: yield* makeGoogleVerifier(providers.google) })
+    }
+    if (providers.githubActions !== undefined) {
+      const issuer = providers.githubActions.issuer ?? githubActionsIssuer
+      routed.push({
+        issuers: typeof issuer === "string" ? [issuer] : issuer,
+        verifier: yield* makeGithubActionsVerifier(providers.githubActions)
+      })
+    }
+    return routed
+  }).pipe(
+    Effect.mapError((invalid) =>
+      configError(
+        "invalid_provider",
+        invalid.issues.map((issue) => `${invalid.provider}: ${issue}`)
+      )
+    )
+  )
+
+/** Builds security from its configuration over the stores in context. */
+export const makeSecurity = (
+  config: SecurityConfig
+): Effect.Effect<SecurityShape, SecurityConfigError, SecurityStores | Scope.Scope> =>
+  Effect.gen(function* () {
+    const table = yield* makeRoleTable(config.roles ?? []).pipe(
+      Effect.mapError((error) => configError("invalid_roles", [error.message]))
+    )
+    const gate = makeRoleGate(table)
+    const policies = yield* makePolicyEngine({
+      gate,
+      config: config.policies ?? {},
+      cacheSize: config.decisionCacheSize
+    }).pipe(Effect.mapError((error) => configError("invalid_policies", [error.message])))
+    const tokens = yield* makeSessionTokens({
+      issuer: config.sessions.issuer,
+      audience: config.sessions.audience,
+      ...(config.sessions.maxTtlMs === undefined ? {} : { maxTokenTtlMs: config.sessions.maxTtlMs })
+    }).pipe(Effect.mapError((error) => configError("invalid_config", [`sessions: ${error.message}`])))
+    const sessions = yield* makeSessions({
+      maxTtlMs: config.sessions.maxTtlMs,
+      defaultTtlMs: config.sessions.defaultTtlMs
+    }).pipe(
+      Effect.provideService(SessionTokens, tokens),
+      Effect.mapError((error) => configError("invalid_config", [`sessions: ${error.message}`]))
+    )
+    const users = yield* makeLocalUsers(
+      config.providers.local?.minPasswordLength === undefined
+        ? {}
+        : { minPasswordLength: config.providers.local.minPasswordLength }
+    ).pipe(Effect.mapError((error) => configError("invalid_provider", [`local: ${error.message}`])))
+    const deviceSettings = config.devices ?? {}
+    const deviceProofs = yield* makeDeviceProofVerifier({
+      maxClockSkewMs: deviceSettings.maxClockSkewMs,
+      replayCacheSize: deviceSettings.replayCacheSize
+    })
+    const devices = yield* makeDevicePairing({ requestTtlMs: deviceSettings.pairingTtlMs })
+    const audit = yield* makeAuditLog()
+    const route = makeTokenRouter(yield* makeVerifiers(config))
+    const github = config.providers.github
+
+    const verifyProviderToken = (token: string, issuer: string | undefined): Effect.Effect<Identity, TokenRejected> =>
+      issuer === undefined && github !== undefined
+        ? resolveGithubIdentity({
+            accessToken: token,
+            rules: github.rules,
+            ...(github.apiBaseUrl === undefined ? {} : { apiBaseUrl: github.apiBaseUrl })
+          }).pipe(
+            Effect.mapError(
+              (failed) =>
+                new TokenRejected({
+                  provider: "github",
+                  reason: failed.reason === "token_rejected" ? "bad_signature" : "keys_unavailable",
+                  detail: `GitHub: ${failed.reason}`
+                })
+            )
+          )
+        : route(token, issuer)
+
+    const authenticator = makeSecurityAuthenticator({
+      sessionIssuer: config.sessions.issuer,
+      sessions,
+      deviceProofs,
+      audit,
+      verifyProviderToken,
+      devices,
+      ...(config.providers.local === undefined
+        ? {}
+        : { verifyPassword: (username: string, password: string) => users.verifyPassword(username, password) })
+    })
+    const authorizer = makeSecurityAuthorizer({ sessions, gate, policies, audit })
+
+    const loginWithPassword: SecurityShape["loginWithPassword"] = (username, password, options = {}) =>
+      Effect.gen(function* () {
+        if (config.providers.local === undefined) return yield* Effect.fail("local-provider-disabled")
+        const identity = yield* users
+          .verifyPassword(username, password)
+          .pipe(Effect.mapError((error) => `local:${error.reason}`))
+        const created = yield* sessions
+          .create({ identity, ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }) })
+          .pipe(Effect.mapError((error) => `session:${error.reason}`))
+        return { ...created, principal: sessions.toPrincipal(created.session) }
+      }).pipe(
+        Effect.tap((login) =>
+          audit
+            .record({
+              actor: login.principal.id,
+              session: login.session.id,
+              action: "auth.login",
+              decision: "success",
+              reasons: ["via:local"],
+              remoteAddress: options.remoteAddress
+            })
+            .pipe(Effect.ignore)
+        ),
+        Effect.tapError((reason) =>
+          audit
+            .record({
+              action: "auth.login",
+              decision: "failure",
+              reasons: [reason],
+              remoteAddress: options.remoteAddress
+            })
+            .pipe(Effect.ignore)
+        ),
+        Effect.mapError(() => new Unauthenticated({ reason: "invalid_credentials" }))
+      )
+
+    return {
+      config,
+      authenticator,
+      authorizer,
+      gate,
+      policies,
+      sessions,
+      users,
+      devices,
+      deviceProofs,
+      audit,
+      loginWithPassword
+    } satisfies SecurityShape
+  })

@@ -1,0 +1,215 @@
+import {
+  type Authenticated,
+  type AuthenticationRequest,
+  type AuthenticatorShape,
+  type Principal,
+  Unauthenticated
+} from "@coderclaw/protocol"
+import { Effect } from "effect"
+import type { AuditLogShape } from "../audit/AuditLog.js"
+import type { DevicePairingShape } from "../devices/DevicePairing.js"
+import type { DeviceProofVerifierShape, VerifiedDevice } from "../devices/DeviceProofVerifier.js"
+import type { Identity } from "../identity/Identity.js"
+import { type TokenRejected, unauthenticatedFrom } from "../identity/TokenRejected.js"
+import type { SessionsShape } from "../sessions/Sessions.js"
+import { unverifiedIssuer } from "./TokenRouter.js"
+
+/** What the authenticator is built from. */
+export interface SecurityAuthenticatorParts {
+  /** The `iss` of the runtime's own session tokens. */
+  readonly sessionIssuer: string
+  readonly sessions: SessionsShape
+  readonly deviceProofs: DeviceProofVerifierShape
+  readonly audit: AuditLogShape
+  /** Verifies a provider token (OIDC, Google, GitHub Actions, GitHub access token) into an identity. */
+  readonly verifyProviderToken: (token: string, issuer: string | undefined) => Effect.Effect<Identity, TokenRejected>
+  /** Where unpaired devices that proved their key ask to be paired; absent to leave pairing to the caller. */
+  readonly devices?: DevicePairingShape
+  /** Verifies a local account's password; absent when local accounts are not configured. */
+  readonly verifyPassword?: (username: string, password: string) => Effect.Effect<Identity, { readonly reason: string }>
+}
+
+/** A refusal of the connection, with the words the audit log keeps. */
+interface Refusal {
+  readonly error: Unauthenticated
+  readonly reasons: ReadonlyArray<string>
+  readonly actor?: string
+}
+
+const refuse = (reason: Unauthenticated["reason"], ...reasons: ReadonlyArray<string>): Refusal => ({
+  error: new Unauthenticated({ reason }),
+  reasons
+})
+
+/**
+ * The `AuthenticatorShape` of `@coderclaw/security`, consulted once per connection:
+ *
+ * 1. `development` credentials are refused: only the runtime's insecure development authenticator takes them.
+ * 2. A token issued by this server (`sessions.issuer`) names an existing session: it is verified (EdDSA,
+ *    our keys), and the session must be neither expired nor revoked.
+ * 3. Any other token goes to the provider configured for its issuer (OIDC, Google, GitHub Actions; a
+ *    non-JWT token to GitHub's user API when GitHub is configured) and, verified, starts a new session
+ *    with the roles the provider's configuration maps the identity to. `password` credentials do the same
+ *    through the local accounts. A new session's token is returned for `hello.session`.
+ * 4. A device proof, when present, must verify against this connection's nonce, or the connection is
+ *    refused; it makes the principal `verified`, or `trusted` when the device is paired to that principal.
+ *    Without one the principal is `untrusted`.
+ *
+ * Every attempt, accepted or refused, is an `auth.connect` audit entry; tokens never enter it.
+ */
+export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): AuthenticatorShape => {
+  const { sessions, deviceProofs, audit } = parts
+
+  const checkDevice = (request: AuthenticationRequest, principalId: string) =>
+    request.device === undefined
+      ? Effect.succeed(undefined)
+      : deviceProofs.verify({ proof: request.device, nonce: request.nonce, principalId }).pipe(
+          Effect.mapError((error): Refusal => {
+            if (error._tag === "DeviceStoreError") return refuse("device_proof_failed", "device:store-unavailable")
+            return {
+              ...refuse(error.reason === "revoked" ? "revoked" : "device_proof_failed", `device:${error.reason}`),
+              actor: principalId
+            }
+          }),
+          Effect.tap((device) => (device.trust === "verified" ? askToPair(device, principalId) : Effect.void))
+        )
+
+  // A device that proved its key but is not paired to this principal asks to be: an operator with
+  // `device:approve` sees the request (`coderclaw devices pending`) and approves or rejects it. Asking
+  // again while a request is pending returns that request, so reconnecting does not pile them up.
+  const askToPair = (device: VerifiedDevice, principalId: string) =>
+    parts.devices === undefined
+      ? Effect.void
+      : parts.devices
+          .requestPairing({
+            deviceId: device.deviceId,
+            publicKey: device.publicKey,
+            principalId,
+            name: device.deviceId
+          })
+          .pipe(
+            Effect.tap((pairing) =>
+              audit.record({
+                actor: principalId,
+                device: device.deviceId,
+                action: "device.pairing_requested",
+                resource: `pairing/${pairing.id}`,
+                decision: "info",
+                reasons: [pairing.status]
+              })
+            ),
+            Effect.ignore
+          )
+
+  const withDevice = (principal: Principal, device: VerifiedDevice | undefined): Principal => {
+    const { deviceId: _deviceId, ...rest } = principal
+    return device === undefined
+      ? { ...rest, trust: "untrusted" }
+      : { ...rest, deviceId: device.deviceId, trust: device.trust }
+  }
+
+  const fromSessionToken = (request: AuthenticationRequest, token: string) =>
+    Effect.gen(function* () {
+      const session = yield* sessions.verifyToken(token).pipe(
+        Effect.mapError((rejected): Refusal => {
+          const reason =
+            rejected.reason === "expired" || rejected.reason === "revoked" ? rejected.reason : "invalid_credentials"
+          return refuse(reason, `session:${rejected.reason}`)
+        })
+      )
+      const device = yield* checkDevice(request, session.principalId)
+      const authenticated: Authenticated = { principal: withDevice(sessions.toPrincipal(session), device) }
+      return { authenticated, via: "session" }
+    })
+
+  const fromProviderToken = (request: AuthenticationRequest, token: string, issuer: string | undefined) =>
+    parts.verifyProviderToken(token, issuer).pipe(
+      Effect.mapError(
+        (rejected): Refusal => ({
+          error: unauthenticatedFrom(rejected),
+          reasons: [`${rejected.provider}:${rejected.reason}`]
+        })
+      ),
+      Effect.flatMap((identity) => openSession(request, identity))
+    )
+
+  const fromPassword = (request: AuthenticationRequest, username: string, password: string) => {
+    const verifyPassword = parts.verifyPassword
+    if (verifyPassword === undefined) return Effect.fail(refuse("invalid_credentials", "local:disabled"))
+    return verifyPassword(username, password).pipe(
+      Effect.mapError((rejected): Refusal => refuse("invalid_credentials", `local:${rejected.reason}`)),
+      Effect.flatMap((identity) => openSession(request, identity))
+    )
+  }
+
+  /** A verified identity, with the device proved on this connection, becomes a new session. */
+  const openSession = (request: AuthenticationRequest, identity: Identity) =>
+    Effect.gen(function* () {
+      const device = yield* checkDevice(request, identity.principalId)
+      const created = yield* sessions
+        .create({
+          identity,
+          ...(device === undefined ? {} : { device: { deviceId: device.deviceId, trust: device.trust } }),
+          ...(device === undefined ? {} : { scopes: device.scopes })
+        })
+        .pipe(
+          Effect.mapError(
+            (rejected): Refusal => ({
+              ...refuse("invalid_credentials", `session:${rejected.reason}`),
+              actor: identity.principalId
+            })
+          )
+        )
+      const authenticated: Authenticated = {
+        principal: sessions.toPrincipal(created.session),
+        session: { token: created.token, expiresAt: created.session.expiresAt }
+      }
+      return { authenticated, via: identity.provider }
+    })
+
+  const record = (
+    request: AuthenticationRequest,
+    entry: { actor?: string; principal?: Principal; ok: boolean; reasons: ReadonlyArray<string> }
+  ) =>
+    audit
+      .record({
+        actor: entry.principal?.id ?? entry.actor,
+        device: entry.principal?.deviceId ?? request.device?.deviceId,
+        session: entry.principal?.sessionId,
+        action: "auth.connect",
+        decision: entry.ok ? "success" : "failure",
+        reasons: entry.reasons,
+        requestId: request.connectionId,
+        remoteAddress: request.remoteAddress,
+        details: { trust: entry.principal?.trust, origin: request.origin }
+      })
+      .pipe(Effect.ignore)
+
+  return {
+    authenticate: (request) =>
+      Effect.gen(function* () {
+        const { credentials } = request
+        if (credentials.type === "password")
+          return yield* fromPassword(request, credentials.username, credentials.password)
+        if (credentials.type !== "token")
+          return yield* Effect.fail(refuse("invalid_credentials", "credentials:not-accepted"))
+        const issuer = unverifiedIssuer(credentials.token)
+        return issuer !== undefined && issuer === parts.sessionIssuer
+          ? yield* fromSessionToken(request, credentials.token)
+          : yield* fromProviderToken(request, credentials.token, issuer)
+      }).pipe(
+        Effect.tap(({ authenticated, via }) =>
+          record(request, { principal: authenticated.principal, ok: true, reasons: [`via:${via}`] })
+        ),
+        Effect.map(({ authenticated }) => authenticated),
+        Effect.tapError((refusal) =>
+          record(request, {
+            ...(refusal.actor === undefined ? {} : { actor: refusal.actor }),
+            ok: false,
+            reasons: refusal.reasons
+          })
+        ),
+        Effect.mapError((refusal) => refusal.error)
+      )
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  type AuthorizationGrant,
+  type AuthorizationRequest,
+  type AuthorizerShape,
+  Forbidden,
+  type Principal
+} from "@coderclaw/protocol"
+import { Effect } from "effect"
+import type { AuditLogShape } from "../audit/AuditLog.js"
+import type { PolicyEngineShape } from "../policies/PolicyEngine.js"
+import { type PolicyResource, parseResource } from "../policies/PolicyRequest.js"
+import { checkOwnership } from "../rbac/checkOwnership.js"
+import type { RoleGateShape } from "../rbac/RoleGate.js"
+import type { Session } from "../sessions/Session.js"
+import type { SessionsShape } from "../sessions/Sessions.js"
+
+/** What the authorizer is built from. */
+export interface SecurityAuthorizerParts {
+  readonly sessions: SessionsShape
+  readonly gate: RoleGateShape
+  readonly policies: PolicyEngineShape
+  readonly audit: AuditLogShape
+}
+
+// Resources the runtime names without an id (`tasks` for listing, `runtime` for status) are checked as a
+// method of the same name, so policies can still speak of them.
+const resourceOf = (resource: string): PolicyResource => parseResource(resource) ?? { type: "Method", id: resource }
+
+/**
+ * The `AuthorizerShape` of `@coderclaw/security`, consulted by the runtime and the WebSocket server on every
+ * call. For each request:
+ *
+ * 1. The principal's session is looked up in the server's store: it must exist, belong to the principal,
+ *    and be neither expired nor revoked. Roles come from that session only; the roles a `Principal`
+ *    object carries are ignored, so nothing a caller sends can add a role or permission.
+ * 2. Acting on someone else's task needs the `…:any` permission (`checkOwnership`).
+ * 3. The policy engine decides: role gate, then Cedar (agent, skill and repository policies; deny
+ *    overrides allow; default deny), with hostile paths and branches refused before evaluation.
+ * 4. The decision and the policies that decided it are an `authz.decide` audit entry.
+ */
+export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): AuthorizerShape => {
+  const { sessions, gate, policies, audit } = parts
+
+  const record = (
+    request: AuthorizationRequest,
+    permission: string,
+    allowed: boolean,
+    reasons: ReadonlyArray<string>
+  ) =>
+    audit
+      .record({
+        actor: request.principal.id,
+        device: request.principal.deviceId,
+        session: request.principal.sessionId,
+        action: "authz.decide",
+        resource: request.resource,
+        decision: allowed ? "allow" : "deny",
+        reasons,
+        requestId: request.context?.requestId,
+        details: { permission, trust: request.principal.trust }
+      })
+      .pipe(Effect.ignore)
+
+  const deny = (request: AuthorizationRequest, permission: string, reasons: ReadonlyArray<string>) =>
+    record(request, permission, false, reasons).pipe(
+      Effect.andThen(
+        Effect.fail(new Forbidden({ action: request.action, resource: request.resource, reasons: [...reasons] }))
+      )
+    )
+
+  /** The principal's live session, or why it cannot act. */
+  const sessionOf = (principal: Principal): Effect.Effect<Session, ReadonlyArray<string>> =>
+    sessions.validate(principal.sessionId).pipe(
+      Effect.mapError((rejected) => [`session:${rejected.reason}`]),
+      Effect.filterOrFail(
+        (session) => session.principalId === principal.id,
+        () => ["session:not-this-principal"]
+      )
+    )
+
+  const authorize = (request: AuthorizationRequest): Effect.Effect<AuthorizationGrant, Forbidden> =>
+    Effect.gen(function* () {
+      const { principal, context } = request
+      const session = yield* Effect.result(sessionOf(principal))
+      if (session._tag === "Failure") return yield* deny(request, request.action, session.failure)
+      const permission =
+        context?.taskOwner !== undefined || context?.taskSession !== undefined
+          ? checkOwnership(
+              request.action,
+              { principalId: principal.id, sessionId: principal.sessionId },
+              { taskOwner: context.taskOwner, taskSession: context.taskSession }
+            )
+          : request.action
+      const decided = yield* Effect.result(
+        policies.decide({
+          principal: {
+            id: principal.id,
+            roles: session.success.roles,
+            trust: principal.trust,
+            sessionId: principal.sessionId
+          },
+          action: permission,
+          resource: resourceOf(request.resource),
+          context: {
+            repository: context?.repository,
+            paths: context?.paths,
+            branch: context?.branch,
+            agentId: context?.agentId,
+            skillId: context?.skillId,
+            dangerous: context?.dangerous,
+            skillPermissions: context?.skillPermissions
+          }
+        })
+      )
+      if (decided._tag === "Failure")
+        return yield* deny(request, permission, [`path-rejected:${decided.failure.reason}`])
+      const decision = decided.success
+      if (decision.decision === "deny") return yield* deny(request, permission, decision.policies)
+      yield* record(request, permission, true, decision.policies)
+      return { requiresApproval: decision.requiresApproval, policies: decision.policies }
+    })
+
+  return {
+    authorize,
+    visibleSessions: (principal) =>
+      Effect.gen(function* () {
+        const session = yield* Effect.result(sessionOf(principal))
+        if (session._tag === "Failure") return [principal.sessionId]
+        if (gate.allows(session.success.roles, "task:read:any")) return undefined
+        // Ownership follows the principal: a user sees the tasks of all of their own live sessions.
+        const own = yield* sessions
+          .listFor(principal.id, { includeInactive: true })
+          .pipe(Effect.orElseSucceed(() => [] as ReadonlyArray<Session>))
+        return [...new Set([principal.sessionId, ...own.map((each) => each.id)])]
+      })
+  }
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from "node:crypto"
+import { Clock, Context, Effect, Layer, Option } from "effect"
+import { canManageDevices, type DeviceOperator } from "./DeviceOperator.js"
+import { DevicePairingError } from "./DevicePairingError.js"
+import type { DevicePairingRequest } from "./DevicePairingRequest.js"
+import type { DeviceRecord } from "./DeviceRecord.js"
+import { type DeviceFilter, DeviceStore } from "./DeviceStore.js"
+import type { DeviceStoreError } from "./DeviceStoreError.js"
+import { deviceIdOf } from "./deviceIdOf.js"
+import { decodeDevicePublicKey } from "./internal/devicePublicKey.js"
+
+/** How pairing behaves. */
+export interface DevicePairingOptions {
+  /** How long a request may wait for a decision. Default 600 000 ms (10 minutes). */
+  readonly requestTtlMs?: number | undefined
+}
+
+/**
+ * A device asking to be paired with the principal using it. Pass the device id and key of a device that
+ * proved possession on the current connection (`VerifiedDevice`) and the connection's principal id, never
+ * values taken from the request body alone.
+ */
+export interface DevicePairingRequestInput {
+  readonly deviceId: string
+  /** The raw 32-byte Ed25519 public key, base64url without padding. */
+  readonly publicKey: string
+  readonly principalId: string
+  /** 1 to 64 characters, no control characters. */
+  readonly name: string
+}
+
+/** Pairing: devices ask, operators decide, owners and operators revoke. */
+export interface DevicePairingShape {
+  /**
+   * Records a pending request, or returns the pending, unexpired one this device already has for this
+   * principal (a device retrying does not pile up requests). Fails `key_mismatch`, `invalid_name`,
+   * `revoked` or `already_paired`.
+   */
+  requestPairing(
+    input: DevicePairingRequestInput
+  ): Effect.Effect<DevicePairingRequest, DevicePairingError | DeviceStoreError>
+  /**
+   * Approves a pending request: the device becomes `paired` to the requesting principal and, once it proves
+   * possession again, `trusted`. Fails `not_permitted`, `not_found`, `already_decided`, `expired`,
+   * `revoked` or `already_paired`.
+   */
+  approve(
+    requestId: string,
+    operator: DeviceOperator
+  ): Effect.Effect<DeviceRecord, DevicePairingError | DeviceStoreError>
+  /** Rejects a pending request. Fails `not_permitted`, `not_found`, `already_decided` or `expired`. */
+  reject(
+    requestId: string,
+    operator: DeviceOperator,
+    reason?: string
+  ): Effect.Effect<DevicePairingRequest, DevicePairingError | DeviceStoreError>
+  /**
+   * Revokes a device: its proofs are refused from now on (`revoked`), for good. Allowed to operators with
+   * `device:approve`/`admin:all` and to the device's own principal (someone who lost a laptop). Revoking a
+   * revoked device returns it unchanged. Fails `not_permitted` or `not_found`.
+   */
+  revoke(deviceId: string, operator: DeviceOperator): Effect.Effect<DeviceRecord, DevicePairingError | DeviceStoreError>
+  /** The stored device, paired or revoked. */
+  get(deviceId: string): Effect.Effect<Option.Option<DeviceRecord>, DeviceStoreError>
+  /** Stored devices matching the filter, e.g. one principal's. */
+  list(filter?: DeviceFilter): Effect.Effect<ReadonlyArray<DeviceRecord>, DeviceStoreError>
+  /** Requests still awaiting a decision (pending and not expired), oldest first. */
+  readonly listPending: Effect.Effect<ReadonlyArray<DevicePairingRequest>, DeviceStoreError>
+  /** Deletes requests whose expiry has passed, decided or not (approvals live on in the device rows). */
+  readonly pruneExpired: Effect.Effect<number, DeviceStoreError>
+}
+
+const defaults = { requestTtlMs: 600_000 } as const
+const maxNameLength = 64
+// C0 and C1 controls: a name is shown to operators, and control characters could rewrite what they see.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/
+
+const fail = (
+  reason: DevicePairingError["reason"],
+  subject: { readonly requestId?: string; readonly deviceId?: string },
+  detail?: string
+) => Effect.fail(new DevicePairingError({ reason, ...subject, ...(detail === undefined ? {} : { detail }) }))
+
+/** Builds the pairing service over the `DeviceStore`. Dies on invalid options (a configuration bug). */
+export const makeDevicePairing = (
+  options: DevicePairingOptions = {}
+): Effect.Effect<DevicePairingShape, never, DeviceStore> =>
+  Effect.gen(function* () {
+    const requestTtlMs = options.requestTtlMs ?? defaults.requestTtlMs
+    if (!Number.isInteger(requestTtlMs) || requestTtlMs < 1) {
+      return yield* Effect.die(new Error(`requestTtlMs must be a positive integer, got ${requestTtlMs}`))
+    }
+    const store = yield* DeviceStore
+
+    const requirePermission = (operator: DeviceOperator, subject: { readonly requestId?: string }) =>
+      canManageDevices(operator)
+        ? Effect.void
+        : fail("not_permitted", subject, `${operator.principalId} holds neither device:approve nor admin:all`)
+
+    // Loads a request that can still be decided at `now`.
+    const decidable = (requestId: string, now: number) =>
+      Effect.gen(function* () {
+        const found = yield* store.getPairingRequest(requestId)
+        if (Option.isNone(found)) return yield* fail("not_found", { requestId })
+        const request = found.value
+        if (request.status !== "pending") return yield* fail("already_decided", { requestId }, request.status)
+        if (now > request.expiresAt) return yield* fail("expired", { requestId })
+        return request
+      })
+
+    const requestPairing = (input: DevicePairingRequestInput) =>
+      Effect.gen(function* () {
+        const { deviceId, publicKey, principalId, name } = input
+        const raw = decodeDevicePublicKey(publicKey)
+        if (raw === undefined)
+          return yield* fail("key_mismatch", { deviceId }, "publicKey is not 32 bytes of base64url")
+        if (deviceIdOf(raw) !== deviceId)
+          return yield* fail("key_mismatch", { deviceId }, "deviceId is not derived from publicKey")
+        if (name.length === 0 || name.length > maxNameLength || controlCharacters.test(name)) {
+          return yield* fail("invalid_name", { deviceId })
+        }
+        const existing = Option.getOrUndefined(yield* store.getDevice(deviceId))
+        if (existing?.status === "revoked") return yield* fail("revoked", { deviceId })
+        if (existing?.status === "paired") return yield* fail("already_paired", { deviceId })
+
+        const now = yield* Clock.currentTimeMillis
+        const pending = yield* store.listPairingRequests({ status: "pending", deviceId })
+        const open = pending.find((request) => request.principalId === principalId && now <= request.expiresAt)
+        if (open !== undefined) return open
+        const request: DevicePairingRequest = {
+          id: randomUUID(),
+          deviceId,
+          publicKey,
+          principalId,
+          name,
+          requestedAt: now,
+          expiresAt: now + requestTtlMs,
+          status: "pending"
+        }
+        yield* store.insertPairingRequest(request)
+        return request
+      })
+
+    const approve = (requestId: string, operator: DeviceOperator) =>
+      Effect.gen(function* () {
+        // Permission first, so operators without it learn nothing about which requests exist.
+        yield* requirePermission(operator, { requestId })
+        const now = yield* Clock.currentTimeMillis
+        const request = yield* decidable(requestId, now)
+        const existing = Option.getOrUndefined(yield* store.getDevice(request.deviceId))
+        if (existing?.status === "revoked") return yield* fail("revoked", { requestId, deviceId: request.deviceId })
+        if (existing?.status === "paired") {
+          return yield* fail("already_paired", { requestId, deviceId: request.deviceId })
+        }
+        const device: DeviceRecord = {
+          deviceId: request.deviceId,
+          publicKey: request.publicKey,
+          principalId: request.principalId,
+          name: request.name,
+          status: "paired",
+          pairedAt: now,
+          approvedBy: operator.principalId
+        }
+        const outcome = yield* store.decidePairingRequest({
+          requestId,
+          status: "approved",
+          decidedAt: now,
+          decidedBy: operator.principalId,
+          device
+        })
+        if (outcome === "not_pending") return yield* fail("already_decided", { requestId })
+        if (outcome === "device_exists") {
+          // Paired or revoked by a concurrent call since the check above: report which.
+          const current = Option.getOrUndefined(yield* store.getDevice(request.deviceId))
+          return yield* fail(current?.status === "revoked" ? "revoked" : "already_paired", {
+            requestId,
+            deviceId: request.deviceId
+          })
+        }
+        return device
+      })
+
+    const reject = (requestId: string, operator: DeviceOperator, reason?: string) =>
+      Effect.gen(function* () {
+        yield* requirePermission(operator, { requestId })
+        const now = yield* Clock.currentTimeMillis
+        const request = yield* decidable(requestId, now)
+        const outcome = yield* store.decidePairingRequest({
+          requestId,
+          status: "rejected",
+          decidedAt: now,
+          decidedBy: operator.principalId,
+          ...(reason === undefined ? {} : { reason })
+        })
+        if (outcome !== "decided") return yield* fail("already_decided", { requestId })
+        const rejected: DevicePairingRequest = {
+          ...request,
+          status: "rejected",
+          decidedAt: now,
+          decidedBy: operator.principalId,
+          ...(reason === undefined ? {} : { reason })
+        }
+        return rejected
+      })
+
+    const revoke = (deviceId: string, operator: DeviceOperator) =>
+      Effect.gen(function* () {
+        const found = Option.getOrUndefined(yield* store.getDevice(deviceId))
+        const owner = found !== undefined && found.principalId === operator.principalId
+        // Permission before existence, as in `approve`, for everyone but the owner.
+        if (!owner) yield* requirePermission(operator, {})
+        if (found === undefined) return yield* fail("not_found", { deviceId })
+        if (found.status === "revoked") return found
+        const now = yield* Clock.currentTimeMillis
+        const revoked: DeviceRecord = { ...found, status: "revoked", revokedAt: now, revokedBy: operator.principalId }
+        yield* store.putDevice(revoked)
+        return revoked
+      })
+
+    return {
+      requestPairing,
+      approve,
+      reject,
+      revoke,
+      get: (deviceId) => store.getDevice(deviceId),
+      list: (filter = {}) => store.listDevices(filter),
+      listPending: Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const pending = yield* store.listPairingRequests({ status: "pending" })
+        return pending.filter((request) => now <= request.expiresAt)
+      }),
+      pruneExpired: Effect.flatMap(Clock.currentTimeMillis, (now) => store.deletePairingRequestsExpiredBefore(now))
+    }
+  })
+
+/** The device pairing service. */
+export class DevicePairing extends Context.Service<DevicePairing, DevicePairingShape>()(
+  "@coderclaw/security/DevicePairing"
+) {
+  /** Pairing over the `DeviceStore`. */
+  static readonly layer = (options: DevicePairingOptions = {}): Layer.Layer<DevicePairing, never, DeviceStore> =>
+    Layer.effect(DevicePairing, Effect.map(makeDevicePairing(options), DevicePairing.of))
+}

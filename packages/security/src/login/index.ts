@@ -1,0 +1,42 @@
+/**
+ * Interactive logins for the CLI: OIDC (authorization code + PKCE through a loopback redirect, or the
+ * device authorization grant) and GitHub users (OAuth device flow, memberships mapped to roles). They
+ * obtain credentials; the server verifies them.
+ *
+ * @module
+ */
+
+/** What the user is shown during a device login: where to go and the code to enter. */
+export type { DeviceCodePrompt } from "./DeviceCodePrompt.js"
+/**
+ * GitHub login with the OAuth device flow: returns the `Identity` (keyed on the numeric user id, roles
+ * from the rules) and the access token. `defaultGithubBaseUrl` is `https://github.com`.
+ */
+export {
+  defaultGithubBaseUrl,
+  type GithubDeviceLoginOptions,
+  type GithubLogin,
+  loginWithGithubDevice
+} from "./GithubDeviceLogin.js"
+/**
+ * The identity behind a GitHub user access token, read from the REST API; what a server calls with a
+ * token a client obtained. `defaultGithubApiBaseUrl` is `https://api.github.com`.
+ */
+export {
+  defaultGithubApiBaseUrl,
+  type GithubApiOptions,
+  type ResolveGithubIdentityOptions,
+  resolveGithubIdentity
+} from "./GithubIdentity.js"
+/** A GitHub organisation/team → role rule (decode configuration with it) and the pure mapping. */
+export { type GithubMemberships, GithubRoleRule, githubRoles } from "./GithubRoleRule.js"
+/** The typed failure of every login, with its `reason` union and the provider that failed. */
+export { LoginFailed, LoginFailureReason, LoginProvider } from "./LoginFailed.js"
+/** The tokens an OIDC login obtained, `Redacted`, with an absolute expiry. */
+export { LoginTokens } from "./LoginTokens.js"
+/** OIDC login in a browser: authorization code, PKCE (S256), `state` and `nonce`, loopback redirect. */
+export { type AuthorizationCodeLoginOptions, loginWithAuthorizationCode } from "./OidcAuthorizationCodeLogin.js"
+/** The OIDC client a login runs as (issuer, client id, scopes, HTTP settings, abort signal). */
+export type { OidcClientOptions } from "./OidcClientOptions.js"
+/** OIDC login without a browser on this machine: the device authorization grant (RFC 8628). */
+export { type DeviceCodeLoginOptions, loginWithDeviceCode } from "./OidcDeviceLogin.js"

@@ -1,0 +1,16 @@
+import type { Principal } from "@coderclaw/protocol"
+import type { Session } from "./Session.js"
+
+/**
+ * The protocol principal a session's calls run as. Roles, device and trust come from the stored session
+ * only, never from a token or anything else the caller sent; permissions are computed from the roles later.
+ */
+export const sessionToPrincipal = (session: Session): Principal => ({
+  id: session.principalId,
+  provider: session.provider,
+  ...(session.displayName === undefined ? {} : { displayName: session.displayName }),
+  sessionId: session.id,
+  roles: [...session.roles],
+  ...(session.deviceId === undefined ? {} : { deviceId: session.deviceId }),
+  trust: session.trust
+})
