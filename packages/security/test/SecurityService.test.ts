@@ -83,8 +83,10 @@ describe("SecurityService (the original API's names)", () => {
       reason: "invalid_credentials"
     })
     const security = await managed.runPromise(Effect.service(Security))
-    const short = await Effect.runPromise(security.loginWithPassword("dev", "dev-password-123", { ttlMs: 1 }))
-    await sleep(5)
+    // Long enough to be signed on a loaded machine (a session already expired when its token is signed is
+    // refused), short enough to wait out.
+    const short = await Effect.runPromise(security.loginWithPassword("dev", "dev-password-123", { ttlMs: 500 }))
+    await sleep(600)
     expect(await rejectionOf(service.checkPermission(short.session.id, "task:read"))).toMatchObject({
       reason: "expired"
     })
