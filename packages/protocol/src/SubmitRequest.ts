@@ -21,7 +21,10 @@ export const SubmitRequest = Schema.Struct({
   sessionId: Schema.optionalKey(SessionId),
   /** Higher runs first among queued tasks; ties run in submit order. Default 0. */
   priority: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: -100, maximum: 100 })))),
-  /** How many attempts the agent gets before the task fails. Default 1. */
+  /**
+   * How many attempts the agent gets before the task fails. Default: the runtime's `defaultMaxAttempts` (3
+   * unless configured).
+   */
   maxAttempts: Schema.optionalKey(PositiveInt.pipe(Schema.check(Schema.isLessThanOrEqualTo(100)))),
   /** Fails the task if it has not ended this many milliseconds after submit. */
   timeoutMs: Schema.optionalKey(DurationMs),

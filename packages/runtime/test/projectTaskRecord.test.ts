@@ -11,6 +11,13 @@ const everyField: Required<TaskRecord> = {
   rootId: "01890a5d-ac96-774b-bcce-b302099a8055" as TaskId,
   sessionId: "session",
   owner: "local:alice",
+  ownerPrincipal: {
+    id: "local:alice",
+    provider: "local",
+    sessionId: "session",
+    roles: ["developer"],
+    trust: "trusted"
+  },
   agentId: "echo",
   description: "every field",
   input: { any: "input" },

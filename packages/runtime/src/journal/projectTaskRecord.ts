@@ -118,6 +118,7 @@ const copyRecord = (previous: TaskRecord, envelope: TaskEventEnvelope, keepWaiti
     lastPosition: envelope.position
   }
   if (previous.parentId !== undefined) next.parentId = previous.parentId
+  if (previous.ownerPrincipal !== undefined) next.ownerPrincipal = previous.ownerPrincipal
   if (previous.result !== undefined) next.result = previous.result
   if (previous.error !== undefined) next.error = previous.error
   if (previous.startedAt !== undefined) next.startedAt = previous.startedAt
