@@ -52,6 +52,7 @@ export {
 } from "./RuntimeError.js"
 export { DeploymentMode, HealthCheck, HealthState, RuntimeStatus } from "./RuntimeStatus.js"
 export { SkillDescriptor } from "./SkillDescriptor.js"
+export { type StepInput, stepInputOf, stepMetadataKey } from "./StepInput.js"
 export { SubmitRequest } from "./SubmitRequest.js"
 export {
   ApprovalRequested,
