@@ -1,0 +1,159 @@
+import type {
+  JsonValue,
+  Principal,
+  RuntimeClient,
+  TaskEventEnvelope,
+  TaskRecord,
+  TaskStatus
+} from "@coderclaw/protocol"
+import {
+  type AgentDefinition,
+  AgentFailure,
+  defineAgent,
+  type SkillCall,
+  type SkillDefinition,
+  type SkillScope
+} from "@coderclaw/runtime"
+import { createLocalRuntime } from "@coderclaw/transport-local"
+import { Effect, Exit } from "effect"
+import { afterEach } from "vitest"
+
+export const alice: Principal = {
+  id: "local:alice",
+  provider: "local",
+  sessionId: "session-alice",
+  roles: ["developer"],
+  trust: "trusted"
+}
+
+/**
+ * A test agent that calls any skill: input `{ skill, input, scope? }`, result the skill's result. A refused
+ * or failed call fails the task with code `SKILL_ERROR` and the runtime's message.
+ */
+export const callerAgent = (skills: ReadonlyArray<SkillDefinition>): AgentDefinition =>
+  defineAgent({
+    id: "caller",
+    name: "Caller",
+    skills: skills.map((skill) => skill.descriptor.id),
+    run: (input, ctx) => {
+      const request = input as unknown as {
+        readonly skill: string
+        readonly input: JsonValue
+        readonly scope?: SkillScope
+      }
+      return ctx
+        .callSkill(request.skill, request.input, request.scope)
+        .pipe(
+          Effect.mapError(
+            (error) =>
+              new AgentFailure({ code: "SKILL_ERROR", message: error.message.slice(0, 3_000), retryable: false })
+          )
+        )
+    }
+  })
+
+const open: Array<() => Promise<void>> = []
+
+afterEach(async () => {
+  for (const close of open.splice(0)) await close()
+})
+
+/** A local runtime (in-memory journal, permissive authorizer) with these agents and skills, closed after the test. */
+export const startRuntime = (options: {
+  readonly agents?: ReadonlyArray<AgentDefinition>
+  readonly skills?: ReadonlyArray<SkillDefinition>
+}): RuntimeClient => {
+  const skills = options.skills ?? []
+  const runtime = createLocalRuntime({
+    agents: [...(options.agents ?? []), ...(skills.length > 0 ? [callerAgent(skills)] : [])],
+    skills,
+    defaultMaxAttempts: 1,
+    shutdownGraceMs: 100
+  })
+  open.push(() => runtime.close())
+  return runtime.client(alice)
+}
+
+/** Reads a stream to its end. */
+export const collect = async <A>(stream: AsyncIterable<A>): Promise<Array<A>> => {
+  const items: Array<A> = []
+  for await (const item of stream) items.push(item)
+  return items
+}
+
+/** Reads a stream until `done` holds for an item (included); fails if the stream ends first. */
+export const readUntil = async <A>(stream: AsyncIterable<A>, done: (item: A) => boolean): Promise<Array<A>> => {
+  const items: Array<A> = []
+  for await (const item of stream) {
+    items.push(item)
+    if (done(item)) return items
+  }
+  throw new Error(`the stream ended after ${items.length} items without the awaited one`)
+}
+
+/** Waits until the task ends and returns its final record. */
+export const settle = async (client: RuntimeClient, taskId: string): Promise<TaskRecord> => {
+  await collect(client.subscribe(taskId))
+  return client.get(taskId)
+}
+
+/** Waits until the task has moved into `status` (and, for `waiting`, waits for `waitingFor`). */
+export const reached = (client: RuntimeClient, taskId: string, status: TaskStatus, waitingFor?: string) =>
+  readUntil(
+    client.subscribe(taskId),
+    (envelope) =>
+      envelope.event.type === "status_changed" &&
+      envelope.event.to === status &&
+      (waitingFor === undefined || envelope.event.waitingFor === waitingFor)
+  )
+
+/** Submits a task and waits for its end. */
+export const runTask = async (client: RuntimeClient, agentId: string, input: JsonValue): Promise<TaskRecord> => {
+  const task = await client.submit({ agentId, description: `run ${agentId}`, input })
+  return settle(client, task.id)
+}
+
+/** Calls a skill through the runtime (via the `caller` agent) and returns the task's final record. */
+export const callSkill = (client: RuntimeClient, skill: string, input: JsonValue, scope?: SkillScope) =>
+  runTask(client, "caller", { skill, input, ...(scope === undefined ? {} : { scope: scope as JsonValue }) })
+
+/** The outputs a task recorded, as `[name, value]` pairs in order. */
+export const outputsOf = (events: ReadonlyArray<TaskEventEnvelope>) =>
+  events.flatMap(({ event }) => (event.type === "output" ? [[event.name, event.value] as const] : []))
+
+/** A task's history in short form: event types, and status changes as `from→to`. */
+export const shape = (events: ReadonlyArray<TaskEventEnvelope>): Array<string> =>
+  events.map(({ event }) => (event.type === "status_changed" ? `${event.from}→${event.to}` : event.type))
+
+/** Runs a skill directly (no runtime), to look at its typed error. */
+export const runSkillDirectly = async (skill: SkillDefinition, input: JsonValue, scope?: SkillScope) => {
+  const call: SkillCall = {
+    taskId: "0190a000-0000-7000-8000-000000000000" as SkillCall["taskId"],
+    agentId: "test",
+    principal: alice,
+    ...(scope === undefined ? {} : { scope }),
+    progress: () => Effect.void,
+    output: () => Effect.void,
+    log: () => Effect.void
+  }
+  return Effect.runPromise(Effect.exit(skill.run(input, call)))
+}
+
+/** The typed error a directly run skill failed with. */
+export const failureOf = async (skill: SkillDefinition, input: JsonValue, scope?: SkillScope) => {
+  const exit = await runSkillDirectly(skill, input, scope)
+  if (Exit.isSuccess(exit))
+    throw new Error(`expected ${skill.descriptor.id} to fail, got ${JSON.stringify(exit.value)}`)
+  const failure = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+  if (failure === undefined || failure._tag !== "Fail") throw new Error(`no typed failure: ${String(exit.cause)}`)
+  return failure.error as { readonly _tag: string; readonly reason: string; readonly message: string }
+}
+
+/** Polls until `condition` holds; fails after `timeoutMs`. */
+export const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+  const end = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error("condition not reached in time")
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
