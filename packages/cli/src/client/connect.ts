@@ -1,0 +1,85 @@
+import type { Credentials, HelloResult } from "@coderclaw/protocol"
+import type { DeviceKey } from "@coderclaw/security"
+import type { WsClient } from "@coderclaw/transport-ws/client"
+import { Effect } from "effect"
+import { signIn } from "../app/signIn.js"
+import { connectionError, usageError } from "../cli/CliError.js"
+import type { CliIo } from "../cli/CliIo.js"
+import { cliVersion } from "../cli/version.js"
+import { type CliHome, cliHome } from "./CliHome.js"
+import { toCliError } from "./describeRuntimeError.js"
+import { readDeviceKey } from "./deviceKeyFile.js"
+import { readSession, type SavedSession } from "./sessionFile.js"
+
+/** The server used when neither `--server`, `CODERCLAW_SERVER` nor a saved session names one. */
+export const defaultServerUrl = "ws://127.0.0.1:8787"
+
+/** What every client command knows besides its own arguments. */
+export interface ClientContext {
+  readonly io: CliIo
+  /** `--server`, if given. */
+  readonly server?: string
+}
+
+/** An open, authenticated connection. */
+export interface Connected {
+  readonly client: WsClient
+  readonly hello: HelloResult
+  readonly url: string
+  readonly home: CliHome
+}
+
+/** `--server`, else `CODERCLAW_SERVER`, else the saved session's server, else `ws://127.0.0.1:8787`. */
+export const resolveServerUrl = (context: ClientContext, saved?: SavedSession): string => {
+  const fromEnv = context.io.env.CODERCLAW_SERVER
+  const url = context.server ?? (fromEnv === undefined || fromEnv === "" ? undefined : fromEnv) ?? saved?.server
+  const chosen = url ?? defaultServerUrl
+  if (!/^wss?:\/\/[^\s/]+/.test(chosen)) {
+    throw usageError(`not a WebSocket URL: ${chosen}`, "write it as ws://host:port or wss://host:port")
+  }
+  return chosen
+}
+
+/**
+ * Connects and authenticates, with the device's proof of its key when there is a device key. Resolves once
+ * the server's `hello` arrived; a refusal or an unreachable server rejects with a `CliError` (exit 3).
+ */
+export const openClient = async (
+  url: string,
+  credentials: Credentials,
+  device: DeviceKey | undefined
+): Promise<{ readonly client: WsClient; readonly hello: HelloResult }> => {
+  try {
+    const { client, hello } = await signIn({
+      url,
+      credentials,
+      clientInfo: { name: "coderclaw-cli", version: cliVersion },
+      ...(device === undefined ? {} : { device })
+    })
+    return { client, hello }
+  } catch (error) {
+    throw toCliError(error, url)
+  }
+}
+
+/**
+ * Runs `use` on a connection opened with the saved session (`coderclaw login`) and the device key, closing
+ * it afterwards. Errors of the calls become `CliError`s with their exit codes.
+ */
+export const withSession = async <A>(context: ClientContext, use: (connected: Connected) => Promise<A>): Promise<A> => {
+  const home = cliHome(context.io.env, context.io.cwd)
+  const saved = readSession(home)
+  const url = resolveServerUrl(context, saved)
+  if (saved === undefined) {
+    throw connectionError("not logged in", "run `coderclaw login --user <name>` first")
+  }
+  const device = await Effect.runPromise(readDeviceKey(home))
+  const { client, hello } = await openClient(url, { type: "token", token: saved.token }, device)
+  try {
+    return await use({ client, hello, url, home })
+  } catch (error) {
+    throw toCliError(error, url)
+  } finally {
+    await client.close().catch(() => undefined)
+  }
+}

@@ -1,0 +1,34 @@
+import type { Command } from "commander"
+import type { AdminOptions } from "../admin/openAdmin.js"
+
+/** The note every admin command's help carries: they act on the database file, not over the network. */
+export const adminNote =
+  "Acts directly on the server's database file, for an operator on the server's machine: no server connection\n" +
+  "is needed, and access to the file is the access control. Run it where `coderclaw serve` runs (or pass\n" +
+  "--database / --config); the server may be running."
+
+/** Adds `--database`, `--config` and `--security` to an admin command. */
+export const withAdminOptions = (command: Command): Command =>
+  command
+    .option(
+      "--database <file>",
+      "the database file (default: `database` of runtime.yaml, else .coderclaw/coderclaw.db)"
+    )
+    .option("--config <file>", "runtime.yaml, read for its database (default .coderclaw/runtime.yaml when present)")
+    .option(
+      "--security <file>",
+      "security.yaml, for custom roles and password rules (default .coderclaw/security.yaml)"
+    )
+
+/** The admin options of a parsed command. */
+export const adminOptionsOf = (
+  options: { readonly database?: string; readonly config?: string; readonly security?: string },
+  cwd: string,
+  create = false
+): AdminOptions => ({
+  cwd,
+  create,
+  ...(options.database === undefined ? {} : { database: options.database }),
+  ...(options.config === undefined ? {} : { config: options.config }),
+  ...(options.security === undefined ? {} : { security: options.security })
+})

@@ -1,0 +1,124 @@
+import type { Command } from "commander"
+import { Effect } from "effect"
+import { failedError } from "../cli/CliError.js"
+import type { CommandContext } from "../cli/CommandContext.js"
+import { type CliHome, cliHome } from "../client/CliHome.js"
+import { openClient, resolveServerUrl } from "../client/connect.js"
+import { loadOrCreateDeviceKey, readDeviceKey } from "../client/deviceKeyFile.js"
+import { readPassword } from "../client/readPassword.js"
+import { deleteSession, readSession, writeSession } from "../client/sessionFile.js"
+import { formatTime } from "../output/table.js"
+import { clientContextOf } from "./clientOptions.js"
+
+interface LoginOptions {
+  readonly user: string
+  readonly passwordStdin?: boolean
+}
+
+const previousSession = (home: CliHome) => {
+  try {
+    return readSession(home)
+  } catch {
+    return undefined
+  }
+}
+
+/** `coderclaw login`, `logout` and `whoami`: the session saved in `$CODERCLAW_HOME`. */
+export const registerLogin = (program: Command, context: CommandContext): void => {
+  program
+    .command("login")
+    .summary("log in to a server with a local account")
+    .description(
+      "Logs in with a local account's password and saves the session in $CODERCLAW_HOME/session.json (mode 0600),\n" +
+        "which later commands reuse until it expires. The first login creates this machine's device key\n" +
+        "($CODERCLAW_HOME/device.json, Ed25519): the device proves it on every connection, and asks to be paired\n" +
+        "until an operator approves it with `coderclaw devices approve <device id>` on the server's machine.\n" +
+        "The password is asked without echo, or read from stdin with --password-stdin."
+    )
+    .requiredOption("-u, --user <name>", "the local account's user name")
+    .option(
+      "--password-stdin",
+      "read the password from stdin (e.g. `printenv PW | coderclaw login -u ci --password-stdin`)"
+    )
+    .action(async (options: LoginOptions, command: Command) => {
+      const out = context.output(command)
+      const client = clientContextOf(context, command)
+      const home = cliHome(context.io.env, context.io.cwd)
+      // Resolved (and a malformed URL refused) before the password is asked; a previous session's server
+      // is the default, so logging in again needs no --server.
+      const url = resolveServerUrl(client, previousSession(home))
+      const fresh = (await Effect.runPromise(readDeviceKey(home))) === undefined
+      const device = await Effect.runPromise(loadOrCreateDeviceKey(home))
+      if (fresh) out.note(`Created this machine's device key ${device.deviceId} in ${home.deviceKeyFile}.`)
+      const password = await readPassword(context.io, { fromStdin: options.passwordStdin === true })
+      const { client: connection, hello } = await openClient(
+        url,
+        { type: "password", username: options.user, password },
+        device
+      )
+      await connection.close().catch(() => undefined)
+      if (hello.session === undefined) {
+        throw failedError("the server accepted the password but opened no session to save")
+      }
+      const { principal } = hello
+      writeSession(home, {
+        server: url,
+        token: hello.session.token,
+        expiresAt: hello.session.expiresAt,
+        principal,
+        savedAt: Date.now()
+      })
+      const paired = principal.trust === "trusted"
+      out.result(
+        {
+          server: url,
+          principal,
+          expiresAt: hello.session.expiresAt,
+          deviceId: device.deviceId,
+          trust: principal.trust,
+          pairing: paired ? "paired" : "requested"
+        },
+        () =>
+          [
+            `Logged in to ${url} as ${principal.id} (roles: ${principal.roles.join(", ") || "none"}); the session lasts until ${formatTime(hello.session?.expiresAt ?? 0)}.`,
+            paired
+              ? `This device (${device.deviceId}) is paired: trust ${principal.trust}.`
+              : `This device (${device.deviceId}) is not paired yet (trust ${principal.trust}); it asked to be.\n` +
+                `An operator approves it on the server's machine with: coderclaw devices approve ${device.deviceId}`
+          ].join("\n")
+      )
+    })
+
+  program
+    .command("logout")
+    .summary("forget the saved session")
+    .description("Deletes $CODERCLAW_HOME/session.json. The device key stays, so the device remains paired.")
+    .action((_options: unknown, command: Command) => {
+      const out = context.output(command)
+      const removed = deleteSession(cliHome(context.io.env, context.io.cwd))
+      out.result({ loggedOut: removed }, () => (removed ? "Logged out." : "Not logged in."))
+    })
+
+  program
+    .command("whoami")
+    .summary("show the saved session")
+    .description("Shows who the saved session belongs to and on which server, as of the login (no connection is made).")
+    .action((_options: unknown, command: Command) => {
+      const out = context.output(command)
+      const home = cliHome(context.io.env, context.io.cwd)
+      const saved = readSession(home)
+      if (saved === undefined) {
+        throw failedError("not logged in", { hint: "run `coderclaw login --user <name>`" })
+      }
+      const expired = saved.expiresAt <= Date.now()
+      out.result({ ...saved, token: undefined, expired }, () =>
+        [
+          `${saved.principal.id} on ${saved.server} (roles: ${saved.principal.roles.join(", ") || "none"})`,
+          `device ${saved.principal.deviceId ?? "none"}, trust ${saved.principal.trust} at login`,
+          expired
+            ? `session expired at ${formatTime(saved.expiresAt)}: log in again`
+            : `session valid until ${formatTime(saved.expiresAt)}`
+        ].join("\n")
+      )
+    })
+}

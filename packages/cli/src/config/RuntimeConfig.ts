@@ -1,0 +1,65 @@
+import { Schema } from "effect"
+
+const NonEmpty = Schema.String.pipe(Schema.check(Schema.isMinLength(1)))
+
+const EnvName = Schema.String.pipe(
+  Schema.check(Schema.isPattern(/^[A-Za-z_][A-Za-z0-9_]*$/, { expected: "an environment variable name" }))
+)
+
+const HttpUrl = Schema.String.pipe(
+  Schema.check(Schema.isPattern(/^https?:\/\/[^\s]+$/, { expected: "an http:// or https:// URL" }))
+)
+
+/**
+ * An OpenAI-compatible chat endpoint for the built-in LLM agent, which is off without this section.
+ * The API key is never written in the file: `apiKeyEnv` names the environment variable that holds it.
+ */
+export const LlmConfig = Schema.Struct({
+  /** e.g. `http://127.0.0.1:11434/v1` or `https://api.openai.com/v1`. */
+  baseUrl: HttpUrl,
+  model: NonEmpty,
+  /** The environment variable holding the API key; leave it out for endpoints that need none. */
+  apiKeyEnv: Schema.optionalKey(EnvName)
+})
+export type LlmConfig = typeof LlmConfig.Type
+
+/**
+ * Inspection of the task statecharts: every inspection event of every task actor (actor created, event
+ * received, snapshot) is appended to `file` as one JSON line, for offline replay or a custom inspector.
+ */
+export const InspectConfig = Schema.Struct({
+  file: NonEmpty
+})
+export type InspectConfig = typeof InspectConfig.Type
+
+/**
+ * `runtime.yaml`: how `coderclaw serve` runs. Every key is optional; unknown keys are refused, so a misspelt
+ * setting is an error rather than a silently ignored one. Relative paths are resolved against the directory
+ * `coderclaw` runs in.
+ */
+export const RuntimeConfig = Schema.Struct({
+  /** The interface to listen on. Default `127.0.0.1` (this machine only). */
+  host: Schema.optionalKey(NonEmpty),
+  /** The port to listen on; `0` picks a free one. Default 8787. */
+  port: Schema.optionalKey(
+    Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(65_535)))
+  ),
+  /** The SQLite file holding tasks, accounts, sessions, devices and the audit log. Default `.coderclaw/coderclaw.db`. */
+  database: Schema.optionalKey(NonEmpty),
+  /** The repository the built-in agents work on. Default: the working directory. */
+  repository: Schema.optionalKey(NonEmpty),
+  /** Most tasks planning or running at once. Default 16. */
+  maxConcurrentTasks: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
+  llm: Schema.optionalKey(LlmConfig),
+  inspect: Schema.optionalKey(InspectConfig)
+})
+export type RuntimeConfig = typeof RuntimeConfig.Type
+
+/** The defaults of `runtime.yaml`. */
+export const runtimeDefaults = {
+  host: "127.0.0.1",
+  port: 8787,
+  database: ".coderclaw/coderclaw.db",
+  configFile: ".coderclaw/runtime.yaml",
+  securityFile: ".coderclaw/security.yaml"
+} as const

@@ -1,0 +1,102 @@
+import { readFile } from "node:fs/promises"
+import { isAbsolute, resolve } from "node:path"
+import { makeDecoder } from "@coderclaw/protocol"
+import { Effect, Result } from "effect"
+import { parseDocument } from "yaml"
+import { CliError, usageError } from "../cli/CliError.js"
+import { type InspectConfig, type LlmConfig, RuntimeConfig, runtimeDefaults } from "./RuntimeConfig.js"
+
+/** `runtime.yaml` with its defaults applied and its paths made absolute. */
+export interface ResolvedRuntimeConfig {
+  readonly host: string
+  readonly port: number
+  readonly database: string
+  readonly repository: string
+  readonly maxConcurrentTasks?: number
+  readonly llm?: LlmConfig
+  readonly inspect?: InspectConfig
+}
+
+const decode = makeDecoder(RuntimeConfig, "runtime configuration")
+
+/** Applies the defaults of `runtime.yaml` and resolves its paths against `cwd`. */
+export const resolveRuntimeConfig = (config: RuntimeConfig, cwd: string): ResolvedRuntimeConfig => {
+  const path = (value: string) => (isAbsolute(value) ? value : resolve(cwd, value))
+  return {
+    host: config.host ?? runtimeDefaults.host,
+    port: config.port ?? runtimeDefaults.port,
+    database: path(config.database ?? runtimeDefaults.database),
+    repository: path(config.repository ?? "."),
+    ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
+    ...(config.llm === undefined ? {} : { llm: config.llm }),
+    ...(config.inspect === undefined ? {} : { inspect: { file: path(config.inspect.file) } })
+  }
+}
+
+/**
+ * Decodes `runtime.yaml` text strictly: a YAML error, an unknown key or a wrong value fails with a usage
+ * error naming each field (`port: Expected a value less than or equal to 65535`).
+ */
+export const parseRuntimeConfig = (text: string, source: string): Effect.Effect<RuntimeConfig, CliError> =>
+  Effect.suspend(() => {
+    const document = parseDocument(text, { uniqueKeys: true })
+    if (document.errors.length > 0) {
+      const issues = document.errors.map((error) => error.message.split("\n")[0] ?? error.message)
+      return Effect.fail(
+        usageError(`${source} is not valid YAML:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`)
+      )
+    }
+    const decoded = decode(document.toJS({ maxAliasCount: 50 }) ?? {})
+    if (Result.isSuccess(decoded)) return Effect.succeed(decoded.success)
+    const issues = decoded.failure.issues.map(
+      (issue) => `  - ${issue.path.length === 0 ? "(file)" : issue.path.join(".")}: ${issue.message}`
+    )
+    return Effect.fail(usageError(`${source} refused:\n${issues.join("\n")}`))
+  })
+
+/** A loaded `runtime.yaml`: as written, resolved, and where it came from (absent: the defaults). */
+export interface LoadedRuntimeConfig {
+  readonly config: RuntimeConfig
+  readonly resolved: ResolvedRuntimeConfig
+  readonly source?: string
+}
+
+/**
+ * Loads `runtime.yaml`: the file named by `--config`, which must exist, or else `.coderclaw/runtime.yaml`
+ * when present, or else the defaults.
+ */
+export const loadRuntimeConfig = (
+  file: string | undefined,
+  cwd: string
+): Effect.Effect<LoadedRuntimeConfig, CliError> =>
+  Effect.gen(function* () {
+    const path = resolve(cwd, file ?? runtimeDefaults.configFile)
+    const text = yield* readOptional(path, file !== undefined, "--config")
+    if (text === undefined) return { config: {}, resolved: resolveRuntimeConfig({}, cwd) }
+    const config = yield* parseRuntimeConfig(text, path)
+    return { config, resolved: resolveRuntimeConfig(config, cwd), source: path }
+  })
+
+/**
+ * Reads a configuration file. A missing file named on the command line is a usage error; a missing default
+ * file is `undefined` (the defaults apply).
+ */
+export const readOptional = (
+  path: string,
+  required: boolean,
+  option: string
+): Effect.Effect<string | undefined, CliError> =>
+  Effect.tryPromise({
+    try: () => readFile(path, "utf8"),
+    catch: (error) => error as NodeJS.ErrnoException
+  }).pipe(
+    Effect.catch((error) =>
+      error.code === "ENOENT" && !required
+        ? Effect.succeed(undefined)
+        : Effect.fail(
+            error.code === "ENOENT"
+              ? usageError(`${option}: no such file: ${path}`)
+              : new CliError({ reason: "failed", message: `cannot read ${path}: ${error.message}` })
+          )
+    )
+  )

@@ -1,0 +1,32 @@
+import { builtinAgents, builtinSkills, type LlmOptions } from "@coderclaw/agents"
+import type { AgentDefinition, SkillDefinition } from "@coderclaw/runtime"
+import { Redacted } from "effect"
+import type { LlmConfig } from "../config/RuntimeConfig.js"
+
+/** Where the built-in agents work, and the LLM endpoint if one is configured. */
+export interface BuiltinOptions {
+  readonly repository: string
+  readonly llm?: LlmConfig
+  readonly env: Readonly<Record<string, string | undefined>>
+}
+
+// The `llm` section of `runtime.yaml` wins; without it, `@coderclaw/agents` reads `CODERCLAW_LLM_BASE_URL`,
+// `CODERCLAW_LLM_MODEL` and `CODERCLAW_LLM_API_KEY` from `env`, and the LLM stays off when they are unset.
+const llmOf = (options: BuiltinOptions): LlmOptions | undefined => {
+  if (options.llm === undefined) return undefined
+  const apiKey = options.llm.apiKeyEnv === undefined ? undefined : options.env[options.llm.apiKeyEnv]
+  return {
+    baseUrl: options.llm.baseUrl,
+    model: options.llm.model,
+    ...(apiKey === undefined || apiKey === "" ? {} : { apiKey: Redacted.make(apiKey) })
+  }
+}
+
+/** The built-in agents and skills of `@coderclaw/agents` for one repository. */
+export const builtins = (
+  options: BuiltinOptions
+): { readonly agents: ReadonlyArray<AgentDefinition>; readonly skills: ReadonlyArray<SkillDefinition> } => {
+  const llm = llmOf(options)
+  const settings = { root: options.repository, env: options.env, ...(llm === undefined ? {} : { llm }) }
+  return { agents: builtinAgents(settings), skills: builtinSkills(settings) }
+}
