@@ -1,9 +1,9 @@
-// `npm start`: installs what is missing, builds, and runs the main job.
-// Until the demo app exists, the main job is the lifecycle example: real tasks (one counts this
-// repository's TypeScript lines) driven through the task statechart, every event checked by the protocol.
+// `npm start`: installs what is missing, builds, and runs the main job: the demo app, the whole mesh end to
+// end on the embedded SQLite store (a secured WebSocket server on loopback, driven as a client through real
+// work on this repository). Arguments after `--` go to the demo, e.g. `npm start -- --inspect`.
 import { build, install, repoRoot, runOrExit, step } from "./workspace.mjs"
 
 install()
-build("@coderclaw/example-lifecycle")
-step("Running the lifecycle example")
-runOrExit(process.execPath, ["examples/lifecycle/dist/main.js", repoRoot, ...process.argv.slice(2)])
+build("@coderclaw/demo")
+step("Running the demo")
+runOrExit(process.execPath, ["apps/demo/dist/main.js", repoRoot, ...process.argv.slice(2)])
