@@ -111,6 +111,23 @@ describe("makeOidcVerifier", () => {
     await expectRejected(verifier.verify(await sign(rsa, claims({ name: 42 }))), "invalid_claim", "name")
   })
 
+  it("checks the authorized party: required for several audiences, and one of our client ids", async () => {
+    const verifier = await build({ audience: [AUD, "coderclaw-cli"] })
+    // A token issued to another client that lists us among its audiences.
+    await expectRejected(verifier.verify(await sign(rsa, claims({ aud: [AUD, "elsewhere"] }))), "missing_claim", "azp")
+    await expectRejected(
+      verifier.verify(await sign(rsa, claims({ aud: [AUD, "elsewhere"], azp: "elsewhere" }))),
+      "wrong_audience",
+      "azp"
+    )
+    await expectRejected(verifier.verify(await sign(rsa, claims({ azp: "elsewhere" }))), "wrong_audience", "azp")
+    await expectRejected(verifier.verify(await sign(rsa, claims({ azp: 7 }))), "invalid_claim", "azp")
+    for (const extra of [{}, { azp: AUD }, { azp: "coderclaw-cli" }, { aud: [AUD, "elsewhere"], azp: AUD }]) {
+      const identity = await Effect.runPromise(verifier.verify(await sign(rsa, claims(extra))))
+      expect(identity.principalId).toBe("oidc:u-42")
+    }
+  })
+
   it("reads the time from Effect's Clock when no `now` is given", async () => {
     const verifier = await Effect.runPromise(makeOidcVerifier({ issuer: ISS, audience: AUD, jwks: jwksOf(rsa) }))
     const token = await sign(rsa, claims())

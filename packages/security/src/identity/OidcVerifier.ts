@@ -2,6 +2,7 @@ import { Effect, Result, Schema } from "effect"
 import { type Identity, principalIdOf } from "./Identity.js"
 import type { IdentityVerifier } from "./IdentityVerifier.js"
 import type { InvalidVerifierConfig } from "./InvalidVerifierConfig.js"
+import { checkAuthorizedParty } from "./internal/checkAuthorizedParty.js"
 import { makeClaimsDecoder } from "./internal/decodeClaims.js"
 import { makeConfigDecoder } from "./internal/decodeConfig.js"
 import { displayNameFrom, subjectFor } from "./internal/identityParts.js"
@@ -14,7 +15,8 @@ import type { TokenRejected } from "./TokenRejected.js"
  * Configuration of a generic OpenID Connect ID-token verifier:
  *
  * - `issuer`: the accepted `iss` value(s), compared exactly (list every spelling the issuer uses).
- * - `audience`: the accepted client id(s); the token's `aud` must contain one of them.
+ * - `audience`: the accepted client id(s); the token's `aud` must contain one of them, and its `azp` (required
+ *   when `aud` lists several audiences) must be one of them.
  * - `jwks`: the issuer's keys, inline or by URL (see `JwksSource`).
  * - `roles`: how identities get roles (see `RoleMapping`); none by default.
  * - the shared JWT settings (`algorithms`, `clockSkewSeconds`, `maxTokenLength`, `maxTokenAgeSeconds`).
@@ -69,6 +71,8 @@ export const makeOidcVerifier = (
     const toIdentity = (verified: VerifiedJwt): Effect.Effect<Identity, TokenRejected> => {
       const decoded = decodeOidcClaims(verified.claims)
       if (Result.isFailure(decoded)) return Effect.fail(decoded.failure)
+      const unauthorizedParty = checkAuthorizedParty("oidc", verified.claims, config.audience)
+      if (unauthorizedParty !== undefined) return Effect.fail(unauthorizedParty)
       const claims = decoded.success
       const subject = subjectFor("oidc", claims.sub)
       const displayName = displayNameFrom(claims.name, claims.preferred_username)
