@@ -39,6 +39,8 @@ describe("runtime.yaml", () => {
         "database: data/tasks.db",
         "repository: ../repo",
         "maxConcurrentTasks: 8",
+        "allowedOrigins: [https://app.example.com, 'http://localhost:5173']",
+        "path: /coderclaw",
         "llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: llama3, apiKeyEnv: LLM_KEY }",
         "inspect: { file: logs/inspect.jsonl }"
       ].join("\n")
@@ -51,6 +53,8 @@ describe("runtime.yaml", () => {
       database: join(dir, "data/tasks.db"),
       repository: join(dir, "../repo"),
       maxConcurrentTasks: 8,
+      allowedOrigins: ["https://app.example.com", "http://localhost:5173"],
+      path: "/coderclaw",
       llm: { baseUrl: "http://127.0.0.1:11434/v1", model: "llama3", apiKeyEnv: "LLM_KEY" },
       inspect: { file: join(dir, "logs/inspect.jsonl") }
     })
@@ -65,6 +69,10 @@ describe("runtime.yaml", () => {
     expect(range.message).toContain("port")
     const key = await failure(parseRuntimeConfig("llm: { baseUrl: 'ftp://x', model: m }\n", "runtime.yaml"))
     expect(key.message).toContain("llm.baseUrl")
+    const origin = await failure(parseRuntimeConfig("allowedOrigins: ['https://app.example.com/x']\n", "runtime.yaml"))
+    expect(origin.message).toContain("allowedOrigins.0")
+    const path = await failure(parseRuntimeConfig("path: coderclaw\n", "runtime.yaml"))
+    expect(path.message).toContain("path")
     const yaml = await failure(parseRuntimeConfig("port: [1\n", "runtime.yaml"))
     expect(yaml.message).toContain("not valid YAML")
     const missing = await failure(loadRuntimeConfig("nope.yaml", dir))

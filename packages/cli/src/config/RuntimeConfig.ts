@@ -32,6 +32,18 @@ export const InspectConfig = Schema.Struct({
 })
 export type InspectConfig = typeof InspectConfig.Type
 
+const Origin = Schema.String.pipe(
+  Schema.check(
+    Schema.isPattern(/^https?:\/\/[^\s/]+$/, {
+      expected: "an origin: scheme and host (and port), no path, e.g. https://app.example.com"
+    })
+  )
+)
+
+const UpgradePath = Schema.String.pipe(
+  Schema.check(Schema.isPattern(/^\/[^\s?#]*$/, { expected: "a path starting with /, e.g. /coderclaw" }))
+)
+
 /**
  * `runtime.yaml`: how `coderclaw serve` runs. Every key is optional; unknown keys are refused, so a misspelt
  * setting is an error rather than a silently ignored one. Relative paths are resolved against the directory
@@ -44,6 +56,14 @@ export const RuntimeConfig = Schema.Struct({
   port: Schema.optionalKey(
     Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThanOrEqualTo(65_535)))
   ),
+  /**
+   * Browser origins allowed to connect (a WebSocket upgrade with another `Origin` header gets HTTP 403);
+   * clients that send no `Origin` (the CLI, Node apps) are not affected. Default: any origin. Set it when
+   * browsers can reach the server, so a web page elsewhere cannot drive it with a visitor's credentials.
+   */
+  allowedOrigins: Schema.optionalKey(Schema.Array(Origin)),
+  /** Only WebSocket upgrades to this path are served, e.g. behind a reverse proxy. Default: every path. */
+  path: Schema.optionalKey(UpgradePath),
   /** The SQLite file holding tasks, accounts, sessions, devices and the audit log. Default `.coderclaw/coderclaw.db`. */
   database: Schema.optionalKey(NonEmpty),
   /** The repository the built-in agents work on. Default: the working directory. */

@@ -13,6 +13,8 @@ export interface ResolvedRuntimeConfig {
   readonly database: string
   readonly repository: string
   readonly maxConcurrentTasks?: number
+  readonly allowedOrigins?: ReadonlyArray<string>
+  readonly path?: string
   readonly llm?: LlmConfig
   readonly inspect?: InspectConfig
 }
@@ -28,6 +30,8 @@ export const resolveRuntimeConfig = (config: RuntimeConfig, cwd: string): Resolv
     database: path(config.database ?? runtimeDefaults.database),
     repository: path(config.repository ?? "."),
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
+    ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
+    ...(config.path === undefined ? {} : { path: config.path }),
     ...(config.llm === undefined ? {} : { llm: config.llm }),
     ...(config.inspect === undefined ? {} : { inspect: { file: path(config.inspect.file) } })
   }

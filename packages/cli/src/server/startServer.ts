@@ -145,6 +145,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
       runtime,
       host: config.host,
       port: config.port,
+      ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
+      ...(config.path === undefined ? {} : { path: config.path }),
       ...(options.limits === undefined ? {} : { limits: options.limits })
     })
     let closing: Promise<void> | undefined
