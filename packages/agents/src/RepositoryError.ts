@@ -18,6 +18,7 @@ export class RepositoryError extends Schema.TaggedError<RepositoryError>()("Repo
     "UnknownRepository",
     "OutsideRepository",
     "OutsideScope",
+    "Hidden",
     "NotFound",
     "NotAFile",
     "NotADirectory",

@@ -13,6 +13,12 @@ export interface RepositoryOptions {
    * base name of `root`.
    */
   readonly repository?: string
+  /**
+   * Files and directories inside the repository that no skill reads, lists, searches or runs in, whatever
+   * the policies allow: e.g. the server's own database (accounts, session keys) when it lives in the
+   * repository it serves. Absolute paths, or relative to the working directory.
+   */
+  readonly hidden?: ReadonlyArray<string>
   /** More repositories a call's scope may name: repository name → directory. */
   readonly repositories?: Readonly<Record<string, string>>
 }

@@ -42,7 +42,8 @@ export const configuredLlm = (options: Pick<BuiltinOptions, "llm" | "env">): Llm
 const repositoryOf = (options: BuiltinOptions): RepositoryOptions => ({
   root: options.root,
   ...(options.repository === undefined ? {} : { repository: options.repository }),
-  ...(options.repositories === undefined ? {} : { repositories: options.repositories })
+  ...(options.repositories === undefined ? {} : { repositories: options.repositories }),
+  ...(options.hidden === undefined ? {} : { hidden: options.hidden })
 })
 
 /**

@@ -173,6 +173,15 @@ describe("tasks", () => {
     expect(last.task.result.todos.items.map((todo) => todo.path)).toContain("notes.ts")
   })
 
+  it("the server's database is hidden from the repository tools, even inside the repository", async () => {
+    const ran = await cli(["submit", "repo-scanner", '{"path":"db"}', "--wait", "--json"])
+    expect(ran.code, ran.stderr).toBe(0)
+    const last = jsonLines(ran.stdout).at(-1) as { task: { status: string; result: { files: number } } }
+    expect(last.task.status).toBe("completed")
+    // db/ holds coderclaw.db and its -wal and -shm files: none of them is read or even listed.
+    expect(last.task.result.files).toBe(0)
+  })
+
   it("a failed task ends submit --wait and watch with exit 1", async () => {
     const ran = await cli(["submit", "fail", "--wait"])
     expect(ran.code).toBe(1)

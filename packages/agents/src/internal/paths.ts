@@ -1,6 +1,6 @@
 import type { Stats } from "node:fs"
 import { realpath, stat } from "node:fs/promises"
-import { isAbsolute, join, relative, sep } from "node:path"
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 import type { SkillScope } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import { RepositoryError } from "../RepositoryError.js"
@@ -27,10 +27,29 @@ export const normalizeRelative = (path: string): { readonly ok: string } | { rea
 const isWithin = (path: string, scopePath: string) =>
   scopePath === "." || path === scopePath || path.startsWith(`${scopePath}/`)
 
-/** A resolved repository: its name and the real path of its root directory. */
+/** A resolved repository: its name, the real path of its root directory, and what skills never touch. */
 export interface ResolvedRepository {
   readonly name: string
   readonly root: string
+  /** The hidden entries inside it (`RepositoryOptions.hidden`), as normalised repository-relative paths. */
+  readonly hidden: ReadonlyArray<string>
+}
+
+/** Whether the repository-relative `path` is a hidden entry or inside one. */
+export const isHidden = (repository: ResolvedRepository, path: string): boolean =>
+  repository.hidden.some((hidden) => path === hidden || path.startsWith(`${hidden}/`))
+
+// A hidden entry may not exist yet (a database created later): its directory's real path places it.
+const hiddenWithin = async (root: string, entries: ReadonlyArray<string>): Promise<ReadonlyArray<string>> => {
+  const within: Array<string> = []
+  for (const entry of entries) {
+    const absolute = resolve(entry)
+    const directory = await realpath(dirname(absolute)).catch(() => dirname(absolute))
+    const inside = relative(root, join(directory, basename(absolute)))
+    if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) continue
+    within.push(inside.split(sep).join("/"))
+  }
+  return within
 }
 
 const fsCode = (error: unknown): string | undefined =>
@@ -73,7 +92,11 @@ export const resolveRepository = (
           detail: `the directory of repository ${JSON.stringify(name)} does not exist or is not a directory`
         })
     })
-    return { name, root }
+    const hidden =
+      options.hidden === undefined || options.hidden.length === 0
+        ? []
+        : yield* Effect.promise(() => hiddenWithin(root, options.hidden ?? []))
+    return { name, root, hidden }
   })
 
 /** A path inside a repository: as given (normalised) and as found on disk (real, symlinks resolved). */
@@ -117,6 +140,13 @@ export const confinePath = (
         reason: "OutsideRepository",
         path: relativePath,
         detail: "the path leads outside the repository (through a symlink)"
+      })
+    }
+    if (isHidden(repository, inside.split(sep).join("/"))) {
+      return yield* new RepositoryError({
+        reason: "Hidden",
+        path: relativePath,
+        detail: "this path is hidden from the repository tools"
       })
     }
     const stats = yield* Effect.tryPromise({

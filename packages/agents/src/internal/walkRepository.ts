@@ -55,9 +55,16 @@ const childPath = (parent: string, name: string) => (parent === "." ? name : `${
 export const walkRepository = async (
   root: string,
   start: string,
-  limits: { readonly maxFiles: number; readonly maxDirectories?: number; readonly signal?: AbortSignal }
+  limits: {
+    readonly maxFiles: number
+    readonly maxDirectories?: number
+    readonly signal?: AbortSignal
+    /** Repository-relative entries skipped as if they did not exist (`RepositoryOptions.hidden`). */
+    readonly hidden?: ReadonlyArray<string>
+  }
 ): Promise<WalkResult> => {
   const maxDirectories = limits.maxDirectories ?? 50_000
+  const hidden = new Set(limits.hidden ?? [])
   const inherited: Array<Rules> = []
   const exclude = await readRules(root, "", join(".git", "info", "exclude"))
   if (exclude !== undefined) inherited.push(exclude)
@@ -97,6 +104,7 @@ export const walkRepository = async (
     for (const entry of entries) {
       if (entry.name === ".git") continue
       const path = childPath(next.dir, entry.name)
+      if (hidden.has(path)) continue
       if (entry.isDirectory()) {
         if (!isIgnored(rules, path, true)) subdirectories.push(path)
       } else if (entry.isFile() && !isIgnored(rules, path, false)) {

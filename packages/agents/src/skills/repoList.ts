@@ -46,7 +46,8 @@ export const repoList = (options: RepoListOptions): SkillDefinition => {
           try: (signal) =>
             walkRepository(repository.root, dir.relative, {
               maxFiles: Math.min(request.maxFiles ?? maxFiles, maxFiles),
-              signal
+              signal,
+              hidden: repository.hidden
             }),
           catch: () => new RepositoryError({ reason: "Unreadable", path: dir.relative, detail: "cannot list" })
         })

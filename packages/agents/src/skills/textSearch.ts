@@ -81,7 +81,11 @@ export const textSearch = (options: TextSearchOptions): SkillDefinition => {
         const dir = yield* confinePath(repository, request.path ?? ".", { scope: call.scope, kind: "directory" })
         const walked = yield* Effect.tryPromise({
           try: (signal) =>
-            walkRepository(repository.root, dir.relative, { maxFiles: options.maxFiles ?? 20_000, signal }),
+            walkRepository(repository.root, dir.relative, {
+              maxFiles: options.maxFiles ?? 20_000,
+              signal,
+              hidden: repository.hidden
+            }),
           catch: () => new RepositoryError({ reason: "Unreadable", path: dir.relative, detail: "cannot list" })
         })
         const timeoutMs = Math.min(request.timeoutMs ?? 5_000, maxTimeoutMs)

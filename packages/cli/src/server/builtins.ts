@@ -6,6 +6,8 @@ import type { LlmConfig } from "../config/RuntimeConfig.js"
 /** Where the built-in agents work, and the LLM endpoint if one is configured. */
 export interface BuiltinOptions {
   readonly repository: string
+  /** The server's own files (database, inspection log) that the repository tools must never touch. */
+  readonly hidden: ReadonlyArray<string>
   readonly llm?: LlmConfig
   readonly env: Readonly<Record<string, string | undefined>>
 }
@@ -27,6 +29,11 @@ export const builtins = (
   options: BuiltinOptions
 ): { readonly agents: ReadonlyArray<AgentDefinition>; readonly skills: ReadonlyArray<SkillDefinition> } => {
   const llm = llmOf(options)
-  const settings = { root: options.repository, env: options.env, ...(llm === undefined ? {} : { llm }) }
+  const settings = {
+    root: options.repository,
+    hidden: options.hidden,
+    env: options.env,
+    ...(llm === undefined ? {} : { llm })
+  }
   return { agents: builtinAgents(settings), skills: builtinSkills(settings) }
 }

@@ -81,6 +81,14 @@ const createPrivately = (filename: string): void => {
   closeSync(openSync(filename, "a", 0o600))
 }
 
+// The database holds password hashes and session-signing keys, the inspection log every task's inputs:
+// when they live inside the repository the agents work on (the default `.coderclaw/` does), the repository
+// tools must not read, list or search them, whatever the policies allow.
+const serverFiles = (config: ResolvedRuntimeConfig): ReadonlyArray<string> => [
+  ...["", "-wal", "-shm", "-journal"].map((suffix) => `${config.database}${suffix}`),
+  ...(config.inspect === undefined ? [] : [config.inspect.file])
+]
+
 /**
  * Starts a coderClaw server: the runtime on a durable SQLite journal, the security service on the same
  * database file (accounts, sessions, signing keys, devices, audit log), its authenticator and authorizer as
@@ -96,6 +104,7 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
       ? { agents: [], skills: [] }
       : builtins({
           repository: config.repository,
+          hidden: serverFiles(config),
           env: options.env ?? process.env,
           ...(config.llm === undefined ? {} : { llm: config.llm })
         })
