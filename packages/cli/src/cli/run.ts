@@ -57,8 +57,10 @@ export const buildProgram = (context: CommandContext): Command => {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(`coderclaw: ${text}`),
-      getOutHelpWidth: () => io.stdout.columns ?? 100,
-      getErrHelpWidth: () => io.stderr.columns ?? 100
+      // The descriptions are written as lines of at most 110 characters: off a terminal, room for them
+      // as written (a narrower width re-wraps them into ragged lines).
+      getOutHelpWidth: () => io.stdout.columns ?? 120,
+      getErrHelpWidth: () => io.stderr.columns ?? 120
     })
   registerServe(program, context)
   registerLogin(program, context)
