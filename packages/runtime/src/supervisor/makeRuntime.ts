@@ -45,6 +45,7 @@ import { TaskQueue } from "../scheduling/TaskQueue.js"
 import { makeEventLoopLag } from "../status/EventLoopLag.js"
 import { RUNTIME_VERSION } from "../version.js"
 import { workflowAgentId } from "../workflowAgentId.js"
+import { approvalSummary } from "./approvalSummary.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
 import { makeSubscriptions } from "./subscriptions.js"
 import { decideCommand, sendDecided, startTaskActor } from "./taskActor.js"
@@ -590,7 +591,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
             (forbidden) => new SkillError({ reason: "Forbidden", skillId, detail: forbidden.reasons.join(", ") })
           )
         )
-      if (grant.requiresApproval) yield* awaitApproval(task, skillId, scope)
+      if (grant.requiresApproval) yield* awaitApproval(task, skillId, skillInput, scope)
       yield* agentApply(task, { type: "log", level: "debug", message: `calling skill ${skillId}` })
       return yield* skill
         .run(skillInput, {
@@ -617,7 +618,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
    * denied, the task fails and this fiber is stopped. A task re-run after passivation or a restart finds
    * the approval it was resumed with and does not ask again for the same skill.
    */
-  const awaitApproval = (task: LiveTask, skillId: string, scope: SkillScope | undefined) =>
+  const awaitApproval = (task: LiveTask, skillId: string, skillInput: JsonValue, scope: SkillScope | undefined) =>
     Effect.gen(function* () {
       if (task.pendingApproval === skillId) {
         task.pendingApproval = undefined
@@ -625,9 +626,11 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       }
       const approved = yield* Deferred.make<void>()
       task.waiter = { kind: "approval", skillId, approved }
-      const where = [scope?.repository, scope?.branch, ...(scope?.paths ?? [])].filter((part) => part !== undefined)
-      const summary = `${task.agent.descriptor.id} wants to run ${skillId}${where.length > 0 ? ` on ${where.join(" ")}` : ""}`
-      yield* agentApply(task, { type: "request_approval", skillId, summary: summary.slice(0, 1_000) })
+      yield* agentApply(task, {
+        type: "request_approval",
+        skillId,
+        summary: approvalSummary(task.agent.descriptor.id, skillId, skillInput, scope)
+      })
       if (options.passivateWaiting) return yield* passivate(task)
       return yield* Deferred.await(approved)
     })

@@ -24,6 +24,11 @@ export const approvalTests = (harness: Harness): void => {
       )
       const request = untilAsked.find((envelope) => envelope.event.type === "approval_requested")
       expect(request?.event).toMatchObject({ type: "approval_requested", skillId: "files.write" })
+      // The approver sees who asks, where, and exactly what would be written.
+      const summary = request?.event.type === "approval_requested" ? request.event.summary : ""
+      expect(summary).toContain("writer wants to run files.write")
+      expect(summary).toContain("repository demo; branch main; paths notes/out.txt")
+      expect(summary).toContain(JSON.stringify(path))
       expect(await client.get(task.id)).toMatchObject({ status: "waiting", waitingFor: "approval" })
       // Nothing ran while the task waits.
       expect(existsSync(path)).toBe(false)
