@@ -5,6 +5,7 @@ import type { AgentOptions } from "../AgentOptions.js"
 import { agentInputDecoder, relativeInput, scopeOf, skillResultDecoder, useSkill } from "../internal/agentSupport.js"
 import { languageOf } from "../internal/languages.js"
 import { RelativePath } from "../internal/paths.js"
+import { FsReadBatchResult, RepoListResult } from "../internal/skillResults.js"
 import { fsReadId } from "../skills/fsRead.js"
 import { repoListId } from "../skills/repoList.js"
 
@@ -17,20 +18,6 @@ const RepoScannerInput = Schema.Struct({
   maxFiles: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 100_000 })))),
   maxTodos: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 0, maximum: 10_000 })))),
   batchSize: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 100 }))))
-})
-
-const ListResult = Schema.Struct({
-  files: Schema.Array(Schema.Struct({ path: Schema.String, bytes: Schema.Number })),
-  truncated: Schema.Boolean
-})
-
-const BatchResult = Schema.Struct({
-  files: Schema.Array(
-    Schema.Union([
-      Schema.Struct({ path: Schema.String, lines: Schema.Number, content: Schema.String }),
-      Schema.Struct({ path: Schema.String, error: Schema.Struct({ reason: Schema.String }) })
-    ])
-  )
 })
 
 /** A TODO or FIXME comment found by the scan. */
@@ -67,8 +54,8 @@ const scanMaxBytes = 512 * 1024
  */
 export const repoScanner = (options: AgentOptions = {}): AgentDefinition => {
   const decode = agentInputDecoder(RepoScannerInput, repoScannerId)
-  const decodeList = skillResultDecoder(ListResult, repoListId)
-  const decodeBatch = skillResultDecoder(BatchResult, fsReadId)
+  const decodeList = skillResultDecoder(RepoListResult, repoListId)
+  const decodeBatch = skillResultDecoder(FsReadBatchResult, fsReadId)
   return defineAgent({
     id: repoScannerId,
     name: "Repository scanner",

@@ -6,6 +6,7 @@ import { agentInputDecoder, relativeInput, scopeOf, skillResultDecoder, useSkill
 import { baseAndExtension } from "../internal/languages.js"
 import { RelativePath } from "../internal/paths.js"
 import { findSecrets, type Severity } from "../internal/secretRules.js"
+import { FsReadBatchResult, RepoListResult } from "../internal/skillResults.js"
 import { fsReadId } from "../skills/fsRead.js"
 import { repoListId } from "../skills/repoList.js"
 
@@ -18,20 +19,6 @@ const ReviewerInput = Schema.Struct({
   largeFileBytes: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
   largeFileLines: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
   maxFindings: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 10_000 }))))
-})
-
-const ListResult = Schema.Struct({
-  files: Schema.Array(Schema.Struct({ path: Schema.String, bytes: Schema.Number })),
-  truncated: Schema.Boolean
-})
-
-const BatchResult = Schema.Struct({
-  files: Schema.Array(
-    Schema.Union([
-      Schema.Struct({ path: Schema.String, lines: Schema.Number, content: Schema.String }),
-      Schema.Struct({ path: Schema.String, error: Schema.Struct({ reason: Schema.String }) })
-    ])
-  )
 })
 
 /** One finding of a review. */
@@ -173,8 +160,8 @@ const failedTestRuns = (step: StepInput | undefined): ReadonlyArray<{ readonly e
  */
 export const reviewer = (options: AgentOptions = {}): AgentDefinition => {
   const decode = agentInputDecoder(ReviewerInput, reviewerId)
-  const decodeList = skillResultDecoder(ListResult, repoListId)
-  const decodeBatch = skillResultDecoder(BatchResult, fsReadId)
+  const decodeList = skillResultDecoder(RepoListResult, repoListId)
+  const decodeBatch = skillResultDecoder(FsReadBatchResult, fsReadId)
   return defineAgent({
     id: reviewerId,
     name: "Reviewer",
