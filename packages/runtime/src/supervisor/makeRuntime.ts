@@ -402,35 +402,34 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   const startAgent = (task: LiveTask) => FiberMap.run(fibers, task.id, runAttempts(task)).pipe(Effect.asVoid)
 
   /** Runs the agent, attempt after attempt, and records how it ended. */
-  const runAttempts = (task: LiveTask): Effect.Effect<void> =>
-    Effect.gen(function* () {
-      const stored = yield* journal.loadTask(task.id).pipe(Effect.orDie)
-      if (Option.isNone(stored)) return
-      const input = stored.value.input
-      const byAgent = agentPrincipal(task.agent.descriptor.id)
-      for (;;) {
-        const checkpoint = yield* journal.loadCheckpoint(task.id).pipe(Effect.orDie)
-        const { attempt, maxAttempts } = task.actor.getSnapshot().context
-        const exit = yield* Effect.exit(
-          task.agent.run(input, agentContext(task, attempt, Option.getOrUndefined(checkpoint)))
-        )
-        if (Exit.isSuccess(exit)) {
-          yield* apply(task, { type: "complete", result: exit.value }, byAgent).pipe(Effect.ignore)
-          return
-        }
-        const failure = failureOf(exit.cause)
-        const error = { code: failure.code, message: failure.message }
-        if (failure.retryable !== false && attempt < maxAttempts) {
-          const retryInMs = retryDelayMs(retryPolicy, attempt)
-          const retried = yield* Effect.exit(apply(task, { type: "attempt_failed", error, retryInMs }, byAgent))
-          if (Exit.isFailure(retried)) return
-          yield* Effect.sleep(retryInMs)
-          continue
-        }
-        yield* apply(task, { type: "fail", error }, byAgent).pipe(Effect.ignore)
+  const runAttempts: (task: LiveTask) => Effect.Effect<void> = Effect.fnUntraced(function* (task: LiveTask) {
+    const stored = yield* journal.loadTask(task.id).pipe(Effect.orDie)
+    if (Option.isNone(stored)) return
+    const input = stored.value.input
+    const byAgent = agentPrincipal(task.agent.descriptor.id)
+    for (;;) {
+      const checkpoint = yield* journal.loadCheckpoint(task.id).pipe(Effect.orDie)
+      const { attempt, maxAttempts } = task.actor.getSnapshot().context
+      const exit = yield* Effect.exit(
+        task.agent.run(input, agentContext(task, attempt, Option.getOrUndefined(checkpoint)))
+      )
+      if (Exit.isSuccess(exit)) {
+        yield* apply(task, { type: "complete", result: exit.value }, byAgent).pipe(Effect.ignore)
         return
       }
-    })
+      const failure = failureOf(exit.cause)
+      const error = { code: failure.code, message: failure.message }
+      if (failure.retryable !== false && attempt < maxAttempts) {
+        const retryInMs = retryDelayMs(retryPolicy, attempt)
+        const retried = yield* Effect.exit(apply(task, { type: "attempt_failed", error, retryInMs }, byAgent))
+        if (Exit.isFailure(retried)) return
+        yield* Effect.sleep(retryInMs)
+        continue
+      }
+      yield* apply(task, { type: "fail", error }, byAgent).pipe(Effect.ignore)
+      return
+    }
+  })
 
   /** Applies a command on behalf of the agent; if the task refuses (it ended), the agent is stopped. */
   const agentApply = (task: LiveTask, command: TaskCommand) =>
@@ -449,6 +448,24 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     log: (level, message) => agentApply(task, { type: "log", level, message })
   })
 
+  // The fibers of tasks that wait run these generators for as long as they wait. Defined once here rather
+  // than as \`Effect.gen\` inside each call: every generator function created per call gives its suspended
+  // generator a shape (hidden class) of its own, heap that each waiting task kept for nothing.
+
+  /** An agent's question: the answer a rehydrated task was resumed with, or a wait for a person's answer. */
+  const askInput = Effect.fnUntraced(function* (task: LiveTask, prompt: string, schema: JsonValue | undefined) {
+    if (task.pendingAnswer !== undefined) {
+      const answer = task.pendingAnswer
+      task.pendingAnswer = undefined
+      return answer
+    }
+    const answer = yield* Deferred.make<JsonValue>()
+    task.waiter = { kind: "input", answer }
+    yield* agentApply(task, { type: "request_input", prompt, ...(schema === undefined ? {} : { schema }) })
+    if (options.passivateWaiting) return yield* passivate(task)
+    return yield* Deferred.await(answer)
+  })
+
   const agentContext = (task: LiveTask, attempt: number, checkpoint: JsonValue | undefined): AgentContext => {
     let spawned = 0
     return {
@@ -459,19 +476,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       ...reportersOf(task),
       artifact: (artifact) => agentApply(task, { type: "artifact", ...artifact }),
       saveCheckpoint: (data) => journal.saveCheckpoint(task.id, data).pipe(Effect.orDie),
-      askInput: (prompt, schema) =>
-        Effect.gen(function* () {
-          if (task.pendingAnswer !== undefined) {
-            const answer = task.pendingAnswer
-            task.pendingAnswer = undefined
-            return answer
-          }
-          const answer = yield* Deferred.make<JsonValue>()
-          task.waiter = { kind: "input", answer }
-          yield* agentApply(task, { type: "request_input", prompt, ...(schema === undefined ? {} : { schema }) })
-          if (options.passivateWaiting) return yield* passivate(task)
-          return yield* Deferred.await(answer)
-        }),
+      askInput: (prompt, schema) => askInput(task, prompt, schema),
       spawn: (request) =>
         Effect.gen(function* () {
           const index = spawned++
