@@ -210,65 +210,69 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     commands: ReadonlyArray<TaskCommand>,
     causedBy: PrincipalId,
     alongside: ReadonlyArray<PendingEvent> = []
-  ) =>
-    Effect.uninterruptible(
-      task.lock.withPermits(1)(
-        Effect.gen(function* () {
-          const at = yield* Clock.currentTimeMillis
-          const pending = [...alongside]
-          const moves: Array<{ command: TaskCommand; before: TaskSnapshot; after: TaskSnapshot }> = []
-          let current = task.actor.getSnapshot()
-          for (const command of commands) {
-            const decision = decideCommand(current, command)
-            if (decision._tag === "Rejected") return yield* Effect.fail(rejection(task.id, decision.error))
-            for (const { seq, event } of decision.events) pending.push({ taskId: task.id, seq, at, causedBy, event })
-            moves.push({ command, before: current, after: decision.snapshot })
-            current = decision.snapshot
-          }
-          const stored = yield* record(pending)
-          for (const move of moves) sendDecided(task.actor, move.command, move.before, move.after)
-          // Still under the lock: reactions to consecutive moves (waiting, then running again) must run in
-          // the order of the moves, or slots and waiting deadlines would be released or armed out of turn.
-          for (const move of moves) {
-            const from = statusOf(move.before)
-            const to = statusOf(move.after)
-            if (from !== to) yield* react(task, from, to, at)
-          }
-          return stored
-        })
-      )
-    )
+  ) => Effect.uninterruptible(task.lock.withPermits(1)(applyStep(task, commands, causedBy, alongside)))
+
+  // Defined once, not as an `Effect.gen` per call: every task goes through here for each of its events.
+  const applyStep = Effect.fnUntraced(function* (
+    task: LiveTask,
+    commands: ReadonlyArray<TaskCommand>,
+    causedBy: PrincipalId,
+    alongside: ReadonlyArray<PendingEvent>
+  ) {
+    const at = yield* Clock.currentTimeMillis
+    const pending = [...alongside]
+    const moves: Array<{ command: TaskCommand; before: TaskSnapshot; after: TaskSnapshot }> = []
+    let current = task.actor.getSnapshot()
+    for (const command of commands) {
+      const decision = decideCommand(current, command)
+      if (decision._tag === "Rejected") return yield* Effect.fail(rejection(task.id, decision.error))
+      for (const { seq, event } of decision.events) pending.push({ taskId: task.id, seq, at, causedBy, event })
+      moves.push({ command, before: current, after: decision.snapshot })
+      current = decision.snapshot
+    }
+    const stored = yield* record(pending)
+    for (const move of moves) sendDecided(task.actor, move.command, move.before, move.after)
+    // Still under the lock: reactions to consecutive moves (waiting, then running again) must run in
+    // the order of the moves, or slots and waiting deadlines would be released or armed out of turn.
+    for (const move of moves) {
+      const from = statusOf(move.before)
+      const to = statusOf(move.after)
+      if (from !== to) yield* react(task, from, to, at)
+    }
+    return stored
+  })
 
   /** What follows a status change: slots, timers, the end of a task. */
   const react = (task: LiveTask, from: TaskStatus, to: TaskStatus, at: number): Effect.Effect<void> => {
     // Planning and starting (every task does both) only let the queue move on.
     if (to !== "waiting" && from !== "waiting" && !isFinal(to)) return drain
-    return Effect.gen(function* () {
-      if (to === "waiting") {
-        releaseSlot(task)
-        if (task.waitingTimeoutMs !== undefined) yield* armWaitingDeadline(task, at + task.waitingTimeoutMs)
-      }
-      if (from === "waiting" && to === "running") {
-        yield* FiberMap.remove(timers, `${task.id}:waiting`)
-        takeSlot(task)
-      }
-      if (isFinal(to)) yield* finish(task, to)
-      yield* drain
-    })
+    return reactToMove(task, from, to, at)
   }
 
-  /** A task reached a final status: free everything it held and tell its parent. */
-  const finish = (task: LiveTask, to: TaskStatus) =>
-    Effect.gen(function* () {
+  const reactToMove = Effect.fnUntraced(function* (task: LiveTask, from: TaskStatus, to: TaskStatus, at: number) {
+    if (to === "waiting") {
       releaseSlot(task)
-      queue.remove(task.id)
-      tasks.delete(task.id)
-      task.actor.stop()
-      yield* FiberMap.remove(timers, `${task.id}:deadline`)
+      if (task.waitingTimeoutMs !== undefined) yield* armWaitingDeadline(task, at + task.waitingTimeoutMs)
+    }
+    if (from === "waiting" && to === "running") {
       yield* FiberMap.remove(timers, `${task.id}:waiting`)
-      if (to === "cancelled" || to === "failed") yield* cancelChildren(task.id, `parent task ${to}`)
-      if (task.parentId !== undefined) yield* FiberSet.run(handlers, settleParentIfReady(task.parentId))
-    })
+      takeSlot(task)
+    }
+    if (isFinal(to)) yield* finish(task, to)
+    yield* drain
+  })
+
+  /** A task reached a final status: free everything it held and tell its parent. */
+  const finish = Effect.fnUntraced(function* (task: LiveTask, to: TaskStatus) {
+    releaseSlot(task)
+    queue.remove(task.id)
+    tasks.delete(task.id)
+    task.actor.stop()
+    yield* FiberMap.remove(timers, `${task.id}:deadline`)
+    yield* FiberMap.remove(timers, `${task.id}:waiting`)
+    if (to === "cancelled" || to === "failed") yield* cancelChildren(task.id, `parent task ${to}`)
+    if (task.parentId !== undefined) yield* FiberSet.run(handlers, settleParentIfReady(task.parentId))
+  })
 
   // ── rehydration ─────────────────────────────────────────────────────────────────────────────────
 
@@ -391,13 +395,14 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
    * Moves a task that got a slot into `running` and starts its agent. Planning and starting are one step
    * (one lock, one append): nothing happens to a task between the two.
    */
-  const dispatch = (task: LiveTask) =>
-    Effect.gen(function* () {
-      const status = statusOf(task.actor.getSnapshot())
-      if (status === "pending") yield* applyAll(task, [planCommand, startCommand], scheduler)
-      else if (status === "planning") yield* apply(task, startCommand, scheduler)
-      if (statusOf(task.actor.getSnapshot()) === "running") yield* startAgent(task)
-    }).pipe(Effect.ignore)
+  const dispatch = (task: LiveTask) => Effect.ignore(dispatchStep(task))
+
+  const dispatchStep = Effect.fnUntraced(function* (task: LiveTask) {
+    const status = statusOf(task.actor.getSnapshot())
+    if (status === "pending") yield* applyAll(task, [planCommand, startCommand], scheduler)
+    else if (status === "planning") yield* apply(task, startCommand, scheduler)
+    if (statusOf(task.actor.getSnapshot()) === "running") yield* startAgent(task)
+  })
 
   const startAgent = (task: LiveTask) => FiberMap.run(fibers, task.id, runAttempts(task)).pipe(Effect.asVoid)
 
@@ -449,7 +454,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   })
 
   // The fibers of tasks that wait run these generators for as long as they wait. Defined once here rather
-  // than as \`Effect.gen\` inside each call: every generator function created per call gives its suspended
+  // than as `Effect.gen` inside each call: every generator function created per call gives its suspended
   // generator a shape (hidden class) of its own, heap that each waiting task kept for nothing.
 
   /** An agent's question: the answer a rehydrated task was resumed with, or a wait for a person's answer. */

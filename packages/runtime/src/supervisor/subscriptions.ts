@@ -65,19 +65,19 @@ export const makeSubscriptions = (deps: Dependencies) => {
           taskRecord.status === "completed" || taskRecord.status === "failed" || taskRecord.status === "cancelled"
         const endedAlready = history.some(isFinalEvent) || (storedFinal && history.length === 0)
         const startSeq = history.at(-1)?.seq ?? afterSeq
-        const live = Stream.paginate(startSeq, (lastSeq: number) =>
-          Effect.gen(function* () {
-            const { events, lagged } = yield* subscriber.take
-            if (deps.isClosed()) return yield* Effect.fail(shuttingDown)
-            let fresh = events.filter((envelope) => envelope.seq > lastSeq)
-            const first = fresh[0]
-            if (lagged || (first !== undefined && first.seq !== lastSeq + 1)) {
-              fresh = [...(yield* journal.readTask(taskId, lastSeq).pipe(Effect.mapError(unavailable)))]
-            }
-            const next = fresh.at(-1)?.seq ?? lastSeq
-            return [fresh, fresh.some(isFinalEvent) ? Option.none() : Option.some(next)] as const
-          })
-        )
+        // One generator function per subscription, not one per batch (each would need a hidden class of its own).
+        const nextBatch = Effect.fnUntraced(function* (lastSeq: number) {
+          const { events, lagged } = yield* subscriber.take
+          if (deps.isClosed()) return yield* Effect.fail(shuttingDown)
+          let fresh = events.filter((envelope) => envelope.seq > lastSeq)
+          const first = fresh[0]
+          if (lagged || (first !== undefined && first.seq !== lastSeq + 1)) {
+            fresh = [...(yield* journal.readTask(taskId, lastSeq).pipe(Effect.mapError(unavailable)))]
+          }
+          const next = fresh.at(-1)?.seq ?? lastSeq
+          return [fresh, fresh.some(isFinalEvent) ? Option.none() : Option.some(next)] as const
+        })
+        const live = Stream.paginate(startSeq, nextBatch)
         const stream = endedAlready ? Stream.fromIterable(history) : Stream.concat(Stream.fromIterable(history), live)
         return stream.pipe(Stream.ensuring(Effect.sync(() => hub.unsubscribe(subscriber, taskId))))
       })
@@ -151,19 +151,18 @@ export const makeSubscriptions = (deps: Dependencies) => {
         const history = yield* readFrom(start).pipe(
           Effect.tapError(() => Effect.sync(() => hub.unsubscribe(subscriber)))
         )
-        const live = Stream.paginate(history.position, (lastPosition: number) =>
-          Effect.gen(function* () {
-            const { events, lagged } = yield* subscriber.take
-            if (deps.isClosed()) return yield* Effect.fail(shuttingDown)
-            if (lagged) {
-              const caught = yield* readFrom(lastPosition)
-              return [caught.events, Option.some(caught.position)] as const
-            }
-            const fresh = yield* visible(events.filter((envelope) => envelope.position > lastPosition))
-            const next = Math.max(lastPosition, events.at(-1)?.position ?? lastPosition)
-            return [fresh, Option.some(next)] as const
-          })
-        )
+        const nextBatch = Effect.fnUntraced(function* (lastPosition: number) {
+          const { events, lagged } = yield* subscriber.take
+          if (deps.isClosed()) return yield* Effect.fail(shuttingDown)
+          if (lagged) {
+            const caught = yield* readFrom(lastPosition)
+            return [caught.events, Option.some(caught.position)] as const
+          }
+          const fresh = yield* visible(events.filter((envelope) => envelope.position > lastPosition))
+          const next = Math.max(lastPosition, events.at(-1)?.position ?? lastPosition)
+          return [fresh, Option.some(next)] as const
+        })
+        const live = Stream.paginate(history.position, nextBatch)
         return Stream.concat(Stream.fromIterable(history.events), live).pipe(
           Stream.ensuring(Effect.sync(() => hub.unsubscribe(subscriber)))
         )
