@@ -78,8 +78,9 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
       )
     )
 
-  const authorize = (request: AuthorizationRequest): Effect.Effect<AuthorizationGrant, Forbidden> =>
-    Effect.gen(function* () {
+  // Defined once (every call is on a task's path): an `Effect.gen` per call makes a generator function each time.
+  const authorize: (request: AuthorizationRequest) => Effect.Effect<AuthorizationGrant, Forbidden> = Effect.fnUntraced(
+    function* (request: AuthorizationRequest) {
       const { principal, context } = request
       const session = yield* Effect.result(sessionOf(principal))
       if (session._tag === "Failure") return yield* deny(request, request.action, session.failure)
@@ -118,7 +119,8 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
       if (decision.decision === "deny") return yield* deny(request, permission, decision.policies)
       yield* record(request, permission, true, decision.policies)
       return { requiresApproval: decision.requiresApproval, policies: decision.policies }
-    })
+    }
+  )
 
   return {
     authorize,
