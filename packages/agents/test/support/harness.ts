@@ -1,11 +1,4 @@
-import type {
-  JsonValue,
-  Principal,
-  RuntimeClient,
-  TaskEventEnvelope,
-  TaskRecord,
-  TaskStatus
-} from "@coderclaw/protocol"
+import type { JsonValue, Principal, RuntimeClient, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
 import {
   type AgentDefinition,
   AgentFailure,
@@ -14,9 +7,13 @@ import {
   type SkillDefinition,
   type SkillScope
 } from "@coderclaw/runtime"
+import { settle } from "@coderclaw/transport-conformance"
 import { createLocalRuntime } from "@coderclaw/transport-local"
 import { Effect, Exit } from "effect"
 import { afterEach } from "vitest"
+
+// Following tasks through a client is the same for every test of the repository: one set of helpers.
+export { collect, reached, readUntil, settle, shape } from "@coderclaw/transport-conformance"
 
 export const alice: Principal = {
   id: "local:alice",
@@ -74,39 +71,6 @@ export const startRuntime = (options: {
   return runtime.client(alice)
 }
 
-/** Reads a stream to its end. */
-export const collect = async <A>(stream: AsyncIterable<A>): Promise<Array<A>> => {
-  const items: Array<A> = []
-  for await (const item of stream) items.push(item)
-  return items
-}
-
-/** Reads a stream until `done` holds for an item (included); fails if the stream ends first. */
-export const readUntil = async <A>(stream: AsyncIterable<A>, done: (item: A) => boolean): Promise<Array<A>> => {
-  const items: Array<A> = []
-  for await (const item of stream) {
-    items.push(item)
-    if (done(item)) return items
-  }
-  throw new Error(`the stream ended after ${items.length} items without the awaited one`)
-}
-
-/** Waits until the task ends and returns its final record. */
-export const settle = async (client: RuntimeClient, taskId: string): Promise<TaskRecord> => {
-  await collect(client.subscribe(taskId))
-  return client.get(taskId)
-}
-
-/** Waits until the task has moved into `status` (and, for `waiting`, waits for `waitingFor`). */
-export const reached = (client: RuntimeClient, taskId: string, status: TaskStatus, waitingFor?: string) =>
-  readUntil(
-    client.subscribe(taskId),
-    (envelope) =>
-      envelope.event.type === "status_changed" &&
-      envelope.event.to === status &&
-      (waitingFor === undefined || envelope.event.waitingFor === waitingFor)
-  )
-
 /** Submits a task and waits for its end. */
 export const runTask = async (client: RuntimeClient, agentId: string, input: JsonValue): Promise<TaskRecord> => {
   const task = await client.submit({ agentId, description: `run ${agentId}`, input })
@@ -120,10 +84,6 @@ export const callSkill = (client: RuntimeClient, skill: string, input: JsonValue
 /** The outputs a task recorded, as `[name, value]` pairs in order. */
 export const outputsOf = (events: ReadonlyArray<TaskEventEnvelope>) =>
   events.flatMap(({ event }) => (event.type === "output" ? [[event.name, event.value] as const] : []))
-
-/** A task's history in short form: event types, and status changes as `from→to`. */
-export const shape = (events: ReadonlyArray<TaskEventEnvelope>): Array<string> =>
-  events.map(({ event }) => (event.type === "status_changed" ? `${event.from}→${event.to}` : event.type))
 
 /** Runs a skill directly (no runtime), to look at its typed error. */
 export const runSkillDirectly = async (skill: SkillDefinition, input: JsonValue, scope?: SkillScope) => {

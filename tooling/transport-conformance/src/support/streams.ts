@@ -32,11 +32,22 @@ export const settle = async (client: RuntimeClient, taskId: string): Promise<Tas
   return client.get(taskId)
 }
 
-/** Waits until the task has moved into `status` (now or earlier in its history). */
-export const reached = (client: RuntimeClient, taskId: string, status: TaskStatus): Promise<unknown> =>
+/**
+ * Waits until the task has moved into `status` (now or earlier in its history), and for `waiting`, with
+ * `waitingFor` as the reason when given. Returns the history read so far.
+ */
+export const reached = (
+  client: RuntimeClient,
+  taskId: string,
+  status: TaskStatus,
+  waitingFor?: string
+): Promise<Array<TaskEventEnvelope>> =>
   readUntil(
     client.subscribe(taskId),
-    (envelope) => envelope.event.type === "status_changed" && envelope.event.to === status
+    (envelope) =>
+      envelope.event.type === "status_changed" &&
+      envelope.event.to === status &&
+      (waitingFor === undefined || envelope.event.waitingFor === waitingFor)
   )
 
 /** A task's history in short form: event types, and status changes as `from→to`. */
