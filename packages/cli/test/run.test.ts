@@ -8,7 +8,7 @@ import { jsonLines, password, type Ran, removeDir, runCli, startTestServer, temp
 
 let dir: string
 let server: CoderclawServer
-const homes = { alice: "", bob: "", nobody: "" }
+const homes = { alice: "", bob: "", dave: "", nobody: "" }
 
 /** Runs a command as the user whose `$CODERCLAW_HOME` is `home`, against the test server. */
 const cli = (argv: ReadonlyArray<string>, home = homes.alice, stdin?: string): Promise<Ran> =>
@@ -47,6 +47,7 @@ beforeAll(async () => {
   dir = await tempDir("run")
   homes.alice = join(dir, "home-alice")
   homes.bob = join(dir, "home-bob")
+  homes.dave = join(dir, "home-dave")
   homes.nobody = join(dir, "home-nobody")
   server = await startTestServer(dir)
 })
@@ -233,10 +234,18 @@ describe("tasks", () => {
     expect(late.code).toBe(1)
   })
 
-  it("approve lets a dangerous step run; reject (and approve --deny) fail it", async () => {
+  it("approve lets a dangerous step run, from someone other than the owner; reject (and approve --deny) fail it", async () => {
     const id = await submitted(["guarded"])
     expect((await reach(id, "waiting")).waitingFor).toBe("approval")
-    const approved = await cli(["approve", id, "--reason", "looked at it"])
+    // Separation of duties: alice (even as an admin) cannot approve her own task's dangerous call.
+    const own = await cli(["approve", id])
+    expect(own.code).toBe(1)
+    expect(own.stderr).toContain("separation-of-duties:self-approval")
+    const added = await admin(["users", "add", "dave", "--role", "admin", "--password-stdin"], password)
+    expect(added.code, added.stderr).toBe(0)
+    const dave = await cli(["login", "-u", "dave", "--password-stdin"], homes.dave, password)
+    expect(dave.code, dave.stderr).toBe(0)
+    const approved = await cli(["approve", id, "--reason", "looked at it"], homes.dave)
     expect(approved.code, approved.stderr).toBe(0)
     await reach(id, "completed")
     expect(json<Record_>(await cli(["show", id, "--json"])).result).toEqual({ done: "ran" })

@@ -13,6 +13,7 @@ export const permissions = [
   "task:cancel:any",
   "task:input",
   "task:approve",
+  "task:approve:any",
   "agent:invoke",
   "skill:execute",
   "runtime:status",

@@ -24,6 +24,11 @@ export interface AuthorizationContext {
   /** Repository-relative paths the action touches. */
   readonly paths?: ReadonlyArray<string>
   readonly branch?: string
+  /**
+   * Set when the request approves a dangerous call a task waits for: the principal whose call asked for
+   * the approval. Authorizers enforce separation of duties with it (an approval comes from someone else).
+   */
+  readonly approvalRequestedBy?: PrincipalId
   /** Correlates the decision with the request that caused it (audit). */
   readonly requestId?: string
 }

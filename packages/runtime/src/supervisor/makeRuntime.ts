@@ -692,7 +692,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     authorizer.authorize({ principal, action, resource, ...(context === undefined ? {} : { context }) })
 
   /** The record of a task the caller may see; invisible and missing tasks are indistinguishable. */
-  const visibleRecord = (principal: Principal, rawTaskId: string, action: RuntimeAction) =>
+  const visibleRecord = (principal: Principal, rawTaskId: string, action: RuntimeAction, approving = false) =>
     Effect.gen(function* () {
       const taskId = yield* fromResult(decodeTaskId(rawTaskId))
       const stored = yield* journal.loadTask(taskId).pipe(Effect.mapError(unavailable))
@@ -705,7 +705,14 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         principal,
         action,
         resource: `task/${taskId}`,
-        context: { taskOwner: stored.value.owner, taskSession: stored.value.sessionId, agentId: stored.value.agentId }
+        context: {
+          taskOwner: stored.value.owner,
+          taskSession: stored.value.sessionId,
+          agentId: stored.value.agentId,
+          // An approval names whose call it lets run (the task's owner: its skill calls act for them), so
+          // the authorizer can refuse self-approval (separation of duties).
+          ...(approving ? { approvalRequestedBy: stored.value.owner } : {})
+        }
       })
       return stored.value
     })
@@ -951,7 +958,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       }),
     resolveApproval: (principal, taskId, decision) =>
       Effect.gen(function* () {
-        const stored = yield* visibleRecord(principal, taskId, "task:approve")
+        const stored = yield* visibleRecord(principal, taskId, "task:approve", decision.approved)
         const reason = decision.reason === undefined ? {} : { reason: decision.reason }
         const command: TaskCommand = decision.approved ? { type: "approve", ...reason } : { type: "deny", ...reason }
         const task = yield* liveTask(stored.id)

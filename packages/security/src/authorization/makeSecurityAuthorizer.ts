@@ -10,6 +10,7 @@ import type { AuditLogShape } from "../audit/AuditLog.js"
 import type { PolicyEngineShape } from "../policies/PolicyEngine.js"
 import { type PolicyResource, parseResource } from "../policies/PolicyRequest.js"
 import { checkOwnership } from "../rbac/checkOwnership.js"
+import { checkSeparationOfDuties } from "../rbac/checkSeparationOfDuties.js"
 import type { RoleGateShape } from "../rbac/RoleGate.js"
 import type { Session } from "../sessions/Session.js"
 import type { SessionsShape } from "../sessions/Sessions.js"
@@ -33,7 +34,8 @@ const resourceOf = (resource: string): PolicyResource => parseResource(resource)
  * 1. The principal's session is looked up in the server's store: it must exist, belong to the principal,
  *    and be neither expired nor revoked. Roles come from that session only; the roles a `Principal`
  *    object carries are ignored, so nothing a caller sends can add a role or permission.
- * 2. Acting on someone else's task needs the `…:any` permission (`checkOwnership`).
+ * 2. Acting on someone else's task needs the `…:any` permission (`checkOwnership`); approving a call of
+ *    one's own task is refused unless the policies allow self-approval (`checkSeparationOfDuties`).
  * 3. The policy engine decides: role gate, then Cedar (agent, skill and repository policies; deny
  *    overrides allow; default deny), with hostile paths and branches refused before evaluation.
  * 4. The decision and the policies that decided it are an `authz.decide` audit entry.
@@ -84,6 +86,10 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
       const { principal, context } = request
       const session = yield* Effect.result(sessionOf(principal))
       if (session._tag === "Failure") return yield* deny(request, request.action, session.failure)
+      if (context?.approvalRequestedBy !== undefined) {
+        const refused = checkSeparationOfDuties(request, yield* policies.approvals)
+        if (refused !== undefined) return yield* deny(request, request.action, refused)
+      }
       const permission =
         context?.taskOwner !== undefined || context?.taskSession !== undefined
           ? checkOwnership(

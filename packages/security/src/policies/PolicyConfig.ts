@@ -127,6 +127,17 @@ export const DangerousSkillDefaults = Schema.Struct({
 })
 export type DangerousSkillDefaults = typeof DangerousSkillDefaults.Type
 
+/**
+ * Who may approve a dangerous call. `selfApproval: "forbid"` (the default) is separation of duties: the
+ * approval must come from a principal other than the task's owner, who is also the principal whose call
+ * asked for it (a task's skill calls act for its owner). `"allow"` lets owners approve their own calls,
+ * for single-person deployments that accept the risk.
+ */
+export const ApprovalRules = Schema.Struct({
+  selfApproval: Schema.optionalKey(Schema.Literals(["forbid", "allow"]))
+})
+export type ApprovalRules = typeof ApprovalRules.Type
+
 /** The kinds of resource a decision is about. */
 export const ResourceType = Schema.Literals(["Task", "Agent", "Skill", "Repository", "Method"])
 export type ResourceType = typeof ResourceType.Type
@@ -178,6 +189,7 @@ export const PolicyConfig = Schema.Struct({
   skills: Schema.optionalKey(Schema.Array(SkillPolicy)),
   repositories: Schema.optionalKey(Schema.Array(RepositoryPolicy)),
   dangerousSkills: Schema.optionalKey(DangerousSkillDefaults),
+  approvals: Schema.optionalKey(ApprovalRules),
   cedar: Schema.optionalKey(Schema.String),
   tests: Schema.optionalKey(Schema.Array(PolicyTestCase))
 })

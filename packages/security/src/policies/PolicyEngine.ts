@@ -4,6 +4,7 @@ import { DecisionCache, type DecisionCacheStats } from "./DecisionCache.js"
 import { type LoadedPolicySet, loadPolicySet } from "./internal/loadPolicySet.js"
 import { cacheKeyOf, normalizeRequest } from "./internal/normalizeRequest.js"
 import type { PathRejected } from "./PathRejected.js"
+import type { ApprovalRules } from "./PolicyConfig.js"
 import type { PolicyLoadError } from "./PolicyLoadError.js"
 import type { PolicyDecision, PolicyRequest } from "./PolicyRequest.js"
 
@@ -38,6 +39,8 @@ export interface PolicyEngineShape {
   replace(config: unknown): Effect.Effect<number, PolicyLoadError>
   /** The version of the set in force: 1 for the initial set, +1 per replacement. */
   readonly version: Effect.Effect<number>
+  /** Who may approve a dangerous call under the set in force (`approvals`, defaults applied). */
+  readonly approvals: Effect.Effect<Required<ApprovalRules>>
   /** The Cedar policies in force, by id, to show or audit what was generated. */
   readonly cedarPolicies: Effect.Effect<Readonly<Record<string, string>>>
   /** Drops the cached decisions of a session (call when it ends or is revoked). */
@@ -96,6 +99,7 @@ export const makePolicyEngine = (
           return Effect.succeed(version)
         }),
       version: Effect.sync(() => version),
+      approvals: Effect.sync(() => current.approvals),
       cedarPolicies: Effect.sync(() => current.policies),
       forgetSession: (sessionId) => Effect.sync(() => cache.forgetSession(sessionId)),
       cacheStats: Effect.sync(() => cache.stats)

@@ -22,6 +22,7 @@ export { PathRejected, PathRejectedReason } from "./PathRejected.js"
 export {
   AgentPolicy,
   AllowDeny,
+  ApprovalRules,
   DangerousSkillDefaults,
   PolicyConfig,
   PolicyId,

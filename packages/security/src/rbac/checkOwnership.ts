@@ -28,16 +28,18 @@ export const isOwnTask = (actor: Actor, task: TaskOwnership): boolean =>
 const othersVariant: { readonly [P in Permission]?: Permission } = {
   "task:read": "task:read:any",
   "task:cancel": "task:cancel:any",
-  // No `:any` variant exists for these: answering input for, or approving, another principal's task is an
-  // operator's act, so it takes `admin:all`.
-  "task:input": "admin:all",
-  "task:approve": "admin:all"
+  // Approving someone else's dangerous call is the normal case (separation of duties): a reviewer role
+  // holds `task:approve:any` (with `task:read:any` to see the task).
+  "task:approve": "task:approve:any",
+  // No `:any` variant exists for this: answering input for another principal's task is an operator's act,
+  // so it takes `admin:all`.
+  "task:input": "admin:all"
 }
 
 /**
  * The permission the actor needs for `permission` on this task: the base permission on its own task, the
- * `:any` variant on anyone else's (`task:read` → `task:read:any`, `task:cancel` → `task:cancel:any`;
- * `task:input` and `task:approve` → `admin:all`). Permissions not about an existing task (`task:submit`,
+ * `:any` variant on anyone else's (`task:read` → `task:read:any`, `task:cancel` → `task:cancel:any`,
+ * `task:approve` → `task:approve:any`; `task:input` → `admin:all`). Permissions not about an existing task (`task:submit`,
  * `agent:invoke`, …) and the `:any` variants themselves are returned unchanged. Check the result with
  * `RoleGate.allows`: `gate.allows(roles, checkOwnership("task:cancel", actor, task))`.
  */

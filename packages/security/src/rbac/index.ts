@@ -12,6 +12,8 @@ export { type BuiltinRoleName, builtinRoles, isBuiltinRole } from "./builtinRole
  * task (the `:any` variant on someone else's), `isOwnTask` says whose task it is.
  */
 export { type Actor, checkOwnership, isOwnTask, type TaskOwnership } from "./checkOwnership.js"
+/** Separation of duties: an approval of a dangerous call comes from someone other than the task's owner. */
+export { checkSeparationOfDuties, selfApprovalReason } from "./checkSeparationOfDuties.js"
 /** A custom role configuration that cannot be loaded, with the reason and the role at fault. */
 export { RoleConfigError, RoleConfigErrorReason } from "./RoleConfigError.js"
 /** The configuration schema of custom roles: `{ name, inherits?, permissions }`. */

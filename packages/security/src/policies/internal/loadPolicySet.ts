@@ -5,7 +5,7 @@ import { Result, Schema } from "effect"
 import { describeSchemaError } from "../../rbac/internal/describeSchemaError.js"
 import type { RoleGateShape } from "../../rbac/RoleGate.js"
 import { cedarSchema } from "../cedarSchema.js"
-import { PolicyConfig, type PolicyTestCase } from "../PolicyConfig.js"
+import { type ApprovalRules, PolicyConfig, type PolicyTestCase } from "../PolicyConfig.js"
 import { PolicyLoadError } from "../PolicyLoadError.js"
 import type { PolicyDecision } from "../PolicyRequest.js"
 import { compilePolicies } from "./compilePolicies.js"
@@ -17,6 +17,8 @@ import { type NormalizedRequest, normalizeRequest } from "./normalizeRequest.js"
 export interface LoadedPolicySet {
   /** The Cedar policies in force, by id. */
   readonly policies: Readonly<Record<string, string>>
+  /** Who may approve a dangerous call (`approvals`), defaults applied. */
+  readonly approvals: Required<ApprovalRules>
   /** The decision for a normalised request, uncached. */
   readonly decide: (request: NormalizedRequest) => PolicyDecision
   /** Releases the Cedar engine's copy of the policies; afterwards every decision is `default-deny`. */
@@ -103,5 +105,6 @@ export const loadPolicySet = (
       })
     )
   }
-  return Result.succeed({ policies, decide, dispose })
+  const approvals = { selfApproval: decoded.success.approvals?.selfApproval ?? "forbid" } as const
+  return Result.succeed({ policies, approvals, decide, dispose })
 }

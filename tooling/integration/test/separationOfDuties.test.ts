@@ -1,0 +1,213 @@
+import { isRuntimeError, type RuntimeClient, type RuntimeError, type TaskRecord } from "@coderclaw/protocol"
+import { Authenticator, Authorizer, defineAgent, defineSkill, InMemoryJournal, Runtime } from "@coderclaw/runtime"
+import { type AuditEntry, Security, type SecurityConfig, type SecurityShape } from "@coderclaw/security"
+import { createWsClient, startWsServer, type WsServer } from "@coderclaw/transport-ws"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { afterAll, afterEach, describe, expect, it } from "vitest"
+import { WebSocket } from "ws"
+
+// Separation of duties over real WebSocket connections: a dangerous call is approved by someone other
+// than the person whose task asked for it. Without it, a developer could approve their own command, which
+// runs as the server's OS user: one step from reading the server's keys and forging an admin session.
+
+const dangerous = defineSkill({
+  id: "deploy.run",
+  name: "Run a deployment",
+  dangerous: true,
+  run: () => Effect.succeed({ deployed: true })
+})
+const deployer = defineAgent({
+  id: "deployer",
+  name: "Deployer",
+  skills: ["deploy.run"],
+  run: (_input, ctx) => ctx.callSkill("deploy.run", {})
+})
+
+const securityService = Effect.gen(function* () {
+  return yield* Security
+})
+
+interface Mesh {
+  readonly server: WsServer
+  readonly security: SecurityShape
+  readonly close: () => Promise<void>
+}
+
+const baseConfig: SecurityConfig = {
+  sessions: { issuer: "coderclaw-sod", audience: "coderclaw" },
+  providers: { local: {} },
+  roles: [{ name: "approver", inherits: ["developer"], permissions: ["task:read:any", "task:approve:any"] }]
+}
+
+const selfApprovalAllowed: SecurityConfig = { ...baseConfig, policies: { approvals: { selfApproval: "allow" } } }
+
+const users = [
+  ["alice", ["developer"]],
+  ["bob", ["developer"]],
+  ["carol", ["approver"]],
+  ["admin", ["admin"]],
+  ["admin2", ["admin"]]
+] as const
+
+const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
+
+const startMesh = async (config: SecurityConfig): Promise<Mesh> => {
+  const ports = Layer.mergeAll(
+    Layer.effect(
+      Authorizer,
+      Effect.map(securityService, (service) => service.authorizer)
+    ),
+    Layer.effect(
+      Authenticator,
+      Effect.map(securityService, (service) => service.authenticator)
+    )
+  ).pipe(Layer.provideMerge(Security.layerInMemory(config)))
+  const managed = ManagedRuntime.make(
+    Layer.provideMerge(
+      Runtime.layer({ agents: [deployer], skills: [dangerous], shutdownGraceMs: 20 }),
+      Layer.merge(InMemoryJournal.layer, ports)
+    )
+  )
+  const security = await managed.runPromise(securityService)
+  for (const [username, roles] of users) {
+    await run(security.users.createUser({ username, password: `${username}-password-123`, roles: [...roles] }))
+  }
+  const server = await startWsServer({ runtime: managed, host: "127.0.0.1", port: 0 })
+  return {
+    server,
+    security,
+    close: async () => {
+      await server.close()
+      await managed.dispose()
+    }
+  }
+}
+
+const meshes = new Map<SecurityConfig, Mesh>()
+const clients: Array<Pick<RuntimeClient, "close">> = []
+
+afterEach(async () => {
+  await Promise.allSettled(clients.splice(0).map((client) => client.close()))
+})
+
+afterAll(async () => {
+  await Promise.allSettled([...meshes.values()].map((mesh) => mesh.close()))
+})
+
+/** One mesh per configuration, shared by the tests that use it (each test works on its own tasks). */
+const meshWith = async (config: SecurityConfig) => {
+  const mesh = meshes.get(config) ?? (await startMesh(config))
+  meshes.set(config, mesh)
+  const as = async (username: string) => {
+    const { token } = await run(mesh.security.loginWithPassword(username, `${username}-password-123`))
+    const client = createWsClient({
+      url: mesh.server.url,
+      credentials: { type: "token", token },
+      WebSocket: WebSocket as never,
+      reconnect: { maxAttempts: 1 }
+    })
+    clients.push(client)
+    return client
+  }
+  return { mesh, as }
+}
+
+const rejection = async (promise: Promise<unknown>): Promise<RuntimeError> => {
+  try {
+    await promise
+  } catch (error) {
+    expect(isRuntimeError(error), String(error)).toBe(true)
+    return error as RuntimeError
+  }
+  throw new Error("expected a rejection")
+}
+
+const until = async (client: RuntimeClient, id: string, done: (task: TaskRecord) => boolean): Promise<TaskRecord> => {
+  for (let attempt = 0; attempt < 2_000; attempt++) {
+    const task = await client.get(id)
+    if (done(task)) return task
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`task ${id} never reached the expected state`)
+}
+
+const waitingForApproval = (task: TaskRecord) => task.status === "waiting" && task.waitingFor === "approval"
+const finished = (task: TaskRecord) => ["completed", "failed", "cancelled"].includes(task.status)
+
+const auditOf = async (mesh: Mesh): Promise<ReadonlyArray<AuditEntry>> => {
+  const reader = { principalId: "local:admin", permissions: new Set(["audit:read"]) }
+  return (await run(mesh.security.audit.query(reader, { limit: 1_000 }))).items
+}
+
+// Each mesh hashes five passwords with scrypt: generous on a busy machine.
+describe("separation of duties on approvals", { timeout: 120_000 }, () => {
+  it("the owner of a task cannot approve its dangerous call; the refusal is audited and the task keeps waiting", async () => {
+    const { mesh, as } = await meshWith(baseConfig)
+    const alice = await as("alice")
+    const task = await alice.submit({ agentId: "deployer", description: "deploy" })
+    await until(alice, task.id, waitingForApproval)
+
+    const refused = await rejection(alice.resolveApproval(task.id, { approved: true }))
+    expect(refused._tag).toBe("Forbidden")
+    if (refused._tag === "Forbidden") expect(refused.reasons).toContain("separation-of-duties:self-approval")
+    expect(waitingForApproval(await alice.get(task.id))).toBe(true)
+
+    const denials = (await auditOf(mesh)).filter(
+      (entry) =>
+        entry.action === "authz.decide" &&
+        entry.actor === "local:alice" &&
+        entry.resource === `task/${task.id}` &&
+        entry.decision === "deny"
+    )
+    expect(denials.map((entry) => entry.reasons)).toContainEqual(["separation-of-duties:self-approval"])
+  })
+
+  it("another developer cannot even see the task; a principal with task:approve:any approves it and it runs", async () => {
+    const { as } = await meshWith(baseConfig)
+    const alice = await as("alice")
+    const task = await alice.submit({ agentId: "deployer", description: "deploy" })
+    await until(alice, task.id, waitingForApproval)
+
+    const bob = await as("bob")
+    expect((await rejection(bob.resolveApproval(task.id, { approved: true })))._tag).toBe("TaskNotFound")
+
+    const carol = await as("carol")
+    await carol.resolveApproval(task.id, { approved: true, reason: "reviewed" })
+    const done = await until(alice, task.id, finished)
+    expect(done.status).toBe("completed")
+    expect(done.result).toEqual({ deployed: true })
+  })
+
+  it("an admin cannot approve a call of their own task either; a second admin can", async () => {
+    const { as } = await meshWith(baseConfig)
+    const admin = await as("admin")
+    const task = await admin.submit({ agentId: "deployer", description: "deploy" })
+    await until(admin, task.id, waitingForApproval)
+    const refused = await rejection(admin.resolveApproval(task.id, { approved: true }))
+    expect(refused._tag).toBe("Forbidden")
+
+    const second = await as("admin2")
+    await second.resolveApproval(task.id, { approved: true })
+    expect((await until(admin, task.id, finished)).status).toBe("completed")
+  })
+
+  it("the owner may still refuse their own task's call: denying only stops work", async () => {
+    const { as } = await meshWith(baseConfig)
+    const alice = await as("alice")
+    const task = await alice.submit({ agentId: "deployer", description: "deploy" })
+    await until(alice, task.id, waitingForApproval)
+    await alice.resolveApproval(task.id, { approved: false, reason: "changed my mind" })
+    const done = await until(alice, task.id, finished)
+    expect(done.status).toBe("failed")
+    expect(done.error?.code).toBe("APPROVAL_DENIED")
+  })
+
+  it("a policy may allow self-approval explicitly", async () => {
+    const { as } = await meshWith(selfApprovalAllowed)
+    const alice = await as("alice")
+    const task = await alice.submit({ agentId: "deployer", description: "deploy" })
+    await until(alice, task.id, waitingForApproval)
+    await alice.resolveApproval(task.id, { approved: true })
+    expect((await until(alice, task.id, finished)).status).toBe("completed")
+  })
+})
