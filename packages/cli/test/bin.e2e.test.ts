@@ -52,7 +52,7 @@ beforeAll(async () => {
   await writeFile(join(dir, ".coderclaw", "runtime.yaml"), "# test server\nport: 0\nmaxConcurrentTasks: 4\n")
   await writeFile(join(dir, "src", "main.ts"), "export const answer = 42 // TODO: explain the answer\n")
   const { CODERCLAW_SERVER: _server, ...rest } = process.env
-  env = { ...rest, CODERCLAW_HOME: join(dir, "home") }
+  env = { ...rest, CODERCLAW_HOME: join(dir, "home"), XDG_STATE_HOME: join(dir, "state") }
 })
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { CliError } from "../src/cli/CliError.js"
 import { loadRuntimeConfig, parseRuntimeConfig } from "../src/config/loadRuntimeConfig.js"
+import { repositoryId } from "../src/config/stateDirectory.js"
 import { removeDir, tempDir } from "./support/harness.js"
 
 let dir: string
@@ -20,12 +21,15 @@ const failure = (effect: Effect.Effect<unknown, CliError>) => Effect.runPromise(
 
 describe("runtime.yaml", () => {
   it("applies the defaults when there is no file", async () => {
-    const loaded = await Effect.runPromise(loadRuntimeConfig(undefined, dir))
+    const env = { XDG_STATE_HOME: join(dir, "state") }
+    const loaded = await Effect.runPromise(loadRuntimeConfig(undefined, dir, { env }))
     expect(loaded.source).toBeUndefined()
+    const dataDir = join(dir, "state", "coderclaw", repositoryId(dir))
     expect(loaded.resolved).toEqual({
       host: "127.0.0.1",
       port: 8787,
-      database: join(dir, ".coderclaw/coderclaw.db"),
+      dataDir,
+      database: join(dataDir, "coderclaw.db"),
       repository: dir
     })
   })
@@ -42,7 +46,8 @@ describe("runtime.yaml", () => {
         "allowedOrigins: [https://app.example.com, 'http://localhost:5173']",
         "path: /coderclaw",
         "llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: llama3, apiKeyEnv: LLM_KEY }",
-        "inspect: { file: logs/inspect.jsonl }"
+        "inspect: { file: logs/inspect.jsonl }",
+        "dataDir: state"
       ].join("\n")
     )
     const loaded = await Effect.runPromise(loadRuntimeConfig("runtime.yaml", dir))
@@ -50,13 +55,15 @@ describe("runtime.yaml", () => {
     expect(loaded.resolved).toEqual({
       host: "0.0.0.0",
       port: 9000,
+      dataDir: join(dir, "state"),
       database: join(dir, "data/tasks.db"),
       repository: join(dir, "../repo"),
       maxConcurrentTasks: 8,
       allowedOrigins: ["https://app.example.com", "http://localhost:5173"],
       path: "/coderclaw",
       llm: { baseUrl: "http://127.0.0.1:11434/v1", model: "llama3", apiKeyEnv: "LLM_KEY" },
-      inspect: { file: join(dir, "logs/inspect.jsonl") }
+      // A relative inspection log lives in the state directory.
+      inspect: { file: join(dir, "state/logs/inspect.jsonl") }
     })
   })
 

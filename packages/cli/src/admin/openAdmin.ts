@@ -8,11 +8,16 @@ import { Effect, Layer, Option } from "effect"
 import { CliError, failedError, usageError } from "../cli/CliError.js"
 import { loadRuntimeConfig } from "../config/loadRuntimeConfig.js"
 import { loadSecurityFile } from "../config/loadSecurityFile.js"
+import { ensurePrivateDirectory, legacyDatabaseOf } from "../config/stateDirectory.js"
 
 /** Where the admin commands find the database and the security configuration. */
 export interface AdminOptions {
-  /** `--database`: the SQLite file; default the `database` of `runtime.yaml`. */
+  /** `--database`: the SQLite file; default the `database` of `runtime.yaml`, else in the state directory. */
   readonly database?: string
+  /** `--data-dir`: the server's state directory; default the `dataDir` of `runtime.yaml`. */
+  readonly dataDir?: string
+  /** Where the default state directory is derived from (`XDG_STATE_HOME`). Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
   /** `--config`: `runtime.yaml`, read for its `database`. */
   readonly config?: string
   /** `--security`: `security.yaml`, read for custom roles and account rules. */
@@ -39,12 +44,32 @@ export const withAdmin = <A>(
   use: (admin: Admin) => Effect.Effect<A, CliError>
 ): Effect.Effect<A, CliError> =>
   Effect.gen(function* () {
-    const database =
+    const runtime =
       options.database === undefined
-        ? (yield* loadRuntimeConfig(options.config, options.cwd)).resolved.database
-        : isAbsolute(options.database)
-          ? options.database
-          : resolve(options.cwd, options.database)
+        ? yield* loadRuntimeConfig(options.config, options.cwd, {
+            dataDir: options.dataDir,
+            env: options.env ?? process.env
+          })
+        : undefined
+    const named = options.database
+    const database =
+      runtime !== undefined || named === undefined
+        ? (runtime?.resolved.database ?? "")
+        : isAbsolute(named)
+          ? named
+          : resolve(options.cwd, named)
+    if (runtime !== undefined && runtime.config.database === undefined) {
+      const legacy = legacyDatabaseOf(runtime.resolved.repository)
+      if (!existsSync(database) && existsSync(legacy)) {
+        return yield* failedError(
+          `no database in ${runtime.resolved.dataDir}, but one inside the repository: ${legacy}`,
+          {
+            hint: `the server's state now lives outside the repository: move it with mkdir -p '${runtime.resolved.dataDir}' && mv '${legacy}'* '${runtime.resolved.dataDir}/', or name it with --database`
+          }
+        )
+      }
+      if (options.create === true) ensurePrivateDirectory(runtime.resolved.dataDir)
+    }
     const { config } = yield* loadSecurityFile(options.security, options.cwd)
     if (options.create !== true && !existsSync(database)) {
       return yield* failedError(`no database at ${database}`, {

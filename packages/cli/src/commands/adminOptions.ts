@@ -12,7 +12,11 @@ export const withAdminOptions = (command: Command): Command =>
   command
     .option(
       "--database <file>",
-      "the database file (default: `database` of runtime.yaml, else .coderclaw/coderclaw.db)"
+      "the database file (default: `database` of runtime.yaml, else coderclaw.db in the state directory)"
+    )
+    .option(
+      "--data-dir <dir>",
+      "the server's state directory (default: dataDir of runtime.yaml, else ~/.local/state/coderclaw/<repository>)"
     )
     .option("--config <file>", "runtime.yaml, read for its database (default .coderclaw/runtime.yaml when present)")
     .option(
@@ -22,13 +26,20 @@ export const withAdminOptions = (command: Command): Command =>
 
 /** The admin options of a parsed command. */
 export const adminOptionsOf = (
-  options: { readonly database?: string; readonly config?: string; readonly security?: string },
-  cwd: string,
+  options: {
+    readonly database?: string
+    readonly dataDir?: string
+    readonly config?: string
+    readonly security?: string
+  },
+  io: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> },
   create = false
 ): AdminOptions => ({
-  cwd,
+  cwd: io.cwd,
+  env: io.env,
   create,
   ...(options.database === undefined ? {} : { database: options.database }),
+  ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   ...(options.config === undefined ? {} : { config: options.config }),
   ...(options.security === undefined ? {} : { security: options.security })
 })

@@ -48,7 +48,7 @@ export const registerAudit = (program: Command, context: CommandContext): void =
   ).action(async (options: AuditOptions, command: Command) => {
     const out = context.output(command)
     const { verdict, broken } = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         Effect.gen(function* () {
           const verdict = yield* security.audit.verify().pipe(orFail("cannot read the audit log"))
           if (verdict.ok) return { verdict, broken: undefined }
@@ -82,7 +82,7 @@ export const registerAudit = (program: Command, context: CommandContext): void =
   ).action(async (options: AuditOptions, command: Command) => {
     const out = context.output(command)
     const page = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         security.audit
           .query(fileReader, {
             limit: options.limit ?? 50,

@@ -74,7 +74,7 @@ export const registerDevices = (program: Command, context: CommandContext): void
   ).action(async (options: DeviceOptions, command: Command) => {
     const out = context.output(command)
     const pending = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         security.devices.listPending.pipe(orFail("cannot read the pairing requests"))
       )
     )
@@ -98,7 +98,7 @@ export const registerDevices = (program: Command, context: CommandContext): void
     async (options: DeviceOptions, command: Command) => {
       const out = context.output(command)
       const list = await Effect.runPromise(
-        withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+        withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
           security.devices.list().pipe(orFail("cannot read the devices"))
         )
       )
@@ -136,7 +136,7 @@ export const registerDevices = (program: Command, context: CommandContext): void
     ).action(async (id: string, options: DeviceOptions, command: Command) => {
       const out = context.output(command)
       const outcome = await Effect.runPromise(
-        withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+        withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
           Effect.gen(function* () {
             const operator = yield* operatorOf(security, options.as)
             const requestId = yield* pendingRequest(security, id)
@@ -205,7 +205,7 @@ export const registerDevices = (program: Command, context: CommandContext): void
   ).action(async (deviceId: string, options: DeviceOptions, command: Command) => {
     const out = context.output(command)
     const device = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         Effect.gen(function* () {
           const operator = yield* operatorOf(security, options.as)
           const audit = (decision: "success" | "failure", reasons: ReadonlyArray<string>) =>

@@ -10,6 +10,7 @@ import { type CoderclawServer, startServer } from "../server/startServer.js"
 interface ServeOptions {
   readonly config?: string
   readonly security?: string
+  readonly dataDir?: string
 }
 
 /** The `CliError` of a server that could not start, from its typed error's tag. */
@@ -27,6 +28,8 @@ const startupError = (error: unknown, where: { readonly database: string; readon
     case "JournalError":
     case "SqliteSecurityStoreError":
       return failedError(`cannot open the database ${where.database}: ${tagged.detail ?? tagged.message}`)
+    case "StateDirectoryError":
+      return failedError(tagged.message ?? "the state directory cannot be used")
     case "WsServerError":
       return failedError(`cannot listen on ${where.listen}: ${tagged.reason ?? tagged.message}`)
   }
@@ -65,10 +68,16 @@ export const registerServe = (program: Command, context: CommandContext): void =
     )
     .option("--config <file>", "runtime settings (default .coderclaw/runtime.yaml when present)")
     .option("--security <file>", "security settings (default .coderclaw/security.yaml when present)")
+    .option(
+      "--data-dir <dir>",
+      "where the server keeps its state (default: dataDir of runtime.yaml, else ~/.local/state/coderclaw/<repository>)"
+    )
     .action(async (options: ServeOptions, command: Command) => {
       const out = context.output(command)
       const { io } = context
-      const runtime = await Effect.runPromise(loadRuntimeConfig(options.config, io.cwd))
+      const runtime = await Effect.runPromise(
+        loadRuntimeConfig(options.config, io.cwd, { dataDir: options.dataDir, env: io.env })
+      )
       const security = await Effect.runPromise(loadSecurityFile(options.security, io.cwd))
       const where = { database: runtime.resolved.database, listen: `${runtime.resolved.host}:${runtime.resolved.port}` }
       let server: CoderclawServer

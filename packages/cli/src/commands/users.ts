@@ -41,7 +41,7 @@ export const registerUsers = (program: Command, context: CommandContext): void =
     if (roles.length === 0) throw usageError("--role: name at least one role")
     const password = await readPassword(context.io, { fromStdin: options.passwordStdin === true, confirm: true })
     const profile = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd, true), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io, true), ({ security }) =>
         Effect.gen(function* () {
           const unknown = roles.filter((role) => !security.gate.table.has(role))
           if (unknown.length > 0) {
@@ -93,7 +93,7 @@ export const registerUsers = (program: Command, context: CommandContext): void =
   ).action(async (options: AddOptions, command: Command) => {
     const out = context.output(command)
     const list = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         security.users.listUsers.pipe(orFail("cannot read the accounts"))
       )
     )

@@ -64,7 +64,13 @@ export const RuntimeConfig = Schema.Struct({
   allowedOrigins: Schema.optionalKey(Schema.Array(Origin)),
   /** Only WebSocket upgrades to this path are served, e.g. behind a reverse proxy. Default: every path. */
   path: Schema.optionalKey(UpgradePath),
-  /** The SQLite file holding tasks, accounts, sessions, devices and the audit log. Default `.coderclaw/coderclaw.db`. */
+  /**
+   * The directory of the server's state: the database and, for a relative `inspect.file`, the inspection
+   * log. Default `$XDG_STATE_HOME/coderclaw/<repository name>-<hash>` (`~/.local/state/…`), outside the
+   * repository; created (or tightened) to mode 0700. `serve --data-dir` overrides it.
+   */
+  dataDir: Schema.optionalKey(NonEmpty),
+  /** The SQLite file holding tasks, accounts, sessions, devices and the audit log. Default `<dataDir>/coderclaw.db`. */
   database: Schema.optionalKey(NonEmpty),
   /** The repository the built-in agents work on. Default: the working directory. */
   repository: Schema.optionalKey(NonEmpty),
@@ -79,7 +85,8 @@ export type RuntimeConfig = typeof RuntimeConfig.Type
 export const runtimeDefaults = {
   host: "127.0.0.1",
   port: 8787,
-  database: ".coderclaw/coderclaw.db",
+  /** The database's file name inside the state directory. */
+  databaseFile: "coderclaw.db",
   configFile: ".coderclaw/runtime.yaml",
   securityFile: ".coderclaw/security.yaml"
 } as const

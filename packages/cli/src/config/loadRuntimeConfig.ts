@@ -1,15 +1,18 @@
 import { readFile } from "node:fs/promises"
-import { isAbsolute, resolve } from "node:path"
+import { isAbsolute, join, resolve } from "node:path"
 import { makeDecoder } from "@coderclaw/protocol"
 import { Effect, Result } from "effect"
 import { parseDocument } from "yaml"
 import { CliError, usageError } from "../cli/CliError.js"
 import { type InspectConfig, type LlmConfig, RuntimeConfig, runtimeDefaults } from "./RuntimeConfig.js"
+import { defaultStateDirectory, type StateEnv } from "./stateDirectory.js"
 
 /** `runtime.yaml` with its defaults applied and its paths made absolute. */
 export interface ResolvedRuntimeConfig {
   readonly host: string
   readonly port: number
+  /** The server's state directory (mode 0700), outside the repository unless configured otherwise. */
+  readonly dataDir: string
   readonly database: string
   readonly repository: string
   readonly maxConcurrentTasks?: number
@@ -21,19 +24,30 @@ export interface ResolvedRuntimeConfig {
 
 const decode = makeDecoder(RuntimeConfig, "runtime configuration")
 
-/** Applies the defaults of `runtime.yaml` and resolves its paths against `cwd`. */
-export const resolveRuntimeConfig = (config: RuntimeConfig, cwd: string): ResolvedRuntimeConfig => {
+/**
+ * Applies the defaults of `runtime.yaml` and resolves its paths against `cwd`; the state directory's
+ * default comes from `env` (`XDG_STATE_HOME`, see `defaultStateDirectory`). A relative `inspect.file`
+ * lives in the state directory.
+ */
+export const resolveRuntimeConfig = (
+  config: RuntimeConfig,
+  cwd: string,
+  env: StateEnv = process.env
+): ResolvedRuntimeConfig => {
   const path = (value: string) => (isAbsolute(value) ? value : resolve(cwd, value))
+  const repository = path(config.repository ?? ".")
+  const dataDir = config.dataDir === undefined ? defaultStateDirectory(repository, env) : path(config.dataDir)
   return {
     host: config.host ?? runtimeDefaults.host,
     port: config.port ?? runtimeDefaults.port,
-    database: path(config.database ?? runtimeDefaults.database),
-    repository: path(config.repository ?? "."),
+    dataDir,
+    database: config.database === undefined ? join(dataDir, runtimeDefaults.databaseFile) : path(config.database),
+    repository,
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     ...(config.path === undefined ? {} : { path: config.path }),
     ...(config.llm === undefined ? {} : { llm: config.llm }),
-    ...(config.inspect === undefined ? {} : { inspect: { file: path(config.inspect.file) } })
+    ...(config.inspect === undefined ? {} : { inspect: { file: resolve(dataDir, config.inspect.file) } })
   }
 }
 
@@ -71,14 +85,17 @@ export interface LoadedRuntimeConfig {
  */
 export const loadRuntimeConfig = (
   file: string | undefined,
-  cwd: string
+  cwd: string,
+  overrides: { readonly dataDir?: string | undefined; readonly env?: StateEnv } = {}
 ): Effect.Effect<LoadedRuntimeConfig, CliError> =>
   Effect.gen(function* () {
     const path = resolve(cwd, file ?? runtimeDefaults.configFile)
     const text = yield* readOptional(path, file !== undefined, "--config")
-    if (text === undefined) return { config: {}, resolved: resolveRuntimeConfig({}, cwd) }
-    const config = yield* parseRuntimeConfig(text, path)
-    return { config, resolved: resolveRuntimeConfig(config, cwd), source: path }
+    const written = text === undefined ? {} : yield* parseRuntimeConfig(text, path)
+    // `--data-dir` wins over the file's `dataDir`.
+    const config: RuntimeConfig = overrides.dataDir === undefined ? written : { ...written, dataDir: overrides.dataDir }
+    const resolved = resolveRuntimeConfig(config, cwd, overrides.env ?? process.env)
+    return { config, resolved, ...(text === undefined ? {} : { source: path }) }
   })
 
 /**

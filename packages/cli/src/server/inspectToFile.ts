@@ -47,7 +47,8 @@ const lineOf = (event: InspectionEvent): Record<string, unknown> => {
  */
 export const inspectToFile = (file: string): InspectionFile => {
   mkdirSync(dirname(file), { recursive: true })
-  const stream = createWriteStream(file, { flags: "a" })
+  // Every task's inputs pass through it: readable by the server's user only.
+  const stream = createWriteStream(file, { flags: "a", mode: 0o600 })
   let open = true
   stream.on("error", () => {
     open = false

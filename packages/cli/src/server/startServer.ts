@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from "node:fs"
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs"
 import { dirname } from "node:path"
 import { workflowAgent } from "@coderclaw/orchestrator"
 import {
@@ -16,14 +16,17 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { type ResolvedRuntimeConfig, resolveRuntimeConfig } from "../config/loadRuntimeConfig.js"
 import { defaultSecurityConfig } from "../config/loadSecurityFile.js"
 import type { RuntimeConfig } from "../config/RuntimeConfig.js"
+import { StateDirectoryError } from "../config/StateDirectoryError.js"
+import { ensurePrivateDirectory, legacyDatabaseOf } from "../config/stateDirectory.js"
 import { builtins } from "./builtins.js"
 import { type InspectionFile, inspectToFile } from "./inspectToFile.js"
 
 /** How to assemble a coderClaw server. Every field is optional. */
 export interface StartServerOptions {
   /**
-   * The settings of `runtime.yaml` (decoded), defaults applied: `127.0.0.1:8787`, the database
-   * `.coderclaw/coderclaw.db`, the working directory as repository. Relative paths resolve against `cwd`.
+   * The settings of `runtime.yaml` (decoded), defaults applied: `127.0.0.1:8787`, the working directory as
+   * repository, the database `coderclaw.db` in the state directory (`dataDir`, default
+   * `$XDG_STATE_HOME/coderclaw/<repository id>`, mode 0700). Relative paths resolve against `cwd`.
    */
   readonly config?: RuntimeConfig
   /** Where relative paths of `config` resolve. Default `process.cwd()`. */
@@ -81,6 +84,23 @@ const createPrivately = (filename: string): void => {
   closeSync(openSync(filename, "a", 0o600))
 }
 
+/**
+ * Earlier versions kept the database inside the repository by default. Starting on an empty state directory
+ * would hide those accounts and tasks, and moving a file a running server may hold is unsafe: say how.
+ */
+const refuseLegacyDatabase = (config: ResolvedRuntimeConfig): void => {
+  const legacy = legacyDatabaseOf(config.repository)
+  if (existsSync(config.database) || !existsSync(legacy)) return
+  throw new StateDirectoryError({
+    reason: "legacy-database",
+    dataDir: config.dataDir,
+    message:
+      `found a database inside the repository (${legacy}); the server's state now lives outside it, in ${config.dataDir}. ` +
+      `Stop any server using it, then move it: mkdir -p '${config.dataDir}' && mv '${legacy}'* '${config.dataDir}/' ` +
+      "(or keep it where it is with `database:` in runtime.yaml)"
+  })
+}
+
 // The database holds password hashes and session-signing keys, the inspection log every task's inputs:
 // when they live inside the repository the agents work on (the default `.coderclaw/` does), the repository
 // tools must not read, list or search them, whatever the policies allow.
@@ -93,11 +113,12 @@ const serverFiles = (config: ResolvedRuntimeConfig): ReadonlyArray<string> => [
  * Starts a coderClaw server: the runtime on a durable SQLite journal, the security service on the same
  * database file (accounts, sessions, signing keys, devices, audit log), its authenticator and authorizer as
  * the runtime's ports, the built-in agents and skills plus the workflow agent, behind an authenticated
- * WebSocket server. Rejects with the typed error of what could not start (`JournalError`,
- * `SqliteSecurityStoreError`, `SecurityConfigError`, `WsServerError`).
+ * WebSocket server. Rejects with the typed error of what could not start (`StateDirectoryError`,
+ * `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`, `WsServerError`).
  */
 export const startServer = async (options: StartServerOptions = {}): Promise<CoderclawServer> => {
-  const config = resolveRuntimeConfig(options.config ?? {}, options.cwd ?? process.cwd())
+  const config = resolveRuntimeConfig(options.config ?? {}, options.cwd ?? process.cwd(), options.env ?? process.env)
+  if (options.config?.database === undefined) refuseLegacyDatabase(config)
   const securityConfig = options.security ?? defaultSecurityConfig
   const builtin =
     options.builtins === false
@@ -121,6 +142,7 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
           for (const inspector of inspectors) inspector(event)
         }
 
+  ensurePrivateDirectory(config.dataDir)
   createPrivately(config.database)
   const security = Security.layer(securityConfig).pipe(
     Layer.provide(SqliteSecurityStore.layer({ filename: config.database }))
