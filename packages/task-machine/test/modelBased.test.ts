@@ -48,7 +48,8 @@ const commandArbitrary: fc.Arbitrary<TaskCommand> = fc.oneof(
 
 const reachable = reachableStatuses()
 
-describe("model-based: random command sequences", () => {
+// Thousands of generated sequences are pure CPU work: a generous budget keeps a busy machine from failing them.
+describe("model-based: random command sequences", { timeout: 180_000 }, () => {
   it("keep every lifecycle invariant", () => {
     fc.assert(
       fc.property(

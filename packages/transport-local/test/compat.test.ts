@@ -1,8 +1,9 @@
-import { existsSync } from "node:fs"
 import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
 import { isRuntimeError, type Principal, type TaskEventEnvelope } from "@coderclaw/protocol"
+import { defineAsyncAgent } from "@coderclaw/runtime"
 import { conformanceAgents, conformanceSkills } from "@coderclaw/transport-conformance"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -13,7 +14,19 @@ import {
   localPrincipal
 } from "../src/index.js"
 
-const options = { agents: conformanceAgents, skills: conformanceSkills, shutdownGraceMs: 20 }
+/** The abort signals of the `watched` agent's runs: closing the runtime must abort them. */
+const watchedSignals: Array<AbortSignal> = []
+const watched = defineAsyncAgent({
+  id: "watched",
+  name: "Watched",
+  run: async (_input, ctx) => {
+    watchedSignals.push(ctx.signal)
+    await sleep(600_000, undefined, { signal: ctx.signal })
+    return "never"
+  }
+})
+
+const options = { agents: [...conformanceAgents, watched], skills: conformanceSkills, shutdownGraceMs: 20 }
 const carol: Principal = { id: "local:carol", provider: "local", sessionId: "carol", roles: [], trust: "trusted" }
 
 let directory = ""
@@ -56,15 +69,16 @@ describe("LocalTransportAdapter", () => {
     const adapter = new LocalTransportAdapter(options)
     expect(adapter.principal).toEqual(localPrincipal)
     expect(adapter.modes).toEqual(["local-only"])
-    const path = join(directory, "interrupted.txt")
-    const task = await adapter.client.submit({ agentId: "slow-writer", description: "interrupted", input: { path } })
+    const task = await adapter.client.submit({ agentId: "watched", description: "interrupted" })
     expect(task).toMatchObject({ owner: localPrincipal.id, sessionId: localPrincipal.sessionId })
     for await (const envelope of adapter.client.subscribe(task.id)) {
       if (envelope.event.type === "status_changed" && envelope.event.to === "running") break
     }
+    while (watchedSignals.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(watchedSignals[0]?.aborted).toBe(false)
     await adapter.close()
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(existsSync(path)).toBe(false)
+    // Closing stopped the work itself: the running agent's signal was aborted before close resolved.
+    expect(watchedSignals[0]?.aborted).toBe(true)
     // The runtime itself is gone: a brand-new client of it is refused too.
     await expect(adapter.runtime.client(localPrincipal).get(task.id)).rejects.toBeDefined()
   })
@@ -149,22 +163,20 @@ describe("CoderClawRuntime", () => {
 
   it("cancelTask is true when it cancels a running task, and the task's work stops", async () => {
     const runtime = startFacade()
-    const cancelledPath = join(directory, "cancelled.txt")
     const keptPath = join(directory, "kept.txt")
-    const victim = await runtime.submitTask({
-      agentId: "slow-writer",
-      description: "x",
-      input: { path: cancelledPath }
-    })
+    const runs = watchedSignals.length
+    const victim = await runtime.submitTask({ agentId: "watched", description: "x" })
     const kept = await runtime.submitTask({ agentId: "slow-writer", description: "y", input: { path: keptPath } })
     for await (const envelope of runtime.streamTaskUpdates(victim.id)) {
       if (envelope.event.type === "status_changed" && envelope.event.to === "running") break
     }
+    while (watchedSignals.length === runs) await new Promise((resolve) => setTimeout(resolve, 5))
     expect(await runtime.cancelTask(victim.id, "changed my mind")).toBe(true)
     expect((await runtime.getTaskState(victim.id))?.status).toBe("cancelled")
+    // The victim's work was stopped (its signal aborted); the other task ran to the end.
+    expect(watchedSignals[runs]?.aborted).toBe(true)
     await collect(runtime.streamTaskUpdates(kept.id))
     expect(await readFile(keptPath, "utf8")).toBe("written")
-    expect(existsSync(cancelledPath)).toBe(false)
   })
 
   it("cancelTask is false for a task that already ended, and changes nothing", async () => {
@@ -187,7 +199,7 @@ describe("CoderClawRuntime", () => {
 
   it("listAgents, listSkills and getStatus report what the runtime really has", async () => {
     const runtime = startFacade()
-    expect(await runtime.listAgents()).toEqual(conformanceAgents.map((agent) => agent.descriptor))
+    expect(await runtime.listAgents()).toEqual(options.agents.map((agent) => agent.descriptor))
     expect(await runtime.listSkills()).toEqual(conformanceSkills.map((skill) => skill.descriptor))
     const task = await runtime.submitTask({ agentId: "echo", description: "counted" })
     await collect(runtime.streamTaskUpdates(task.id))
