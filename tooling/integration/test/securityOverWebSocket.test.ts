@@ -1,18 +1,12 @@
 import { isRuntimeError, type Principal, type RuntimeClient, type RuntimeError } from "@coderclaw/protocol"
-import { Authenticator, Authorizer, defineAgent, defineSkill, InMemoryJournal, Runtime } from "@coderclaw/runtime"
-import {
-  type AuditEntry,
-  deviceProofSigner,
-  generateDeviceKey,
-  Security,
-  type SecurityConfig,
-  type SecurityShape
-} from "@coderclaw/security"
-import { createWsClient, startWsServer, type WsServer } from "@coderclaw/transport-ws"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { defineAgent, defineSkill } from "@coderclaw/runtime"
+import { type AuditEntry, deviceProofSigner, generateDeviceKey, type SecurityConfig } from "@coderclaw/security"
+import { createWsClient } from "@coderclaw/transport-ws"
+import { Effect } from "effect"
 import { exportJWK, generateKeyPair, SignJWT } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
+import { type SecuredMesh, startSecuredMesh } from "./support/securedMesh.js"
 
 // The whole security stack over real WebSocket connections on loopback: real session tokens (EdDSA), a
 // real GitHub Actions token (RS256, local JWKS), real Ed25519 device proofs against each connection's
@@ -41,50 +35,12 @@ const editorAgent = defineAgent({
     })
 })
 
-const securityService = Effect.gen(function* () {
-  return yield* Security
-})
-
-interface Mesh {
-  readonly server: WsServer
-  readonly security: SecurityShape
-  readonly close: () => Promise<void>
-}
-
-let mesh: Mesh
+let mesh: SecuredMesh
 let ciKey: CryptoKey
 const clients: Array<Pick<RuntimeClient, "close">> = []
 
-const startMesh = async (config: SecurityConfig): Promise<Mesh> => {
-  const security = Security.layerInMemory(config)
-  // The runtime's two ports, answered by the security service.
-  const ports = Layer.mergeAll(
-    Layer.effect(
-      Authorizer,
-      Effect.map(securityService, (service) => service.authorizer)
-    ),
-    Layer.effect(
-      Authenticator,
-      Effect.map(securityService, (service) => service.authenticator)
-    )
-  ).pipe(Layer.provideMerge(security))
-  const managed = ManagedRuntime.make(
-    Layer.provideMerge(
-      Runtime.layer({ agents: [echo, deploy, block, editorAgent], skills: [writeSkill], shutdownGraceMs: 20 }),
-      Layer.merge(InMemoryJournal.layer, ports)
-    )
-  )
-  const service = await managed.runPromise(securityService)
-  const server = await startWsServer({ runtime: managed, host: "127.0.0.1", port: 0 })
-  return {
-    server,
-    security: service,
-    close: async () => {
-      await server.close()
-      await managed.dispose()
-    }
-  }
-}
+const startMesh = (config: SecurityConfig): Promise<SecuredMesh> =>
+  startSecuredMesh(config, { agents: [echo, deploy, block, editorAgent], skills: [writeSkill] })
 
 const connect = (token: string, device?: ReturnType<typeof deviceProofSigner>) => {
   const client = createWsClient({

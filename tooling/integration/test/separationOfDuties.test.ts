@@ -1,10 +1,11 @@
 import { isRuntimeError, type RuntimeClient, type RuntimeError, type TaskRecord } from "@coderclaw/protocol"
-import { Authenticator, Authorizer, defineAgent, defineSkill, InMemoryJournal, Runtime } from "@coderclaw/runtime"
-import { type AuditEntry, Security, type SecurityConfig, type SecurityShape } from "@coderclaw/security"
-import { createWsClient, startWsServer, type WsServer } from "@coderclaw/transport-ws"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { defineAgent, defineSkill } from "@coderclaw/runtime"
+import type { AuditEntry, SecurityConfig } from "@coderclaw/security"
+import { createWsClient } from "@coderclaw/transport-ws"
+import { Effect } from "effect"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
+import { type SecuredMesh, startSecuredMesh } from "./support/securedMesh.js"
 
 // Separation of duties over real WebSocket connections: a dangerous call is approved by someone other
 // than the person whose task asked for it. Without it, a developer could approve their own command, which
@@ -22,16 +23,6 @@ const deployer = defineAgent({
   skills: ["deploy.run"],
   run: (_input, ctx) => ctx.callSkill("deploy.run", {})
 })
-
-const securityService = Effect.gen(function* () {
-  return yield* Security
-})
-
-interface Mesh {
-  readonly server: WsServer
-  readonly security: SecurityShape
-  readonly close: () => Promise<void>
-}
 
 const baseConfig: SecurityConfig = {
   sessions: { issuer: "coderclaw-sod", audience: "coderclaw" },
@@ -51,39 +42,15 @@ const users = [
 
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 
-const startMesh = async (config: SecurityConfig): Promise<Mesh> => {
-  const ports = Layer.mergeAll(
-    Layer.effect(
-      Authorizer,
-      Effect.map(securityService, (service) => service.authorizer)
-    ),
-    Layer.effect(
-      Authenticator,
-      Effect.map(securityService, (service) => service.authenticator)
-    )
-  ).pipe(Layer.provideMerge(Security.layerInMemory(config)))
-  const managed = ManagedRuntime.make(
-    Layer.provideMerge(
-      Runtime.layer({ agents: [deployer], skills: [dangerous], shutdownGraceMs: 20 }),
-      Layer.merge(InMemoryJournal.layer, ports)
-    )
-  )
-  const security = await managed.runPromise(securityService)
+const startMesh = async (config: SecurityConfig): Promise<SecuredMesh> => {
+  const mesh = await startSecuredMesh(config, { agents: [deployer], skills: [dangerous] })
   for (const [username, roles] of users) {
-    await run(security.users.createUser({ username, password: `${username}-password-123`, roles: [...roles] }))
+    await run(mesh.security.users.createUser({ username, password: `${username}-password-123`, roles: [...roles] }))
   }
-  const server = await startWsServer({ runtime: managed, host: "127.0.0.1", port: 0 })
-  return {
-    server,
-    security,
-    close: async () => {
-      await server.close()
-      await managed.dispose()
-    }
-  }
+  return mesh
 }
 
-const meshes = new Map<SecurityConfig, Mesh>()
+const meshes = new Map<SecurityConfig, SecuredMesh>()
 const clients: Array<Pick<RuntimeClient, "close">> = []
 
 afterEach(async () => {
@@ -134,7 +101,7 @@ const until = async (client: RuntimeClient, id: string, done: (task: TaskRecord)
 const waitingForApproval = (task: TaskRecord) => task.status === "waiting" && task.waitingFor === "approval"
 const finished = (task: TaskRecord) => ["completed", "failed", "cancelled"].includes(task.status)
 
-const auditOf = async (mesh: Mesh): Promise<ReadonlyArray<AuditEntry>> => {
+const auditOf = async (mesh: SecuredMesh): Promise<ReadonlyArray<AuditEntry>> => {
   const reader = { principalId: "local:admin", permissions: new Set(["audit:read"]) }
   return (await run(mesh.security.audit.query(reader, { limit: 1_000 }))).items
 }

@@ -1,0 +1,50 @@
+import type { AgentDefinition, SkillDefinition } from "@coderclaw/runtime"
+import { Authenticator, Authorizer, InMemoryJournal, Runtime } from "@coderclaw/runtime"
+import { Security, type SecurityConfig, type SecurityShape } from "@coderclaw/security"
+import { startWsServer, type WsServer } from "@coderclaw/transport-ws"
+import { Effect, Layer, ManagedRuntime } from "effect"
+
+/** A runtime on an in-memory journal, guarded by the in-memory security service, behind a real WebSocket server. */
+export interface SecuredMesh {
+  readonly server: WsServer
+  readonly security: SecurityShape
+  readonly close: () => Promise<void>
+}
+
+const securityService = Effect.gen(function* () {
+  return yield* Security
+})
+
+/** Starts a secured mesh on loopback (port 0) with these agents and skills. */
+export const startSecuredMesh = async (
+  config: SecurityConfig,
+  definitions: { readonly agents: ReadonlyArray<AgentDefinition>; readonly skills: ReadonlyArray<SkillDefinition> }
+): Promise<SecuredMesh> => {
+  // The runtime's two ports, answered by the security service.
+  const ports = Layer.mergeAll(
+    Layer.effect(
+      Authorizer,
+      Effect.map(securityService, (service) => service.authorizer)
+    ),
+    Layer.effect(
+      Authenticator,
+      Effect.map(securityService, (service) => service.authenticator)
+    )
+  ).pipe(Layer.provideMerge(Security.layerInMemory(config)))
+  const managed = ManagedRuntime.make(
+    Layer.provideMerge(
+      Runtime.layer({ agents: [...definitions.agents], skills: [...definitions.skills], shutdownGraceMs: 20 }),
+      Layer.merge(InMemoryJournal.layer, ports)
+    )
+  )
+  const security = await managed.runPromise(securityService)
+  const server = await startWsServer({ runtime: managed, host: "127.0.0.1", port: 0 })
+  return {
+    server,
+    security,
+    close: async () => {
+      await server.close()
+      await managed.dispose()
+    }
+  }
+}
