@@ -156,3 +156,35 @@ describe("recovery after a restart", () => {
     ])
   })
 })
+
+describe("recovery that is itself interrupted", () => {
+  it("counts no attempt for a re-run that never started before the next stop", async () => {
+    const journal = makeInMemoryJournal()
+    const runs: Array<{ attempt: number; from: unknown }> = []
+    const first = start(journal, { agents: [stepper(runs, true)], shutdownGraceMs: 0 })
+    const task = await first.submit({ agentId: "stepper", description: "two attempts", maxAttempts: 2 })
+    await until(() => runs.length === 1)
+    await first.dispose()
+    running.splice(0)
+
+    // Recovered, but stopped before its agent could start again (no slot for it: the agent may run none).
+    const blocked = { ...stepper(runs, false), descriptor: { ...stepper(runs, false).descriptor, maxConcurrent: 0 } }
+    for (let restart = 0; restart < 3; restart++) {
+      const recovering = start(journal, { agents: [blocked], shutdownGraceMs: 0 })
+      expect((await recovering.get(task.id)).status).toBe("running")
+      await recovering.dispose()
+      running.splice(0)
+    }
+    expect(runs).toHaveLength(1)
+    const stored = Option.getOrThrow(await Effect.runPromise(journal.loadTask(task.id)))
+    expect(stored.attempt).toBe(1)
+
+    const last = start(journal, { agents: [stepper(runs, false)] })
+    const ended = await last.settled(task.id)
+    expect(ended.status).toBe("completed")
+    expect(ended.attempt).toBe(2)
+    expect(runs[1]).toEqual({ attempt: 2, from: { step: 2 } })
+    const interrupted = (await last.events(task.id)).filter((e) => e.event.type === "attempt_failed")
+    expect(interrupted).toHaveLength(1)
+  })
+})
