@@ -21,10 +21,10 @@ export interface JournalWriter {
     patience: Patience
   ): Effect.Effect<ReadonlyArray<TaskEventEnvelope>, Unavailable>
   /**
-   * Runs a journal read or write of the runtime's own (a checkpoint, a record), retrying transient failures
-   * for ever; its failures and its recovery count towards `failing` like an append's.
+   * Runs a journal read or write (a checkpoint, a record, a claim), retrying transient failures for ever or
+   * for a caller's bounded wait; its failures and its recovery count towards `failing` like an append's.
    */
-  persist<A>(operation: Effect.Effect<A, JournalError>): Effect.Effect<A, JournalError>
+  persist<A>(operation: Effect.Effect<A, JournalError>, patience?: Patience): Effect.Effect<A, JournalError>
   /** Why the last write failed, while none has succeeded since; `undefined` when writes succeed. */
   readonly failing: () => string | undefined
 }
@@ -103,12 +103,14 @@ export const makeJournalWriter = (journal: JournalShape, hub: EventHub, policy: 
           toUnavailable
         )
       ),
-    persist: (operation) =>
+    persist: (operation, patience = "until-stored") =>
       Effect.catch(operation, (error) =>
-        Effect.tap(retry(operation, error, undefined, noteFailure), () =>
-          Effect.sync(() => {
-            failing = undefined
-          })
+        Effect.tap(
+          retry(operation, error, patience === "until-stored" ? undefined : patience.waitMs, noteFailure),
+          () =>
+            Effect.sync(() => {
+              failing = undefined
+            })
         )
       ),
     failing: () => failing

@@ -41,6 +41,7 @@ import { JournalError } from "../journal/JournalError.js"
 import { projectTaskRecord } from "../journal/projectTaskRecord.js"
 import type { RuntimeShape } from "../Runtime.js"
 import {
+  defaultIdempotencyWindowMs,
   defaultJournalRetryPolicy,
   defaultJournalWaitMs,
   defaultRetryPolicy,
@@ -54,6 +55,7 @@ import { workflowAgentId } from "../workflowAgentId.js"
 import { approvalSummary } from "./approvalSummary.js"
 import { makeJournalWriter, type Patience } from "./journalWriter.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
+import { requestFingerprint } from "./requestFingerprint.js"
 import { makeSubscriptions } from "./subscriptions.js"
 import { decideCommand, sendDecided, startTaskActor } from "./taskActor.js"
 
@@ -103,6 +105,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   const maxQueued = options.maxQueued ?? 10_000
   const defaultMaxAttempts = options.defaultMaxAttempts ?? 3
   const retryPolicy = options.retry ?? defaultRetryPolicy
+  const idempotencyWindowMs = options.idempotencyWindowMs ?? defaultIdempotencyWindowMs
   const nodeId = options.nodeId ?? `node-${makeTaskId().slice(-12)}`
 
   const tasks = new Map<TaskId, LiveTask>()
@@ -792,6 +795,28 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
 
   const journalAlone = (created: PendingEvent) => record([created], callerPatience)
 
+  const keyLocks = new Map<string, { readonly lock: Semaphore.Semaphore; users: number }>()
+  /** Runs `effect` holding the lock of one idempotency key; the lock is dropped once nobody uses it. */
+  const withKeyLock = <A, E>(lockId: string, effect: Effect.Effect<A, E>) =>
+    Effect.suspend(() => {
+      let entry = keyLocks.get(lockId)
+      if (entry === undefined) {
+        entry = { lock: Semaphore.makeUnsafe(1), users: 0 }
+        keyLocks.set(lockId, entry)
+      }
+      const held = entry
+      held.users++
+      return held.lock
+        .withPermits(1)(effect)
+        .pipe(
+          Effect.ensuring(
+            Effect.sync(() => {
+              if (--held.users === 0) keyLocks.delete(lockId)
+            })
+          )
+        )
+    })
+
   /**
    * Validates, authorizes and journals a new task, then queues it. `journalCreated` stores its `created`
    * event; a spawning parent passes one that appends it together with its own `child_spawned`, so a crash
@@ -825,62 +850,100 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           })
         }
       }
-      if (queue.size >= maxQueued) {
-        return yield* new Overloaded({ queued: queue.size, limit: maxQueued, retryAfterMs: 1_000 })
-      }
-      const id = makeTaskId()
-      const at = yield* Clock.currentTimeMillis
-      const maxAttempts = request.maxAttempts ?? defaultMaxAttempts
-      const created: TaskEvent = {
-        type: "created",
-        agentId: agent.descriptor.id,
-        description: request.description,
-        input: request.input ?? null,
-        ...(parent === undefined ? {} : { parentId: parent.id }),
-        rootId: parent?.rootId ?? id,
-        sessionId,
-        owner: principal.id,
-        ownerPrincipal: principal,
-        priority: request.priority ?? 0,
-        maxAttempts,
-        ...(request.timeoutMs === undefined ? {} : { deadline: at + request.timeoutMs }),
-        ...(request.waitingTimeoutMs === undefined ? {} : { waitingTimeoutMs: request.waitingTimeoutMs }),
-        metadata: request.metadata ?? {}
-      }
-      const task: LiveTask = {
-        id,
-        agent,
-        sessionId,
-        parentId: parent?.id,
-        rootId: parent?.rootId ?? id,
-        priority: request.priority ?? 0,
-        waitingTimeoutMs: request.waitingTimeoutMs,
-        owner: principal,
-        actor: newActor(undefined, maxAttempts),
-        lock: Semaphore.makeUnsafe(1),
-        waiter: undefined,
-        pendingAnswer: undefined,
-        pendingApproval: undefined,
-        children: [],
-        holdsSlot: false,
-        interrupted: false
-      }
-      tasks.set(id, task)
-      const stored = yield* journalCreated({ taskId: id, seq: 1, at, causedBy: principal.id, event: created }).pipe(
-        Effect.tapError(() =>
-          Effect.sync(() => {
-            tasks.delete(id)
-            task.actor.stop()
-          })
-        )
+      const create = (id: TaskId) =>
+        Effect.gen(function* () {
+          if (queue.size >= maxQueued) {
+            return yield* new Overloaded({ queued: queue.size, limit: maxQueued, retryAfterMs: 1_000 })
+          }
+          const at = yield* Clock.currentTimeMillis
+          const maxAttempts = request.maxAttempts ?? defaultMaxAttempts
+          const created: TaskEvent = {
+            type: "created",
+            agentId: agent.descriptor.id,
+            description: request.description,
+            input: request.input ?? null,
+            ...(parent === undefined ? {} : { parentId: parent.id }),
+            rootId: parent?.rootId ?? id,
+            sessionId,
+            owner: principal.id,
+            ownerPrincipal: principal,
+            priority: request.priority ?? 0,
+            maxAttempts,
+            ...(request.timeoutMs === undefined ? {} : { deadline: at + request.timeoutMs }),
+            ...(request.waitingTimeoutMs === undefined ? {} : { waitingTimeoutMs: request.waitingTimeoutMs }),
+            metadata: request.metadata ?? {}
+          }
+          const task: LiveTask = {
+            id,
+            agent,
+            sessionId,
+            parentId: parent?.id,
+            rootId: parent?.rootId ?? id,
+            priority: request.priority ?? 0,
+            waitingTimeoutMs: request.waitingTimeoutMs,
+            owner: principal,
+            actor: newActor(undefined, maxAttempts),
+            lock: Semaphore.makeUnsafe(1),
+            waiter: undefined,
+            pendingAnswer: undefined,
+            pendingApproval: undefined,
+            children: [],
+            holdsSlot: false,
+            interrupted: false
+          }
+          tasks.set(id, task)
+          const stored = yield* journalCreated({ taskId: id, seq: 1, at, causedBy: principal.id, event: created }).pipe(
+            Effect.tapError(() =>
+              Effect.sync(() => {
+                tasks.delete(id)
+                task.actor.stop()
+              })
+            )
+          )
+          const createdEnvelope = stored.find((envelope) => envelope.taskId === id && envelope.seq === 1)
+          const taskRecord = projectTaskRecord(undefined, createdEnvelope as TaskEventEnvelope)
+          if (taskRecord instanceof JournalError) return yield* Effect.die(taskRecord)
+          queue.push(id, agent.descriptor.id, taskRecord.priority)
+          if (request.timeoutMs !== undefined) yield* armTaskDeadline(task, at + request.timeoutMs)
+          yield* drain
+          return taskRecord
+        })
+      if (request.idempotencyKey === undefined) return yield* create(makeTaskId())
+      const key = request.idempotencyKey
+      const fingerprint = requestFingerprint(request, sessionId)
+      // One keyed submit at a time per owner and key, from the claim to the stored `created` event.
+      return yield* withKeyLock(
+        `${principal.id}\n${key}`,
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const claim = {
+            owner: principal.id,
+            key,
+            taskId: makeTaskId(),
+            fingerprint,
+            expiresAt: now + idempotencyWindowMs
+          }
+          const held = yield* writer
+            .persist(journal.claimIdempotencyKey(claim, now), callerPatience)
+            .pipe(Effect.mapError(unavailable))
+          if (held.fingerprint !== fingerprint) {
+            return yield* new InvalidRequest({
+              what: "submit request",
+              issues: [
+                {
+                  path: ["idempotencyKey"],
+                  message: `already used for a different request (task ${held.taskId}); use a new key for a new request`
+                }
+              ]
+            })
+          }
+          const existing = yield* journal.loadTask(held.taskId).pipe(Effect.mapError(unavailable))
+          if (Option.isSome(existing)) return existing.value
+          // Claimed, but the task was never stored (that submit failed or the runtime stopped): create it now,
+          // under the id claimed.
+          return yield* create(held.taskId)
+        })
       )
-      const createdEnvelope = stored.find((envelope) => envelope.taskId === id && envelope.seq === 1)
-      const taskRecord = projectTaskRecord(undefined, createdEnvelope as TaskEventEnvelope)
-      if (taskRecord instanceof JournalError) return yield* Effect.die(taskRecord)
-      queue.push(id, agent.descriptor.id, taskRecord.priority)
-      if (request.timeoutMs !== undefined) yield* armTaskDeadline(task, at + request.timeoutMs)
-      yield* drain
-      return taskRecord
     })
 
   // ── recovery ────────────────────────────────────────────────────────────────────────────────────
