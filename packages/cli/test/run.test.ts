@@ -212,6 +212,15 @@ describe("tasks", () => {
     expect((jsonLines(watched.stdout).at(-1) as { task: Record_ }).task.status).toBe("completed")
   })
 
+  it("submit --idempotency-key returns the same task to a retry and refuses the key for another request", async () => {
+    const first = await submitted(["echo", '"once"', "--idempotency-key", "cli-retry-1"])
+    const again = await submitted(["echo", '"once"', "--idempotency-key", "cli-retry-1"])
+    expect(again).toBe(first)
+    const changed = await cli(["submit", "echo", '"twice"', "--idempotency-key", "cli-retry-1"])
+    expect(changed.code).not.toBe(0)
+    expect(changed.stderr).toContain("idempotencyKey")
+  })
+
   it("input answers a task waiting for input", async () => {
     const id = await submitted(["ask"])
     const waiting = await reach(id, "waiting")

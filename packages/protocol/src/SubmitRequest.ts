@@ -5,6 +5,14 @@ import { Metadata } from "./Metadata.js"
 import { BoundedString, DurationMs, JsonValue, PositiveInt } from "./Primitives.js"
 
 /**
+ * A key that makes a submit safe to retry: 1–255 printable ASCII characters (no spaces), chosen by the
+ * caller, e.g. a UUID per logical request.
+ */
+export const IdempotencyKey = BoundedString(255).pipe(
+  Schema.check(Schema.isPattern(/^[\x21-\x7e]+$/, { expected: "idempotency key: printable ASCII without spaces" }))
+)
+
+/**
  * A caller's request to run a task on an agent. Everything in it is journalled, so the task can be
  * re-run from its record alone.
  */
@@ -31,6 +39,13 @@ export const SubmitRequest = Schema.Struct({
   /** Fails the task if it stays `waiting` (for input, children or approval) longer than this. */
   waitingTimeoutMs: Schema.optionalKey(DurationMs),
   /** Flat labels for search and display. */
-  metadata: Schema.optionalKey(Metadata)
+  metadata: Schema.optionalKey(Metadata),
+  /**
+   * Makes the submit safe to retry. Another submit by the same owner with the same key, within the
+   * runtime's idempotency window (24 hours unless configured), returns the task the first one created
+   * instead of creating a second one, even after a restart; the same key with a different request is
+   * refused with `InvalidRequest`. Keys of different owners never collide.
+   */
+  idempotencyKey: Schema.optionalKey(IdempotencyKey)
 })
 export type SubmitRequest = typeof SubmitRequest.Type

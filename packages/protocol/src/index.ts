@@ -53,7 +53,7 @@ export {
 export { DeploymentMode, HealthCheck, HealthState, RuntimeStatus } from "./RuntimeStatus.js"
 export { SkillDescriptor } from "./SkillDescriptor.js"
 export { type StepInput, stepInputOf, stepMetadataKey } from "./StepInput.js"
-export { SubmitRequest } from "./SubmitRequest.js"
+export { IdempotencyKey, SubmitRequest } from "./SubmitRequest.js"
 export {
   ApprovalRequested,
   ApprovalResolved,

@@ -42,9 +42,34 @@ export interface RuntimeOptions {
   readonly passivateWaiting?: boolean
   /** How long `shutdown` lets running attempts finish before interrupting them. Default 5,000 ms. */
   readonly shutdownGraceMs?: number
+  /**
+   * Back-off between retries of a journal write that failed transiently (disk full, busy, I/O error). The
+   * runtime's own steps (an attempt's end, dispatch, deadlines, recovery) retry until the write is stored,
+   * so tasks resume by themselves when the journal does. Default 50 ms, ×2, at most 2 s.
+   */
+  readonly journalRetry?: RetryPolicy
+  /**
+   * How long a caller's write (submit, cancel, input, approval) retries a transiently failing journal before
+   * the call fails with a retryable `Unavailable`. Default 5,000 ms.
+   */
+  readonly journalWaitMs?: number
+  /**
+   * How long an `idempotencyKey` of `submit` is remembered: a retry with the same key within this window
+   * returns the task the first call created. Default 24 hours.
+   */
+  readonly idempotencyWindowMs?: number
 }
 
 export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 100, factor: 2, maxDelayMs: 30_000 }
+
+/** The default back-off of journal writes that failed transiently. */
+export const defaultJournalRetryPolicy: RetryPolicy = { initialDelayMs: 50, factor: 2, maxDelayMs: 2_000 }
+
+/** The default bound on a caller's wait for a failing journal. */
+export const defaultJournalWaitMs = 5_000
+
+/** The default time an idempotency key is remembered: 24 hours. */
+export const defaultIdempotencyWindowMs = 86_400_000
 
 /** The delay before attempt `attempt + 1`, after attempt `attempt` failed. */
 export const retryDelayMs = (policy: RetryPolicy, attempt: number): number =>

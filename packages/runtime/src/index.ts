@@ -32,11 +32,26 @@ export {
   type RuntimeAction
 } from "./authorization/Authorizer.js"
 export { InMemoryJournal, makeInMemoryJournal } from "./journal/InMemoryJournal.js"
-export { defaultPageSize, Journal, type JournalShape, type PendingEvent, type TaskQuery } from "./journal/Journal.js"
-export { JournalError } from "./journal/JournalError.js"
+export {
+  defaultPageSize,
+  type IdempotencyClaim,
+  Journal,
+  type JournalShape,
+  type PendingEvent,
+  type TaskQuery
+} from "./journal/Journal.js"
+export { isTransientJournalReason, JournalError, transientJournalReasons } from "./journal/JournalError.js"
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
 export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"
-export { defaultRetryPolicy, type RetryPolicy, type RuntimeOptions, retryDelayMs } from "./RuntimeOptions.js"
+export {
+  defaultIdempotencyWindowMs,
+  defaultJournalRetryPolicy,
+  defaultJournalWaitMs,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  type RuntimeOptions,
+  retryDelayMs
+} from "./RuntimeOptions.js"
 export { RUNTIME_VERSION } from "./version.js"
 export { workflowAgentId } from "./workflowAgentId.js"

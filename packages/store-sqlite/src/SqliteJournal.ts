@@ -5,6 +5,7 @@ import { Clock, Effect, Layer, Option, type Scope } from "effect"
 import { appendEvents } from "./internal/appendEvents.js"
 import { attempt } from "./internal/attempt.js"
 import { type GroupCommitStats, makeGroupCommit } from "./internal/GroupCommit.js"
+import { prepareIdempotencyKeys } from "./internal/idempotencyKeys.js"
 import { makeListTasks } from "./internal/makeListTasks.js"
 import { schemaVersion as currentSchemaVersion, migrate } from "./internal/migrate.js"
 import { type ConnectionSettings, openDatabase } from "./internal/openDatabase.js"
@@ -117,6 +118,7 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
     const openedAt = yield* Clock.currentTimeMillis
     yield* attempt(`migrating ${settings.filename}`, () => migrate(db, openedAt))
     const statements = yield* attempt(`preparing ${settings.filename}`, () => prepareStatements(db))
+    const idempotencyKeys = yield* attempt(`preparing ${settings.filename}`, () => prepareIdempotencyKeys(db))
     yield* attempt(`verifying ${settings.filename}`, () => verifyJournal(db, statements))
     const listTasks = makeListTasks(db)
     const records = new RecordCache()
@@ -185,6 +187,7 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
           const data = checkpointFromText(taskId, text)
           return data instanceof JournalError ? data : Option.some(data)
         }),
+      claimIdempotencyKey: (claim, now) => committer.submit("claim", 1, () => idempotencyKeys.claim(claim, now)),
       // A committed write, not only a lock: it proves the WAL can grow and be synced right now.
       probe: Effect.flatMap(Clock.currentTimeMillis, (now) =>
         attempt("probing the journal", () => {

@@ -204,7 +204,7 @@ describe("SqliteJournal", () => {
     })
   })
 
-  it("fails with Unavailable, never throws, when another connection holds the write lock or it is closed", async () => {
+  it("fails with Busy (transient) or Unavailable, never throws, when another connection holds the lock or it is closed", async () => {
     const filename = freshFile()
     const task = runningHistory(0)
     let closed: SqliteJournalShape | undefined
@@ -218,9 +218,10 @@ describe("SqliteJournal", () => {
         const append = yield* Effect.flip(journal.append(eventsFor(task.id, 4, [{ type: "progress", percent: 9 }])))
         blocker.exec("ROLLBACK")
         blocker.close()
-        expect(probe.reason).toBe("Unavailable")
+        expect(probe.reason).toBe("Busy")
         expect(probe.message).toContain("SQLITE_BUSY")
-        expect(append.reason).toBe("Unavailable")
+        expect(append.reason).toBe("Busy")
+        expect(append.transient).toBe(true)
         // The lock is gone: the same append now succeeds, so nothing of the failed one was kept.
         yield* journal.probe
         yield* journal.append(eventsFor(task.id, 4, [{ type: "progress", percent: 9 }]))

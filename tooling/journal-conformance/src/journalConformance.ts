@@ -323,7 +323,61 @@ export const journalConformance = (subject: JournalUnderTest): void => {
       ).resolves.toBeUndefined()
     })
 
+    it("claims an idempotency key per owner until it lapses, then lets it be claimed anew", async () => {
+      const claim = (owner: string, key: string, fingerprint: string, expiresAt: number) => ({
+        owner,
+        key,
+        taskId: makeTaskId(),
+        fingerprint,
+        expiresAt
+      })
+      const first = claim("local:alice", "k-1", "f-1", 1_000)
+      const result = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          return {
+            claimed: yield* journal.claimIdempotencyKey(first, 0),
+            retried: yield* journal.claimIdempotencyKey(claim("local:alice", "k-1", "f-2", 5_000), 999),
+            otherOwner: yield* journal.claimIdempotencyKey(claim("local:bob", "k-1", "f-3", 1_000), 10),
+            otherKey: yield* journal.claimIdempotencyKey(claim("local:alice", "k-2", "f-4", 1_000), 10),
+            afterLapse: yield* journal.claimIdempotencyKey(claim("local:alice", "k-1", "f-5", 9_000), 1_000),
+            stillNew: yield* journal.claimIdempotencyKey(claim("local:alice", "k-1", "f-6", 9_000), 1_001)
+          }
+        })
+      )
+      expect(result.claimed).toEqual(first)
+      // Held: the earlier claim comes back unchanged, whatever the new one says.
+      expect(result.retried).toEqual(first)
+      expect(result.otherOwner.fingerprint).toBe("f-3")
+      expect(result.otherKey.fingerprint).toBe("f-4")
+      // Lapsed at its expiry time: replaced by the new claim, which then holds.
+      expect(result.afterLapse.fingerprint).toBe("f-5")
+      expect(result.afterLapse.taskId).not.toBe(first.taskId)
+      expect(result.stillNew).toEqual(result.afterLapse)
+    })
+
     if (subject.durable) {
+      it("keeps idempotency keys across a reopen", async () => {
+        const directory = freshDirectory()
+        const first = { owner: "local:alice", key: "k", taskId: makeTaskId(), fingerprint: "f", expiresAt: 1_000 }
+        await run(
+          Effect.gen(function* () {
+            yield* (yield* Journal).claimIdempotencyKey(first, 0)
+          }),
+          directory
+        )
+        const held = await run(
+          Effect.gen(function* () {
+            return yield* (yield* Journal).claimIdempotencyKey(
+              { ...first, taskId: makeTaskId(), fingerprint: "g" },
+              500
+            )
+          }),
+          directory
+        )
+        expect(held).toEqual(first)
+      })
+
       it("keeps everything across close and reopen", async () => {
         const directory = freshDirectory()
         const a = newTask()

@@ -1,5 +1,5 @@
 import { errorCodeOf, isRuntimeError, type RuntimeError } from "@coderclaw/protocol"
-import { CliError, connectionError, failedError, usageError } from "../cli/CliError.js"
+import { CliError, connectionError, failedError } from "../cli/CliError.js"
 
 const loginHint = "run `coderclaw login --user <name>` again"
 const serverHint = "is `coderclaw serve` running there? Pass --server or set CODERCLAW_SERVER"
@@ -41,7 +41,7 @@ export const describeRuntimeError = (error: RuntimeError, url: string): CliError
     case "UnsupportedProtocolVersion":
       return connectionError(`the server at ${url} speaks another protocol version: ${error.message}`, undefined, code)
     case "InvalidRequest":
-      return new CliError({ ...usageError(error.message), code, details: { issues: error.issues } })
+      return new CliError({ reason: "usage", message: error.message, code, details: { issues: error.issues } })
     case "Forbidden":
       return failedError(
         `access denied (FORBIDDEN): ${error.action}${error.resource === undefined ? "" : ` on ${error.resource}`}${error.reasons.length === 0 ? "" : `; reasons: ${error.reasons.join(", ")}`}`,

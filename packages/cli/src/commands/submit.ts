@@ -19,6 +19,7 @@ interface SubmitOptions {
   readonly timeout?: number
   readonly waitingTimeout?: number
   readonly meta?: ReadonlyArray<string>
+  readonly idempotencyKey?: string
 }
 
 const day = 86_400_000
@@ -101,6 +102,10 @@ export const registerSubmit = (program: Command, context: CommandContext): void 
       parseIntegerOption("--waiting-timeout", 1, 30 * day)
     )
     .option("--meta <key=value>", "a metadata label (repeatable)", collectRepeated)
+    .option(
+      "--idempotency-key <key>",
+      "makes a retry safe: the same key (yours, within 24 h) returns the task it created instead of a new one"
+    )
     .action(
       async (
         agentId: string,
@@ -124,7 +129,8 @@ export const registerSubmit = (program: Command, context: CommandContext): void 
           ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
           ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
           ...(options.waitingTimeout === undefined ? {} : { waitingTimeoutMs: options.waitingTimeout }),
-          ...(options.meta === undefined ? {} : { metadata: metadataOf(options.meta) })
+          ...(options.meta === undefined ? {} : { metadata: metadataOf(options.meta) }),
+          ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey })
         }
         const wait = options.wait === true || options.follow === true
         await withSession(clientContextOf(context, command), async ({ client }) => {

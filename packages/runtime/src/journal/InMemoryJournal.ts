@@ -1,7 +1,7 @@
 import type { JsonValue, TaskEventEnvelope, TaskId, TaskRecord, TaskStatus } from "@coderclaw/protocol"
 import { taskStatuses } from "@coderclaw/protocol"
 import { Effect, Layer, Option } from "effect"
-import { defaultPageSize, Journal, type JournalShape, type PendingEvent } from "./Journal.js"
+import { defaultPageSize, type IdempotencyClaim, Journal, type JournalShape, type PendingEvent } from "./Journal.js"
 import { JournalError } from "./JournalError.js"
 import { matchesTaskQuery } from "./matchesTaskQuery.js"
 import { projectTaskRecord } from "./projectTaskRecord.js"
@@ -17,6 +17,9 @@ export const makeInMemoryJournal = (): JournalShape => {
   const byTask = new Map<TaskId, Array<TaskEventEnvelope>>()
   const records = new Map<TaskId, TaskRecord>()
   const checkpoints = new Map<TaskId, JsonValue>()
+  // Keyed by owner and key; the owner is a principal id, which never contains a newline.
+  const claims = new Map<string, IdempotencyClaim>()
+  let claimsSinceSweep = 0
 
   const append = (batch: ReadonlyArray<PendingEvent>) =>
     Effect.suspend(() => {
@@ -98,6 +101,19 @@ export const makeInMemoryJournal = (): JournalShape => {
         checkpoints.set(taskId, data)
       }),
     loadCheckpoint: (taskId) => Effect.sync(() => Option.fromNullishOr(checkpoints.get(taskId))),
+    claimIdempotencyKey: (claim, now) =>
+      Effect.sync(() => {
+        const id = `${claim.owner}\n${claim.key}`
+        const held = claims.get(id)
+        if (held !== undefined && held.expiresAt > now) return held
+        // Lapsed claims are swept now and then, not on every claim: a sweep reads them all.
+        if (++claimsSinceSweep >= 1_024) {
+          claimsSinceSweep = 0
+          for (const [other, earlier] of claims) if (earlier.expiresAt <= now) claims.delete(other)
+        }
+        claims.set(id, claim)
+        return claim
+      }),
     probe: Effect.void
   }
 }

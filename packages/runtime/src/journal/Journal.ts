@@ -21,6 +21,23 @@ export interface TaskQuery {
 }
 
 /**
+ * An idempotency key held for a task: a keyed submit claims its owner's key for the task it is about to
+ * create, before journalling it, so a retry finds the same task (or, if the first try stopped in between,
+ * creates the task under the id claimed).
+ */
+export interface IdempotencyClaim {
+  /** The principal id of the submitter: keys are scoped per owner. */
+  readonly owner: string
+  readonly key: string
+  /** The task the key stands for. */
+  readonly taskId: TaskId
+  /** Identifies the request that claimed the key; a retry with another request is refused. */
+  readonly fingerprint: string
+  /** When the claim lapses (ms since the epoch); after it the key may be claimed anew. */
+  readonly expiresAt: number
+}
+
+/**
  * The journal: the durable, append-only history of every task, and the source of truth the runtime
  * recovers from. Implementations: the in-memory journal here, `@coderclaw/store-sqlite` (embedded
  * default); all pass `@coderclaw/journal-conformance`.
@@ -55,6 +72,12 @@ export interface JournalShape {
   saveCheckpoint(taskId: TaskId, data: JsonValue): Effect.Effect<void, JournalError>
   /** The agent's latest checkpoint for a task, if any. */
   loadCheckpoint(taskId: TaskId): Effect.Effect<Option.Option<JsonValue>, JournalError>
+  /**
+   * Claims `claim.key` for `claim.owner`, durably, unless a claim that has not lapsed at `now` holds it.
+   * Returns the claim that holds the key afterwards: `claim` itself, or the earlier one (unchanged). A
+   * lapsed claim is replaced; lapsed claims may be dropped at any time.
+   */
+  claimIdempotencyKey(claim: IdempotencyClaim, now: number): Effect.Effect<IdempotencyClaim, JournalError>
   /** Proves the journal is writable now (a health check); fails with `Unavailable` when it is not. */
   readonly probe: Effect.Effect<void, JournalError>
 }

@@ -47,6 +47,13 @@ export interface LiveTask {
   children: Array<TaskId> | undefined
   /** Whether the task currently holds a concurrency slot. */
   holdsSlot: boolean
+  /**
+   * Recovered while running: its last attempt was interrupted by a stop of the runtime. The interruption is
+   * journalled when the next attempt actually starts, so an attempt is only counted once it ran.
+   */
+  interrupted: boolean
+  /** Recovered while its next attempt waited out a back-off: when that attempt may start. */
+  retryAt: number | undefined
 }
 
 /**

@@ -40,13 +40,22 @@ import { Journal, type PendingEvent } from "../journal/Journal.js"
 import { JournalError } from "../journal/JournalError.js"
 import { projectTaskRecord } from "../journal/projectTaskRecord.js"
 import type { RuntimeShape } from "../Runtime.js"
-import { defaultRetryPolicy, type RuntimeOptions, retryDelayMs } from "../RuntimeOptions.js"
+import {
+  defaultIdempotencyWindowMs,
+  defaultJournalRetryPolicy,
+  defaultJournalWaitMs,
+  defaultRetryPolicy,
+  type RuntimeOptions,
+  retryDelayMs
+} from "../RuntimeOptions.js"
 import { TaskQueue } from "../scheduling/TaskQueue.js"
 import { makeEventLoopLag } from "../status/EventLoopLag.js"
 import { RUNTIME_VERSION } from "../version.js"
 import { workflowAgentId } from "../workflowAgentId.js"
 import { approvalSummary } from "./approvalSummary.js"
+import { makeJournalWriter, type Patience } from "./journalWriter.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
+import { requestFingerprint } from "./requestFingerprint.js"
 import { makeSubscriptions } from "./subscriptions.js"
 import { decideCommand, sendDecided, startTaskActor } from "./taskActor.js"
 
@@ -64,7 +73,10 @@ const scheduler = systemPrincipalId("scheduler")
 const recovery = systemPrincipalId("recovery")
 const deadlines = systemPrincipalId("deadline")
 const agentPrincipal = (agentId: string): PrincipalId => `agent:${agentId}`
+/** Steps the runtime takes itself (scheduler, recovery, deadlines, agents) wait for the journal for ever. */
+const isRuntimeStep = (causedBy: PrincipalId) => causedBy.startsWith("system:") || causedBy.startsWith("agent:")
 const planCommand: TaskCommand = { type: "plan" }
+const interruptedError = { code: "INTERRUPTED", message: "the runtime stopped while this attempt ran" }
 const startCommand: TaskCommand = { type: "start" }
 
 const fromResult = <A, E>(result: Result.Result<A, E>): Effect.Effect<A, E> =>
@@ -93,6 +105,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   const maxQueued = options.maxQueued ?? 10_000
   const defaultMaxAttempts = options.defaultMaxAttempts ?? 3
   const retryPolicy = options.retry ?? defaultRetryPolicy
+  const idempotencyWindowMs = options.idempotencyWindowMs ?? defaultIdempotencyWindowMs
   const nodeId = options.nodeId ?? `node-${makeTaskId().slice(-12)}`
 
   const tasks = new Map<TaskId, LiveTask>()
@@ -111,14 +124,15 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
 
   // ── journal and actors ──────────────────────────────────────────────────────────────────────────
 
-  /** Appends and then publishes, as one step that cannot be cut in half by interruption. */
-  const record = (pending: ReadonlyArray<PendingEvent>) =>
-    Effect.uninterruptible(
-      journal.append(pending).pipe(
-        Effect.tap((stored) => Effect.sync(() => hub.publish(stored))),
-        Effect.mapError(unavailable)
-      )
-    )
+  const writer = makeJournalWriter(journal, hub, options.journalRetry ?? defaultJournalRetryPolicy)
+  const callerPatience: Patience = { waitMs: options.journalWaitMs ?? defaultJournalWaitMs }
+  /** How long a step caused by `causedBy` waits for a failing journal: callers get a bounded wait. */
+  const patienceOf = (causedBy: PrincipalId): Patience => (isRuntimeStep(causedBy) ? "until-stored" : callerPatience)
+
+  /** Appends and then publishes, each attempt one step that cannot be cut in half by interruption. */
+  const record = (pending: ReadonlyArray<PendingEvent>, patience: Patience) => writer.append(pending, patience)
+  /** A read or write of the runtime's own that waits out transient journal failures. */
+  const persist = writer.persist
 
   const newActor = (snapshot: ReturnType<typeof restoreTaskSnapshot> | undefined, maxAttempts: number) =>
     startTaskActor(snapshot, maxAttempts, options.inspect)
@@ -230,7 +244,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       moves.push({ command, before: current, after: decision.snapshot })
       current = decision.snapshot
     }
-    const stored = yield* record(pending)
+    const stored = yield* record(pending, patienceOf(causedBy))
     for (const move of moves) sendDecided(task.actor, move.command, move.before, move.after)
     // Still under the lock: reactions to consecutive moves (waiting, then running again) must run in
     // the order of the moves, or slots and waiting deadlines would be released or armed out of turn.
@@ -329,7 +343,9 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         pendingApproval: undefined,
         // Only a running or waiting task can have spawned children; theirs are read when needed.
         children: taskRecord.status === "running" || taskRecord.status === "waiting" ? undefined : [],
-        holdsSlot: false
+        holdsSlot: false,
+        interrupted: false,
+        retryAt: undefined
       }
       tasks.set(task.id, task)
       return task
@@ -344,15 +360,42 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       )
   })
 
-  /** The live task for an id, rehydrating it if needed; `undefined` when it has ended or does not exist. */
-  const liveTask = (taskId: TaskId) =>
+  /**
+   * The live task for an id, rehydrating it if needed; `undefined` when it has ended or does not exist. The
+   * runtime's own steps wait out a transiently failing journal; a caller's read fails at once.
+   */
+  const liveTask = (taskId: TaskId, patience: Patience = callerPatience) =>
     Effect.gen(function* () {
       const live = tasks.get(taskId)
       if (live !== undefined) return live
-      const stored = yield* journal.loadTask(taskId)
+      const load = journal.loadTask(taskId)
+      const stored = yield* patience === "until-stored" ? persist(load) : load
       if (Option.isNone(stored) || isFinal(stored.value.status)) return undefined
       return yield* rehydrate(stored.value)
     }).pipe(Effect.mapError(unavailable))
+
+  /**
+   * The journal refused one of the runtime's own steps for a task for good (not a transient failure, which
+   * is retried until stored). The task leaves memory exactly as journalled, releasing its slot so the others
+   * go on; it is recovered from its record at the next start. Health reports the failure meanwhile.
+   */
+  const evict = (task: LiveTask, error: Unavailable) =>
+    Effect.gen(function* () {
+      yield* Effect.logError(
+        `task ${task.id}: the journal refused a step (${error.reason}); the task stays as journalled and is recovered at the next start`
+      )
+      if (tasks.get(task.id) === task) tasks.delete(task.id)
+      releaseSlot(task)
+      queue.remove(task.id)
+      task.actor.stop()
+      yield* FiberMap.remove(timers, `${task.id}:deadline`)
+      yield* FiberMap.remove(timers, `${task.id}:waiting`)
+      yield* drain
+    })
+
+  /** A runtime step that could not even read its task: logged, and reported by health through the journal. */
+  const logLost = (what: string) => (error: Unavailable | JournalError) =>
+    Effect.logError(`${what}: ${error instanceof JournalError ? error.message : error.reason}`)
 
   // ── deadlines ───────────────────────────────────────────────────────────────────────────────────
 
@@ -383,11 +426,14 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   /** Stops a task's work and fails it (deadlines). Loses quietly if the task ended meanwhile. */
   const failTask = (taskId: TaskId, error: { code: string; message: string }) =>
     Effect.gen(function* () {
-      const task = yield* liveTask(taskId)
+      const task = yield* liveTask(taskId, "until-stored")
       if (task === undefined) return
       yield* FiberMap.remove(fibers, taskId)
-      yield* apply(task, { type: "fail", error }, deadlines)
-    }).pipe(Effect.ignore)
+      yield* apply(task, { type: "fail", error }, deadlines).pipe(
+        Effect.catchTag("InvalidTransition", () => Effect.void),
+        Effect.catchTag("Unavailable", (refused) => evict(task, refused))
+      )
+    }).pipe(Effect.catchTag("Unavailable", logLost(`task ${taskId}: the deadline could not be applied`)))
 
   // ── running agents ──────────────────────────────────────────────────────────────────────────────
 
@@ -395,7 +441,12 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
    * Moves a task that got a slot into `running` and starts its agent. Planning and starting are one step
    * (one lock, one append): nothing happens to a task between the two.
    */
-  const dispatch = (task: LiveTask) => Effect.ignore(dispatchStep(task))
+  const dispatch = (task: LiveTask) =>
+    dispatchStep(task).pipe(
+      // Refused: the task moved on meanwhile (cancelled or failed), and that move released its slot.
+      Effect.catchTag("InvalidTransition", () => Effect.void),
+      Effect.catchTag("Unavailable", (refused) => evict(task, refused))
+    )
 
   const dispatchStep = Effect.fnUntraced(function* (task: LiveTask) {
     const status = statusOf(task.actor.getSnapshot())
@@ -406,32 +457,53 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
 
   const startAgent = (task: LiveTask) => FiberMap.run(fibers, task.id, runAttempts(task)).pipe(Effect.asVoid)
 
-  /** Runs the agent, attempt after attempt, and records how it ended. */
-  const runAttempts: (task: LiveTask) => Effect.Effect<void> = Effect.fnUntraced(function* (task: LiveTask) {
-    const stored = yield* journal.loadTask(task.id).pipe(Effect.orDie)
+  /**
+   * Runs the agent, attempt after attempt, and records how it ended. Nothing the journal says is skipped:
+   * a refused end (the task was cancelled or timed out meanwhile) stops here; a journal that refuses for
+   * good evicts the task (transient failures were retried until stored).
+   */
+  const runAttempts = (task: LiveTask): Effect.Effect<void> =>
+    attempts(task).pipe(
+      Effect.catchTag("InvalidTransition", () => Effect.void),
+      Effect.catchTag("Unavailable", (refused) => evict(task, refused)),
+      Effect.catchTag("JournalError", (refused) => evict(task, unavailable(refused)))
+    )
+
+  const attempts = Effect.fnUntraced(function* (task: LiveTask) {
+    const stored = yield* persist(journal.loadTask(task.id))
     if (Option.isNone(stored)) return
     const input = stored.value.input
     const byAgent = agentPrincipal(task.agent.descriptor.id)
+    if (task.retryAt !== undefined) {
+      const wait = task.retryAt - (yield* Clock.currentTimeMillis)
+      task.retryAt = undefined
+      if (wait > 0) yield* Effect.sleep(wait)
+    }
+    if (task.interrupted) {
+      // Recorded now, as the re-run starts, not when the task was recovered: a crash in between must not
+      // use up an attempt that never ran.
+      task.interrupted = false
+      yield* apply(task, { type: "attempt_failed", error: interruptedError, retryInMs: 0 }, recovery)
+    }
     for (;;) {
-      const checkpoint = yield* journal.loadCheckpoint(task.id).pipe(Effect.orDie)
+      const checkpoint = yield* persist(journal.loadCheckpoint(task.id))
       const { attempt, maxAttempts } = task.actor.getSnapshot().context
       const exit = yield* Effect.exit(
         task.agent.run(input, agentContext(task, attempt, Option.getOrUndefined(checkpoint)))
       )
       if (Exit.isSuccess(exit)) {
-        yield* apply(task, { type: "complete", result: exit.value }, byAgent).pipe(Effect.ignore)
+        yield* apply(task, { type: "complete", result: exit.value }, byAgent)
         return
       }
       const failure = failureOf(exit.cause)
       const error = { code: failure.code, message: failure.message }
       if (failure.retryable !== false && attempt < maxAttempts) {
         const retryInMs = retryDelayMs(retryPolicy, attempt)
-        const retried = yield* Effect.exit(apply(task, { type: "attempt_failed", error, retryInMs }, byAgent))
-        if (Exit.isFailure(retried)) return
+        yield* apply(task, { type: "attempt_failed", error, retryInMs }, byAgent)
         yield* Effect.sleep(retryInMs)
         continue
       }
-      yield* apply(task, { type: "fail", error }, byAgent).pipe(Effect.ignore)
+      yield* apply(task, { type: "fail", error }, byAgent)
       return
     }
   })
@@ -480,12 +552,12 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       checkpoint,
       ...reportersOf(task),
       artifact: (artifact) => agentApply(task, { type: "artifact", ...artifact }),
-      saveCheckpoint: (data) => journal.saveCheckpoint(task.id, data).pipe(Effect.orDie),
+      saveCheckpoint: (data) => persist(journal.saveCheckpoint(task.id, data)).pipe(Effect.orDie),
       askInput: (prompt, schema) => askInput(task, prompt, schema),
       spawn: (request) =>
         Effect.gen(function* () {
           const index = spawned++
-          const children = yield* childrenOf(task).pipe(Effect.orDie)
+          const children = yield* persist(childrenOf(task)).pipe(Effect.orDie)
           const replayed = children[index]
           if (replayed !== undefined) return replayed
           const byAgent = agentPrincipal(task.agent.descriptor.id)
@@ -502,7 +574,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         }),
       awaitChildren: (childIds, awaitOptions) =>
         Effect.gen(function* () {
-          const ids = childIds ?? [...(yield* childrenOf(task).pipe(Effect.orDie))]
+          const ids = childIds ?? [...(yield* persist(childrenOf(task)).pipe(Effect.orDie))]
           const until = awaitOptions?.until ?? "all"
           const current = yield* loadRecords(ids)
           if (childrenReady(current, until)) return current
@@ -535,7 +607,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
 
   const loadRecords = (ids: ReadonlyArray<TaskId>) =>
     Effect.forEach(ids, (id) =>
-      journal.loadTask(id).pipe(
+      persist(journal.loadTask(id)).pipe(
         Effect.orDie,
         Effect.flatMap((found) =>
           Option.isSome(found)
@@ -548,25 +620,33 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   /** Resumes a parent waiting for children once every one of them has ended. */
   const settleParentIfReady = (parentId: TaskId): Effect.Effect<void> =>
     Effect.gen(function* () {
-      const parent = yield* liveTask(parentId)
+      const parent = yield* liveTask(parentId, "until-stored")
       if (parent === undefined) return
       const snapshot = parent.actor.getSnapshot()
       if (statusOf(snapshot) !== "waiting" || snapshot.context.waitingFor !== "children") return
       const waiter = parent.waiter
-      const ids = waiter?.kind === "children" ? waiter.childIds : yield* childrenOf(parent)
+      const ids = waiter?.kind === "children" ? waiter.childIds : yield* persist(childrenOf(parent))
       const children = yield* loadRecords(ids)
       // A rehydrated parent has no waiter to say what it waits for: re-running its agent when any child
       // ends is always safe, because the agent waits again if what it needs has not happened yet.
       if (!childrenReady(children, waiter?.kind === "children" ? waiter.until : "any")) return
-      const settled = yield* Effect.exit(apply(parent, { type: "children_settled" }, scheduler))
-      if (Exit.isFailure(settled)) return
+      const settled = yield* apply(parent, { type: "children_settled" }, scheduler).pipe(
+        Effect.as(true),
+        // Refused: the parent moved on meanwhile (cancelled, timed out, or already resumed).
+        Effect.catchTag("InvalidTransition", () => Effect.succeed(false)),
+        Effect.catchTag("Unavailable", (refused) => Effect.as(evict(parent, refused), false))
+      )
+      if (!settled) return
       if (waiter?.kind === "children") {
         parent.waiter = undefined
         yield* Deferred.succeed(waiter.settled, children)
       } else {
         yield* startAgent(parent)
       }
-    }).pipe(Effect.ignore)
+    }).pipe(
+      Effect.catchTag("Unavailable", logLost(`task ${parentId}: its children could not be checked`)),
+      Effect.catchTag("JournalError", logLost(`task ${parentId}: its children could not be checked`))
+    )
 
   const callSkill = (task: LiveTask, skillId: string, skillInput: JsonValue, scope: SkillScope | undefined) =>
     Effect.gen(function* () {
@@ -647,7 +727,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
 
   /** The skill a task waiting for approval asked for, read from its history (for a rehydrated task). */
   const requestedApproval = (taskId: TaskId) =>
-    journal.readTask(taskId, 0).pipe(
+    persist(journal.readTask(taskId, 0)).pipe(
       Effect.map((history) => {
         const requests = history.flatMap((envelope) =>
           envelope.event.type === "approval_requested" ? [envelope.event.skillId] : []
@@ -662,7 +742,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   /** Cancels a task: stops its agent first (so nothing more happens), then journals the cancellation. */
   const cancelTask = (taskId: TaskId, causedBy: PrincipalId, reason: string | undefined) =>
     Effect.gen(function* () {
-      const task = yield* liveTask(taskId)
+      const task = yield* liveTask(taskId, patienceOf(causedBy))
       if (task === undefined) return false
       yield* FiberMap.remove(fibers, taskId)
       queue.remove(taskId)
@@ -675,16 +755,25 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     Effect.gen(function* () {
       let cursor: string | undefined
       do {
-        const page = yield* journal.listTasks(
-          { filter: { parentId, status: activeStatuses } },
-          { limit: 500, ...(cursor === undefined ? {} : { cursor }) }
+        const page = yield* persist(
+          journal.listTasks(
+            { filter: { parentId, status: activeStatuses } },
+            { limit: 500, ...(cursor === undefined ? {} : { cursor }) }
+          )
         )
-        yield* Effect.forEach(page.items, (child) => cancelTask(child.id, scheduler, reason).pipe(Effect.ignore), {
-          discard: true
-        })
+        yield* Effect.forEach(
+          page.items,
+          (child) =>
+            cancelTask(child.id, scheduler, reason).pipe(
+              // Refused: the child ended meanwhile, which is what cancelling it was for.
+              Effect.catchTag("InvalidTransition", () => Effect.void),
+              Effect.catchTag("Unavailable", logLost(`task ${child.id}: it could not be cancelled with its parent`))
+            ),
+          { discard: true }
+        )
         cursor = page.nextCursor
       } while (cursor !== undefined)
-    }).pipe(Effect.ignore)
+    }).pipe(Effect.catchTag("JournalError", logLost(`task ${parentId}: its children could not be listed`)))
 
   // ── caller-facing checks ────────────────────────────────────────────────────────────────────────
 
@@ -717,7 +806,29 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       return stored.value
     })
 
-  const journalAlone = (created: PendingEvent) => record([created])
+  const journalAlone = (created: PendingEvent) => record([created], callerPatience)
+
+  const keyLocks = new Map<string, { readonly lock: Semaphore.Semaphore; users: number }>()
+  /** Runs `effect` holding the lock of one idempotency key; the lock is dropped once nobody uses it. */
+  const withKeyLock = <A, E>(lockId: string, effect: Effect.Effect<A, E>) =>
+    Effect.suspend(() => {
+      let entry = keyLocks.get(lockId)
+      if (entry === undefined) {
+        entry = { lock: Semaphore.makeUnsafe(1), users: 0 }
+        keyLocks.set(lockId, entry)
+      }
+      const held = entry
+      held.users++
+      return held.lock
+        .withPermits(1)(effect)
+        .pipe(
+          Effect.ensuring(
+            Effect.sync(() => {
+              if (--held.users === 0) keyLocks.delete(lockId)
+            })
+          )
+        )
+    })
 
   /**
    * Validates, authorizes and journals a new task, then queues it. `journalCreated` stores its `created`
@@ -752,61 +863,101 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           })
         }
       }
-      if (queue.size >= maxQueued) {
-        return yield* new Overloaded({ queued: queue.size, limit: maxQueued, retryAfterMs: 1_000 })
-      }
-      const id = makeTaskId()
-      const at = yield* Clock.currentTimeMillis
-      const maxAttempts = request.maxAttempts ?? defaultMaxAttempts
-      const created: TaskEvent = {
-        type: "created",
-        agentId: agent.descriptor.id,
-        description: request.description,
-        input: request.input ?? null,
-        ...(parent === undefined ? {} : { parentId: parent.id }),
-        rootId: parent?.rootId ?? id,
-        sessionId,
-        owner: principal.id,
-        ownerPrincipal: principal,
-        priority: request.priority ?? 0,
-        maxAttempts,
-        ...(request.timeoutMs === undefined ? {} : { deadline: at + request.timeoutMs }),
-        ...(request.waitingTimeoutMs === undefined ? {} : { waitingTimeoutMs: request.waitingTimeoutMs }),
-        metadata: request.metadata ?? {}
-      }
-      const task: LiveTask = {
-        id,
-        agent,
-        sessionId,
-        parentId: parent?.id,
-        rootId: parent?.rootId ?? id,
-        priority: request.priority ?? 0,
-        waitingTimeoutMs: request.waitingTimeoutMs,
-        owner: principal,
-        actor: newActor(undefined, maxAttempts),
-        lock: Semaphore.makeUnsafe(1),
-        waiter: undefined,
-        pendingAnswer: undefined,
-        pendingApproval: undefined,
-        children: [],
-        holdsSlot: false
-      }
-      tasks.set(id, task)
-      const stored = yield* journalCreated({ taskId: id, seq: 1, at, causedBy: principal.id, event: created }).pipe(
-        Effect.tapError(() =>
-          Effect.sync(() => {
-            tasks.delete(id)
-            task.actor.stop()
-          })
-        )
+      const create = (id: TaskId) =>
+        Effect.gen(function* () {
+          if (queue.size >= maxQueued) {
+            return yield* new Overloaded({ queued: queue.size, limit: maxQueued, retryAfterMs: 1_000 })
+          }
+          const at = yield* Clock.currentTimeMillis
+          const maxAttempts = request.maxAttempts ?? defaultMaxAttempts
+          const created: TaskEvent = {
+            type: "created",
+            agentId: agent.descriptor.id,
+            description: request.description,
+            input: request.input ?? null,
+            ...(parent === undefined ? {} : { parentId: parent.id }),
+            rootId: parent?.rootId ?? id,
+            sessionId,
+            owner: principal.id,
+            ownerPrincipal: principal,
+            priority: request.priority ?? 0,
+            maxAttempts,
+            ...(request.timeoutMs === undefined ? {} : { deadline: at + request.timeoutMs }),
+            ...(request.waitingTimeoutMs === undefined ? {} : { waitingTimeoutMs: request.waitingTimeoutMs }),
+            metadata: request.metadata ?? {}
+          }
+          const task: LiveTask = {
+            id,
+            agent,
+            sessionId,
+            parentId: parent?.id,
+            rootId: parent?.rootId ?? id,
+            priority: request.priority ?? 0,
+            waitingTimeoutMs: request.waitingTimeoutMs,
+            owner: principal,
+            actor: newActor(undefined, maxAttempts),
+            lock: Semaphore.makeUnsafe(1),
+            waiter: undefined,
+            pendingAnswer: undefined,
+            pendingApproval: undefined,
+            children: [],
+            holdsSlot: false,
+            interrupted: false,
+            retryAt: undefined
+          }
+          tasks.set(id, task)
+          const stored = yield* journalCreated({ taskId: id, seq: 1, at, causedBy: principal.id, event: created }).pipe(
+            Effect.tapError(() =>
+              Effect.sync(() => {
+                tasks.delete(id)
+                task.actor.stop()
+              })
+            )
+          )
+          const createdEnvelope = stored.find((envelope) => envelope.taskId === id && envelope.seq === 1)
+          const taskRecord = projectTaskRecord(undefined, createdEnvelope as TaskEventEnvelope)
+          if (taskRecord instanceof JournalError) return yield* Effect.die(taskRecord)
+          queue.push(id, agent.descriptor.id, taskRecord.priority)
+          if (request.timeoutMs !== undefined) yield* armTaskDeadline(task, at + request.timeoutMs)
+          yield* drain
+          return taskRecord
+        })
+      if (request.idempotencyKey === undefined) return yield* create(makeTaskId())
+      const key = request.idempotencyKey
+      const fingerprint = requestFingerprint(request, sessionId)
+      // One keyed submit at a time per owner and key, from the claim to the stored `created` event.
+      return yield* withKeyLock(
+        `${principal.id}\n${key}`,
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const claim = {
+            owner: principal.id,
+            key,
+            taskId: makeTaskId(),
+            fingerprint,
+            expiresAt: now + idempotencyWindowMs
+          }
+          const held = yield* writer
+            .persist(journal.claimIdempotencyKey(claim, now), callerPatience)
+            .pipe(Effect.mapError(unavailable))
+          if (held.fingerprint !== fingerprint) {
+            return yield* new InvalidRequest({
+              what: "submit request",
+              issues: [
+                {
+                  path: ["idempotencyKey"],
+                  message: `already used for a different request (task ${held.taskId}); use a new key for a new request`
+                }
+              ]
+            })
+          }
+          const existing = yield* journal.loadTask(held.taskId).pipe(Effect.mapError(unavailable))
+          if (Option.isSome(existing)) return existing.value
+          // Claimed, but the task was never stored (that submit failed or the runtime stopped): create it now,
+          // under the id claimed.
+          return yield* create(held.taskId)
+        })
       )
-      const createdEnvelope = stored.find((envelope) => envelope.taskId === id && envelope.seq === 1)
-      const taskRecord = projectTaskRecord(undefined, createdEnvelope as TaskEventEnvelope)
-      if (taskRecord instanceof JournalError) return yield* Effect.die(taskRecord)
-      queue.push(id, agent.descriptor.id, taskRecord.priority)
-      if (request.timeoutMs !== undefined) yield* armTaskDeadline(task, at + request.timeoutMs)
-      yield* drain
-      return taskRecord
     })
 
   // ── recovery ────────────────────────────────────────────────────────────────────────────────────
@@ -841,20 +992,54 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   })
 
   /**
+   * When a running task's last event is a failed attempt whose back-off had not ended by now, the next
+   * attempt certainly had not started before the stop: the time it may start. Otherwise `undefined`.
+   */
+  const pendingRetryAt = (stored: TaskRecord): Effect.Effect<number | undefined> =>
+    stored.attempt <= 1
+      ? Effect.succeed(undefined)
+      : Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const [last] = yield* persist(journal.readTask(stored.id, stored.lastSeq - 1))
+          if (last?.event.type !== "attempt_failed") return undefined
+          const retryAt = last.at + last.event.retryInMs
+          return retryAt > now ? retryAt : undefined
+        }).pipe(
+          // Unreadable: the attempt is taken as started, as before this check existed.
+          Effect.catchTag("JournalError", (error) =>
+            Effect.as(logLost(`task ${stored.id}: its last attempt could not be read`)(error), undefined)
+          )
+        )
+
+  /**
    * Recovery's step for one rehydrated task besides queueing it: a running task's interrupted attempt is
    * recorded (true when the task stays running, to be queued for its next attempt); a waiting task re-arms
    * its waiting deadline, resumes if its children ended meanwhile, and is passivated if configured.
    */
   const recoverStep = (stored: TaskRecord, task: LiveTask): Effect.Effect<boolean> => {
     switch (stored.status) {
-      case "running": {
-        const error = { code: "INTERRUPTED", message: "the runtime stopped while this attempt ran" }
-        const step =
-          stored.attempt < stored.maxAttempts
-            ? apply(task, { type: "attempt_failed", error, retryInMs: 0 }, recovery)
-            : apply(task, { type: "fail", error }, recovery)
-        return Effect.map(Effect.exit(step), Exit.isSuccess)
-      }
+      case "running":
+        return Effect.gen(function* () {
+          // A retry still waiting out its back-off had not started: it runs when the back-off ends, and
+          // nothing was interrupted.
+          const retryAt = yield* pendingRetryAt(stored)
+          if (retryAt !== undefined) {
+            task.retryAt = retryAt
+            return true
+          }
+          // An attempt is counted when it starts: the interrupted one is recorded as the re-run starts
+          // (`attempts`), so a crash before then leaves the record as it is. Only a task whose last attempt
+          // was interrupted fails now.
+          if (stored.attempt < stored.maxAttempts) {
+            task.interrupted = true
+            return true
+          }
+          return yield* apply(task, { type: "fail", error: interruptedError }, recovery).pipe(
+            Effect.as(false),
+            Effect.catchTag("InvalidTransition", () => Effect.succeed(false)),
+            Effect.catchTag("Unavailable", (refused) => Effect.as(evict(task, refused), false))
+          )
+        })
       case "waiting":
         return Effect.gen(function* () {
           if (stored.waitingDeadline !== undefined) yield* armWaitingDeadline(task, stored.waitingDeadline)
@@ -987,11 +1172,16 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         yield* authorize(principal, "runtime:status", "runtime")
         const now = yield* Clock.currentTimeMillis
         const checks: Array<HealthCheck> = []
-        const probe = yield* Effect.exit(journal.probe)
+        // Failing while real appends fail (set by a failed append, cleared by the next stored one): a probe
+        // that writes one row may still fit on a disk that refuses a batch of events.
+        const appendFailure = writer.failing()
+        const probe = appendFailure === undefined ? yield* Effect.exit(journal.probe) : undefined
         checks.push(
-          Exit.isSuccess(probe)
-            ? { name: "journal-writable", state: "ok" }
-            : { name: "journal-writable", state: "failing", detail: Cause.pretty(probe.cause).slice(0, 4_000) }
+          appendFailure !== undefined
+            ? { name: "journal-writable", state: "failing", detail: appendFailure.slice(0, 4_000) }
+            : probe === undefined || Exit.isSuccess(probe)
+              ? { name: "journal-writable", state: "ok" }
+              : { name: "journal-writable", state: "failing", detail: Cause.pretty(probe.cause).slice(0, 4_000) }
         )
         const lagMs = yield* lag.readP99Ms
         checks.push({

@@ -18,7 +18,7 @@ export interface GroupCommitStats {
 }
 
 /** Which kind of write a request is, for the statistics. */
-export type WriteKind = "append" | "checkpoint"
+export type WriteKind = "append" | "checkpoint" | "claim"
 
 /** The acknowledgement to send once the batch holding a write has committed. */
 type Acknowledge = () => void
@@ -121,7 +121,7 @@ export const makeGroupCommit = (db: Database.Database, options: { readonly maxBa
         if (request.kind === "append") {
           counters.appends++
           counters.appendedEvents += request.size
-        } else {
+        } else if (request.kind === "checkpoint") {
           counters.checkpoints++
         }
         outcome()
