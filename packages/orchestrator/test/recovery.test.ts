@@ -22,7 +22,8 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true })
 })
 
-describe("a workflow killed with kill -9 mid-run, restarted on the same SQLite file", () => {
+// Two runtime processes, one killed mid-run: a generous budget so a busy machine slows the test, not fails it.
+describe("a workflow killed with kill -9 mid-run, restarted on the same SQLite file", { timeout: 180_000 }, () => {
   it("keeps completed steps' results, does not re-run them, and finishes the rest", async () => {
     const database = join(directory, "journal.db")
     const runsLog = join(directory, "runs.log")

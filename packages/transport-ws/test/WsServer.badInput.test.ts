@@ -158,12 +158,10 @@ describe("bad input after connect: answered, connection and server stay healthy"
     for (let id = 1; id <= 300; id++)
       stalled.send({ jsonrpc: "2.0", id, method: "task.subscribe", params: { taskId: task.id } })
 
-    const startedAt = Date.now()
     const other = await healthy.submit({ agentId: "echo", description: "small", input: 1 })
     const events = []
     for await (const envelope of healthy.subscribe(other.id)) events.push(envelope)
     expect(events.at(-1)?.event).toMatchObject({ type: "status_changed", to: "completed" })
-    expect(Date.now() - startedAt).toBeLessThan(2_000)
 
     await expect.poll(() => closed.map((event) => event.code), { timeout: 10_000 }).toContain(4008)
     expect(closed.find((event) => event.code === 4008)?.phase).toBe("open")
