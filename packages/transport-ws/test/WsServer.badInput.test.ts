@@ -163,7 +163,7 @@ describe("bad input after connect: answered, connection and server stay healthy"
     for await (const envelope of healthy.subscribe(other.id)) events.push(envelope)
     expect(events.at(-1)?.event).toMatchObject({ type: "status_changed", to: "completed" })
 
-    await expect.poll(() => closed.map((event) => event.code), { timeout: 10_000 }).toContain(4008)
+    await expect.poll(() => closed.map((event) => event.code), { timeout: 60_000 }).toContain(4008)
     expect(closed.find((event) => event.code === 4008)?.phase).toBe("open")
     await expectHealthy(loopback)
   })
