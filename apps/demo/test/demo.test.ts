@@ -1,11 +1,12 @@
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Exit } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
+import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import { DemoError, findRepositoryRoot, runDemo } from "../src/index.js"
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -15,13 +16,13 @@ const repoRoot = findRepositoryRoot(appDir) ?? ""
 /** Runs the built demo as a child process, as `npm start` does, and collects what it printed. */
 const runMain = (args: ReadonlyArray<string>) =>
   new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawnTracked(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString()
     })
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString()
     })
     child.on("error", reject)
@@ -29,6 +30,10 @@ const runMain = (args: ReadonlyArray<string>) =>
   })
 
 const temporary: Array<string> = []
+afterEach(async () => {
+  // A failed or timed-out run must not leave the demo (and its server) running.
+  await killTracked()
+})
 afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
 })

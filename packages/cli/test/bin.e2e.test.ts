@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import { password, removeDir, tempDir } from "./support/harness.js"
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
@@ -21,14 +22,14 @@ let env: NodeJS.ProcessEnv
 /** Runs `node dist/bin.js …` as a child process in the temporary directory. */
 const coderclaw = (args: ReadonlyArray<string>, stdin?: string): Promise<Exited> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"] })
+    const child = spawnTracked(process.execPath, [bin, ...args], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
     child.on("error", reject)
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-    child.stdin.end(stdin ?? "")
+    child.stdin?.end(stdin ?? "")
   })
 
 /** Resolves with the URL once `serve` printed its ready line; rejects if it exits first. */
@@ -55,6 +56,11 @@ beforeAll(async () => {
   env = { ...rest, CODERCLAW_HOME: join(dir, "home"), XDG_STATE_HOME: join(dir, "state") }
 })
 
+// Whatever the test started (the server above all) is killed when it ends, passed, failed or timed out.
+afterEach(async () => {
+  await killTracked()
+})
+
 afterAll(async () => {
   await removeDir(dir)
 })
@@ -65,12 +71,12 @@ describe("the coderclaw binary", () => {
     const added = await coderclaw(["users", "add", "alice", "--role", "admin", "--password-stdin"], `${password}\n`)
     expect(added.code, added.stderr).toBe(0)
 
-    const server = spawn(process.execPath, [bin, "serve"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
+    const server = spawnTracked(process.execPath, [bin, "serve"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       server.once("exit", (code, signal) => resolve({ code, signal }))
     )
     let serverErr = ""
-    server.stderr.on("data", (chunk: Buffer) => (serverErr += chunk.toString()))
+    server.stderr?.on("data", (chunk: Buffer) => (serverErr += chunk.toString()))
     try {
       const url = await readyLine(server)
       expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/)

@@ -119,7 +119,11 @@ describe("accounts and login", () => {
     // The saved session is reused, and the paired device now makes it trusted.
     const status = await cli(["status", "--json"])
     expect(status.code, status.stderr).toBe(0)
-    expect(json(status)).toMatchObject({ principal: { id: "local:alice", trust: "trusted" }, health: { state: "ok" } })
+    expect(json(status)).toMatchObject({ principal: { id: "local:alice", trust: "trusted" } })
+    // Health is measured (event-loop lag on a busy machine may make it `degraded`); the journal must be writable.
+    expect(json<{ health: { checks: Array<unknown> } }>(status).health.checks).toContainEqual(
+      expect.objectContaining({ name: "journal-writable", state: "ok" })
+    )
     const human = await cli(["whoami"])
     expect(human.stdout).toContain(`local:alice on ${server.url}`)
   })
@@ -345,7 +349,8 @@ describe("workflows, agents, skills, status, audit", () => {
     )
     const status = await cli(["status"])
     expect(status.code).toBe(0)
-    expect(status.stdout).toContain("health    ok")
+    // The state is measured now (`degraded` while the machine is busy); what must be there is the report.
+    expect(status.stdout).toMatch(/health {4}(ok|degraded)/)
     expect(status.stdout).toContain("journal-writable")
     const figures = json<{ tasks: Record<string, number> }>(await cli(["status", "--json"]))
     expect(figures.tasks.completed).toBeGreaterThan(0)

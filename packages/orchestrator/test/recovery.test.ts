@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type Line, launchJsonLines } from "@coderclaw/process-harness"
+import { killTracked, type Line, launchJsonLines } from "@coderclaw/process-harness"
 import type { TaskRecord } from "@coderclaw/protocol"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { stepMetadataKey, type WorkflowResult } from "../src/index.js"
 
 const fixture = join(import.meta.dirname, "fixtures", "crashable-workflow.mjs")
@@ -14,11 +14,16 @@ let directory: string
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "coderclaw-workflow-crash-"))
 })
+afterEach(async () => {
+  // A failed or timed-out run must not leave its runtime process behind.
+  await killTracked()
+})
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true })
 })
 
-describe("a workflow killed with kill -9 mid-run, restarted on the same SQLite file", () => {
+// Two runtime processes, one killed mid-run: a generous budget so a busy machine slows the test, not fails it.
+describe("a workflow killed with kill -9 mid-run, restarted on the same SQLite file", { timeout: 180_000 }, () => {
   it("keeps completed steps' results, does not re-run them, and finishes the rest", async () => {
     const database = join(directory, "journal.db")
     const runsLog = join(directory, "runs.log")

@@ -52,7 +52,8 @@ describe("graceful shutdown", () => {
     )
     const started = Date.now()
     await managed.dispose()
-    expect(Date.now() - started).toBeLessThan(2_000)
+    // Far below the sleeper's 60 s: the grace period ended it, however busy the machine is.
+    expect(Date.now() - started).toBeLessThan(30_000)
     const stored = Option.getOrThrow(await Effect.runPromise(journal.loadTask(task.id)))
     expect(stored.status).toBe("running")
   })
@@ -73,7 +74,9 @@ describe("graceful shutdown", () => {
     expect(status.queueDepth).toBe(0)
     expect(status.mode).toBe("local-only")
     expect(status.uptimeMs).toBeGreaterThan(0)
-    expect(status.health.state).toBe("ok")
+    // Measured health: event-loop lag on a busy machine may degrade it, a writable journal never fails it.
+    expect(["ok", "degraded"]).toContain(status.health.state)
+    expect(status.health.checks.find((check) => check.name === "journal-writable")?.state).toBe("ok")
     expect(status.health.checks.map((check) => check.name)).toEqual(["journal-writable", "event-loop-lag", "queue"])
   })
 })

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -9,7 +8,8 @@ import type { TaskEvent, TaskEventEnvelope } from "@coderclaw/protocol"
 import type { JournalError } from "@coderclaw/runtime"
 import Database from "better-sqlite3"
 import { Effect, Exit, Fiber, Option } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import { SqliteJournal, type SqliteJournalOptions, type SqliteJournalShape } from "../src/index.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -18,6 +18,10 @@ let root: string
 let counter = 0
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "coderclaw-store-sqlite-"))
+})
+afterEach(async () => {
+  // A failed or timed-out test must not leave its child processes running.
+  await killTracked()
 })
 afterAll(async () => {
   await rm(root, { recursive: true, force: true })
@@ -242,7 +246,9 @@ describe("SqliteJournal", () => {
     }
   })
 
-  it("keeps every acknowledged event when its process is killed with SIGKILL mid-stream", async () => {
+  it("keeps every acknowledged event when its process is killed with SIGKILL mid-stream", {
+    timeout: 180_000
+  }, async () => {
     const fixture = join(packageRoot, "test", "fixtures", "appendUntilKilled.mjs")
     if (!existsSync(join(packageRoot, "dist", "index.js"))) {
       throw new Error("the kill -9 test runs the built package: build @coderclaw/store-sqlite first")
@@ -250,17 +256,17 @@ describe("SqliteJournal", () => {
     const filename = freshFile()
     const acknowledged: Array<{ readonly taskId: string; readonly seq: number; readonly position: number }> = []
     const exited = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [fixture, filename, "8"], { stdio: ["ignore", "pipe", "pipe"] })
+      const child = spawnTracked(process.execPath, [fixture, filename, "8"], { stdio: ["ignore", "pipe", "pipe"] })
       let pending = ""
       let stderr = ""
       const timer = setTimeout(() => {
         child.kill("SIGKILL")
         reject(new Error(`the writer acknowledged only ${acknowledged.length} events in time: ${stderr}`))
-      }, 15_000)
-      child.stderr.on("data", (chunk: Buffer) => {
+      }, 120_000)
+      child.stderr?.on("data", (chunk: Buffer) => {
         stderr += chunk.toString()
       })
-      child.stdout.on("data", (chunk: Buffer) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
         pending += chunk.toString()
         const lines = pending.split("\n")
         pending = lines.pop() ?? "" // a line cut by the kill is not an acknowledgement

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process"
 import { existsSync, statSync, writeFileSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -26,7 +25,8 @@ import {
 } from "@coderclaw/security"
 import Database from "better-sqlite3"
 import { Effect, Exit, Layer, Option } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import {
   SqliteJournal,
   SqliteSecurityStore,
@@ -56,6 +56,10 @@ let root: string
 let counter = 0
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "coderclaw-security-sqlite-"))
+})
+afterEach(async () => {
+  // A failed or timed-out test must not leave its child processes running.
+  await killTracked()
 })
 afterAll(async () => {
   await rm(root, { recursive: true, force: true })
@@ -344,15 +348,15 @@ describe("SqliteSecurityStore", () => {
         operators.map(
           ({ operator, verdict }) =>
             new Promise<string>((resolve, reject) => {
-              const child = spawn(process.execPath, [fixture, filename, "r-1", operator, verdict, String(go)], {
+              const child = spawnTracked(process.execPath, [fixture, filename, "r-1", operator, verdict, String(go)], {
                 stdio: ["ignore", "pipe", "pipe"]
               })
               let stdout = ""
               let stderr = ""
-              child.stdout.on("data", (chunk: Buffer) => {
+              child.stdout?.on("data", (chunk: Buffer) => {
                 stdout += chunk.toString()
               })
-              child.stderr.on("data", (chunk: Buffer) => {
+              child.stderr?.on("data", (chunk: Buffer) => {
                 stderr += chunk.toString()
               })
               child.on("error", reject)

@@ -20,7 +20,8 @@ afterEach(async () => {
 const isFinal = (envelope: TaskEventEnvelope) =>
   envelope.event.type === "status_changed" && ["completed", "failed", "cancelled"].includes(envelope.event.to)
 
-describe("disconnect chaos", () => {
+// Thousands of streams and several reconnections: a generous budget so a busy machine slows it, not fails it.
+describe("disconnect chaos", { timeout: 300_000 }, () => {
   it(`while ${tasks} tasks stream, ${drops} dropped connections lose and repeat no event`, async () => {
     // The server attaches to an HTTP server of the test's own, so the test can cut TCP connections under it
     // exactly as a network failure would: no close frame, no warning.
@@ -66,7 +67,7 @@ describe("disconnect chaos", () => {
     const expectedEvents = tasks * 13
     for (let drop = 1; drop <= drops; drop++) {
       const threshold = (expectedEvents * drop) / (drops + 1)
-      await expect.poll(() => seen, { timeout: 20_000, interval: 5 }).toBeGreaterThanOrEqual(threshold)
+      await expect.poll(() => seen, { timeout: 240_000, interval: 5 }).toBeGreaterThanOrEqual(threshold)
       for (const socket of sockets) socket.destroy()
     }
     const histories = await Promise.all(streams)

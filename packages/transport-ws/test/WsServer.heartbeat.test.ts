@@ -67,16 +67,18 @@ describe("server heartbeats", () => {
 
     const dropped = await Promise.race([
       silent.closed,
-      new Promise<undefined>((resolve) => setTimeout(resolve, 10 * heartbeatIntervalMs))
+      new Promise<undefined>((resolve) => setTimeout(resolve, 60_000))
     ])
     expect(dropped, "the silent peer was never dropped").toBeDefined()
-    // The first ping after the connection opened goes unanswered and the next tick drops it: at most two
-    // intervals, plus slack for a loaded machine.
-    expect((dropped?.at ?? 0) - silent.connectedAt).toBeLessThanOrEqual(2 * heartbeatIntervalMs + 150)
+    // The first ping after the connection opened goes unanswered and the next tick drops it: the peer saw
+    // one ping, two at most (counted, not timed, so a busy machine cannot fail it).
     expect(silent.pings()).toBeGreaterThanOrEqual(1)
+    expect(silent.pings()).toBeLessThanOrEqual(2)
     // The server says why (4011) before it destroys the socket, and reports the same code.
     expect(dropped?.code).toBe(4011)
-    await expect.poll(() => closures.map((closed) => closed.connectionId)).toEqual([silent.hello.connectionId])
+    await expect
+      .poll(() => closures.map((closed) => closed.connectionId), { timeout: 30_000 })
+      .toEqual([silent.hello.connectionId])
     expect(closures[0]?.code).toBe(4011)
 
     // Several more intervals: the normal client's pongs keep it alive, on its first and only connection

@@ -27,7 +27,7 @@ const run = async (client: RuntimeClient, index: number) => {
   )
 }
 
-describe("many clients", () => {
+describe("many clients", { timeout: 300_000 }, () => {
   it(`${clients} concurrent connections each submit and stream ${tasksPerClient} tasks, and all complete`, async () => {
     loopback = await startLoopback({ agents: conformanceAgents, maxConcurrentTasks: 64 })
     const started = loopback
@@ -38,7 +38,10 @@ describe("many clients", () => {
       roles: ["developer"],
       trust: "trusted" as const
     }))
-    const connected = principals.map((principal) => started.client(principal))
+    // Hundreds of handshakes at once on a busy machine: connections get a generous time to open.
+    const connected = principals.map((principal) =>
+      started.client(principal, { connectTimeoutMs: 120_000, requestTimeoutMs: 120_000 })
+    )
     const results = await Promise.all(connected.map(run))
     expect(started.server.connectionCount).toBe(clients)
     for (const result of results) {

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { launchJsonLines } from "@coderclaw/process-harness"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { killTracked, launchJsonLines } from "@coderclaw/process-harness"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 
 const fixture = join(import.meta.dirname, "fixtures", "crashable-runtime.mjs")
 
@@ -11,6 +11,10 @@ const launch = (args: ReadonlyArray<string>) => launchJsonLines(fixture, args)
 let directory: string
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "coderclaw-crash-"))
+})
+afterEach(async () => {
+  // A failed or timed-out run must not leave its runtime process behind.
+  await killTracked()
 })
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true })

@@ -1,11 +1,15 @@
-import { execFile } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { promisify } from "node:util"
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
+import { killTracked, runTracked } from "../../process-harness/index.js"
 import { repoRoot } from "./workspace.js"
 
-const run = promisify(execFile)
+const run = runTracked
+
+// An example that hangs or a test that times out must not leave its process running.
+afterEach(async () => {
+  await killTracked()
+})
 const readme = readFileSync(join(repoRoot, "examples", "README.md"), "utf8")
 
 /** Each section of examples/README.md: its `sh` command and the `text` output it documents. */

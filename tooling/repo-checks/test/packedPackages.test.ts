@@ -1,12 +1,11 @@
-import { execFile } from "node:child_process"
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { promisify } from "node:util"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { killTracked, runTracked } from "../../process-harness/index.js"
 import { repoRoot, workspacePackages } from "./workspace.js"
 
-const run = promisify(execFile)
+const run = runTracked
 const published = workspacePackages().filter((pkg) => !pkg.private)
 
 let scratch: string
@@ -42,7 +41,13 @@ beforeAll(async () => {
   await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app })
 })
 
+afterEach(async () => {
+  // A failed or timed-out step must not leave npm, pnpm or a test program running.
+  await killTracked()
+})
+
 afterAll(async () => {
+  await killTracked()
   if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
 })
 

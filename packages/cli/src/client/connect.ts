@@ -14,6 +14,12 @@ import { readSession, type SavedSession } from "./sessionFile.js"
 /** The server used when neither `--server`, `CODERCLAW_SERVER` nor a saved session names one. */
 export const defaultServerUrl = "ws://127.0.0.1:8787"
 
+/**
+ * Reconnection attempts before `watch` and `submit --wait` give up on an unreachable server: with backoff
+ * growing to 5 s between attempts (half of it random), about two minutes, like `readWhileReconnecting`.
+ */
+export const streamReconnectAttempts = 40
+
 /** What every client command knows besides its own arguments. */
 export interface ClientContext {
   readonly io: CliIo
@@ -54,6 +60,8 @@ export const openClient = async (
       url,
       credentials,
       clientInfo: { name: "coderclaw-cli", version: cliVersion },
+      // A followed task outlives a server restart: streams keep trying for about two minutes.
+      maxReconnectAttempts: streamReconnectAttempts,
       ...(device === undefined ? {} : { device })
     })
     return { client, hello }

@@ -1,5 +1,6 @@
 import { isTerminalStatus, type RuntimeClient, type TaskRecord } from "@coderclaw/protocol"
 import type { TaskView } from "../output/TaskView.js"
+import { readWhileReconnecting } from "./readWhileReconnecting.js"
 
 /** How long child streams may run on after the watched task ended, to show their last transitions. */
 const childGraceMs = 2_000
@@ -8,7 +9,8 @@ const childGraceMs = 2_000
  * Follows a task until it ends: its events from the first one (or after `afterSeq`), and those of every
  * child task it spawns (a workflow's steps), each child followed as soon as its `child_spawned` event
  * arrives. Resolves with the task's final record. The client's streams replay history and resume after a
- * dropped connection, so nothing is missed or shown twice.
+ * dropped connection or a server restart, so nothing is missed or shown twice; a stream the client gave up
+ * on (the server stayed away past its give-up time) rejects with `Unavailable`.
  */
 export const followTask = async (
   client: RuntimeClient,
@@ -41,5 +43,6 @@ export const followTask = async (
   } finally {
     children.abort()
   }
-  return client.get(task.id)
+  // The stream ended with the task; the server may be restarting right then, so the read waits for it.
+  return readWhileReconnecting(() => client.get(task.id))
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { parseIntegerOption } from "../cli/parseArguments.js"
 import { withSession } from "../client/connect.js"
+import { readWhileReconnecting } from "../client/readWhileReconnecting.js"
 import { clientContextOf } from "./clientOptions.js"
 import { watchTask } from "./watchTask.js"
 
@@ -25,7 +26,7 @@ export const registerWatch = (program: Command, context: CommandContext): void =
     .action(async (id: string, options: { readonly after?: number }, command: Command) => {
       const out = context.output(command)
       await withSession(clientContextOf(context, command), async ({ client }) => {
-        const task = await client.get(id)
+        const task = await readWhileReconnecting(() => client.get(id))
         await watchTask(context, out, client, task, options.after ?? 0)
       })
     })

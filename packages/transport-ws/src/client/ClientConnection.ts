@@ -2,6 +2,7 @@ import {
   type ConnectParams,
   closeCodes,
   type HelloResult,
+  isRuntimeError,
   type JsonRpcErrorObject,
   MIN_SUPPORTED_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
@@ -106,7 +107,16 @@ export class ClientConnection {
     }, timeoutMs)
     unref(timer)
     this.pending.set(id, { ...handlers, timer })
-    this.socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }))
+    try {
+      this.socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }))
+    } catch {
+      // A socket that is closing throws (`ws`) or drops the frame (browsers); either way the answer will
+      // never come, and the close event that follows repairs the connection.
+      clearTimeout(timer)
+      this.pending.delete(id)
+      handlers.reject(connectionLost())
+      return () => undefined
+    }
     return () => {
       clearTimeout(timer)
       this.pending.delete(id)
@@ -172,7 +182,15 @@ export class ClientConnection {
     }
     if (typeof frame !== "object" || frame === null) return
     if (typeof frame.method === "string" && frame.id === undefined) {
-      if (frame.method === "connect.challenge") void this.answerChallenge(frame.params)
+      if (frame.method === "connect.challenge")
+        this.answerChallenge(frame.params).catch((error: unknown) =>
+          // A credentials function or device signer that throws: this attempt fails like any other.
+          this.abandon(
+            isRuntimeError(error)
+              ? error
+              : new Unavailable({ reason: `could not prepare the credentials: ${String(error)}` })
+          )
+        )
       else this.events.onNotification(this, frame.method, frame.params)
       return
     }

@@ -30,7 +30,16 @@ export interface ReconnectOptions {
   readonly factor?: number
   /** Consecutive failed attempts after which open subscriptions fail with `Unavailable`. Default: no limit. */
   readonly maxAttempts?: number
+  /**
+   * How long the client keeps trying to reconnect for its open streams (and those opened meanwhile) after
+   * it lost its connection or failed to get one; then every stream ends with a retryable `Unavailable`
+   * instead of waiting forever. Each outage gets the full time. Default 300,000 ms (5 minutes).
+   */
+  readonly giveUpAfterMs?: number
 }
+
+/** The default of `ReconnectOptions.giveUpAfterMs`: five minutes. */
+export const defaultGiveUpAfterMs = 300_000
 
 /** Options of `createWsClient`. */
 export interface WsClientOptions {

@@ -9,15 +9,14 @@ import type {
   TaskEventEnvelope,
   TaskEventNotification
 } from "@coderclaw/protocol"
-import { fromErrorInfo, Timeout, Unavailable } from "@coderclaw/protocol"
+import { fromErrorInfo, isRuntimeError, Timeout, Unavailable } from "@coderclaw/protocol"
 import { ClientConnection, type ConnectionEvents } from "./ClientConnection.js"
 import { ClientSubscription } from "./ClientSubscription.js"
-import { backoffDelayMs, type WsClientOptions } from "./WsClientOptions.js"
+import { backoffDelayMs, defaultGiveUpAfterMs, type WsClientOptions } from "./WsClientOptions.js"
 import { isConnectionLost } from "./wireErrors.js"
 
 const clientClosed = () => new Unavailable({ reason: "this client is closed" })
 
-/** Errors after which reconnecting with the same settings cannot help. */
 /** How long before a session token expires the client goes back to its original credentials. */
 const sessionRenewalMarginMs = 30_000
 
@@ -30,6 +29,7 @@ export interface WsClient extends RuntimeClient {
   hello(): Promise<HelloResult>
 }
 
+/** Errors after which reconnecting with the same settings cannot help. */
 const isFatal = (error: RuntimeError): boolean =>
   error._tag === "Unauthenticated" || error._tag === "UnsupportedProtocolVersion" || error._tag === "InvalidRequest"
 
@@ -40,9 +40,12 @@ const isFatal = (error: RuntimeError): boolean =>
  * When the connection drops, calls in flight reject with a retryable `Unavailable` (whether they took effect
  * is unknown) and the client reconnects with exponential backoff and jitter while streams are open. It then
  * authenticates again and resubscribes every stream from the last event its consumer received, so a
- * stream continues with no gap and no duplicate. A call made while disconnected waits for the next
- * connection attempt and rejects with `Unavailable` if that attempt fails. Errors are the protocol's typed
- * errors, rebuilt from the wire.
+ * stream continues with no gap and no duplicate. Streams opened during an outage wait for the server too.
+ * After `reconnect.giveUpAfterMs` (default 5 minutes) or `reconnect.maxAttempts` failed attempts without a
+ * connection, every open stream ends with `Unavailable`. A call made while disconnected waits for the next
+ * connection attempt and rejects with `Unavailable` if that attempt fails. No outage, close or failed
+ * attempt ever leaves a promise rejection unhandled: the program using the client never crashes because a
+ * server went away. Errors are the protocol's typed errors, rebuilt from the wire.
  */
 export const createWsClient = (options: WsClientOptions): WsClient => {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000
@@ -53,6 +56,8 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let retryWaiters: Array<{ resolve(connection: ClientConnection): void; reject(error: RuntimeError): void }> = []
   let failedAttempts = 0
+  /** When the client started to want a connection it could not get (`undefined` while connected or idle). */
+  let outageSince: number | undefined
   let closed = false
   let fatal: RuntimeError | undefined
 
@@ -67,6 +72,7 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
     onOpen: (opened, hello) => {
       if (hello.session !== undefined) session = hello.session
       failedAttempts = 0
+      outageSince = undefined
       for (const subscription of subscriptions) attachTo(subscription, opened)
     },
     onNotification: (from, method, params) => {
@@ -108,8 +114,22 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
           : options.credentials
   }
 
+  /**
+   * Opens a connection. The returned promise may have no consumer (a reconnection nobody awaits), so its
+   * rejection is marked handled here; every consumer that does await it handles the error itself.
+   */
   const connect = (): Promise<ClientConnection> => {
-    const opening = new ClientConnection(connectionOptions, events)
+    let opening: ClientConnection
+    try {
+      opening = new ClientConnection(connectionOptions, events)
+    } catch (error) {
+      // No WebSocket implementation, or a URL the implementation refuses: no attempt can ever succeed.
+      fatal = isRuntimeError(error) ? error : new Unavailable({ reason: `cannot connect to ${options.url}: ${error}` })
+      for (const subscription of [...subscriptions]) finish(subscription, fatal)
+      const refused = Promise.reject(fatal)
+      refused.catch(() => undefined)
+      return refused
+    }
     connection = opening
     byServerId = new Map()
     const attempt = opening.ready.then(
@@ -120,25 +140,48 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
       (error: RuntimeError) => {
         if (connecting === attempt) connecting = undefined
         if (connection === opening) connection = undefined
-        if (isFatal(error)) fatal = error
-        for (const subscription of [...subscriptions])
-          if (fatal !== undefined || !subscription.acknowledged) finish(subscription, error)
-        if (subscriptions.size > 0) {
-          failedAttempts++
-          scheduleReconnect()
+        if (isFatal(error)) {
+          fatal = error
+          for (const subscription of [...subscriptions]) finish(subscription, error)
         }
+        failedAttempts++
+        scheduleReconnect()
         throw error
       }
     )
+    attempt.catch(() => undefined)
     connecting = attempt
     return attempt
   }
 
+  /** Ends every open stream (and call waiting for a connection) because the outage lasted too long. */
+  const giveUp = (reason: string) => {
+    failedAttempts = 0
+    outageSince = undefined
+    const error = new Unavailable({ reason })
+    for (const waiter of retryWaiters.splice(0)) waiter.reject(error)
+    for (const subscription of [...subscriptions]) finish(subscription, error)
+  }
+
+  /**
+   * Plans the next connection attempt while a stream (or a waiting call) needs one, until the give-up
+   * time or attempt limit; idle clients do not reconnect until they are used again.
+   */
   const scheduleReconnect = () => {
     if (closed || fatal !== undefined || retryTimer !== undefined || connecting !== undefined) return
-    if (failedAttempts >= (options.reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY)) {
-      const error = new Unavailable({ reason: `gave up reconnecting after ${failedAttempts} attempts` })
-      for (const subscription of [...subscriptions]) finish(subscription, error)
+    if (subscriptions.size === 0 && retryWaiters.length === 0) {
+      failedAttempts = 0
+      outageSince = undefined
+      return
+    }
+    const now = Date.now()
+    outageSince ??= now
+    const giveUpAfterMs = options.reconnect?.giveUpAfterMs ?? defaultGiveUpAfterMs
+    const remainingMs = outageSince + giveUpAfterMs - now
+    if (failedAttempts >= (options.reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY) || remainingMs <= 0) {
+      giveUp(
+        `no connection to ${options.url} for ${now - outageSince} ms (${failedAttempts} failed attempts); gave up reconnecting`
+      )
       return
     }
     retryTimer = setTimeout(
@@ -149,7 +192,7 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
         const attempt = connect()
         for (const waiter of waiters) attempt.then(waiter.resolve, waiter.reject)
       },
-      backoffDelayMs(options.reconnect, failedAttempts + 1)
+      Math.min(backoffDelayMs(options.reconnect, failedAttempts + 1), remainingMs)
     )
   }
 
@@ -200,8 +243,9 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
     ensureConnection().then(
       (ready) => attachTo(subscription, ready),
       (error: RuntimeError) => {
-        if (!subscription.finished && (!subscription.acknowledged || fatal !== undefined || closed))
-          finish(subscription, error)
+        // A failed attempt is not the stream's end: the reconnection loop attaches it to the next
+        // connection, or ends it when the client gives up.
+        if (!subscription.finished && (fatal !== undefined || closed)) finish(subscription, error)
       }
     )
   }

@@ -9,6 +9,7 @@ export { createWsClient, type WsClient } from "./createWsClient.js"
 export {
   backoffDelayMs,
   type DeviceSigner,
+  defaultGiveUpAfterMs,
   type ReconnectOptions,
   type WebSocketConstructor,
   type WebSocketLike,
