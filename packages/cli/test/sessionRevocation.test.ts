@@ -249,15 +249,11 @@ describe("device proofs that narrow scopes are enforced", () => {
     const alice = await login("alice")
     const hers = await submit(alice.wire, "alice's")
     // bob (developer) asks for task:read:any: his roles lack it, so he still cannot read alice's task.
-    const bob = await login(
-      "bob",
-      deviceProofSigner(generateDeviceKey(), { scopes: ["task:read:any", "task:submit", "task:read"] })
-    )
+    const bob = await login("bob", deviceProofSigner(generateDeviceKey(), { scopes: ["task:read:any", "task:read"] }))
     const read = await bob.wire.call("task.get", { taskId: hers })
     expect(read.error, JSON.stringify(read)).toBeDefined()
     expect(["FORBIDDEN", "TASK_NOT_FOUND"]).toContain(read.error?.data?.code)
-    expect(
-      (await bob.wire.call("task.submit", { request: { agentId: "echo", description: "x" } })).error
-    ).toBeUndefined()
+    // What both the roles and the scopes grant still works.
+    expect((await bob.wire.call("task.list", {})).error).toBeUndefined()
   })
 })
