@@ -114,7 +114,7 @@ export const registerLogin = (program: Command, context: CommandContext): void =
       out.result({ loggedOut: removed, endedOnServer: ended?.ended ?? false }, () =>
         removed
           ? ended?.ended === true
-            ? "Logged out; the session is ended on the server."
+            ? "Logged out. The session is ended on the server."
             : "Logged out."
           : "Not logged in."
       )
