@@ -1,5 +1,19 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import type { Permission } from "@coderclaw/protocol"
-import { builtinRoleTable, makeOidcVerifier, makePolicyEngine, makeRoleGate } from "@coderclaw/security"
+import {
+  builtinRoleTable,
+  makeOidcVerifier,
+  makePolicyEngine,
+  makeRoleGate,
+  makeSessions,
+  makeSessionTokens,
+  SessionStore,
+  SessionTokens,
+  SigningKeyStore
+} from "@coderclaw/security"
+import { SqliteSecurityStore } from "@coderclaw/store-sqlite"
 import { Effect, Result } from "effect"
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from "jose"
 
@@ -17,6 +31,11 @@ export interface AuthorizationFigures {
   readonly jwtVerifierPerSecond: number
   /** Anchor: bare `jose.jwtVerify` of the same token with the key in hand. */
   readonly joseVerifyPerSecond: number
+  /**
+   * Per-call session checks per second (`Sessions.check` on the SQLite store: the revision read that
+   * notices revocations by any process, then the cached session), compared with the role gate above.
+   */
+  readonly sessionCheckPerSecond: number
 }
 
 const perSecond = (count: number, startedAt: number) => count / ((performance.now() - startedAt) / 1_000)
@@ -108,13 +127,41 @@ export const measureAuthorization = (options: { readonly quick: boolean }): Prom
           )
         const joseVerifyPerSecond = perSecond(jwtRuns, startedAt)
 
+        // The session check every wire call and stream delivery makes, on a real SQLite file.
+        const dir = mkdtempSync(join(tmpdir(), "coderclaw-bench-sessions-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+        const stores = yield* SqliteSecurityStore.make({ filename: join(dir, "security.db") })
+        const tokens = yield* makeSessionTokens({ issuer: "bench", audience: "bench" }).pipe(
+          Effect.provideService(SigningKeyStore, stores.signingKeys)
+        )
+        const sessions = yield* makeSessions().pipe(
+          Effect.provideService(SessionStore, stores.sessions),
+          Effect.provideService(SessionTokens, tokens)
+        )
+        const created = yield* sessions.create({
+          identity: {
+            provider: "local",
+            subject: "alice",
+            principalId: "local:alice",
+            roles: ["developer"],
+            attributes: {}
+          }
+        })
+        const sessionId = created.session.id
+        const checkRuns = Math.round(300_000 * scale)
+        yield* sessions.check(sessionId)
+        startedAt = performance.now()
+        for (let i = 0; i < checkRuns; i++) yield* sessions.check(sessionId)
+        const sessionCheckPerSecond = perSecond(checkRuns, startedAt)
+
         return {
           roleGatePerSecond,
           setLookupPerSecond,
           cedarUncachedPerSecond,
           cedarCachedPerSecond,
           jwtVerifierPerSecond,
-          joseVerifyPerSecond
+          joseVerifyPerSecond,
+          sessionCheckPerSecond
         }
       })
     )

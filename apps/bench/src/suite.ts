@@ -195,6 +195,13 @@ const authorization: Section = async ({ quick }, rows) => {
   })
   rows.push({
     section: "authorization",
+    benchmark: "per-call session check (revision read on SQLite + cached session)",
+    result: { value: figures.sessionCheckPerSecond, unit: "checks/s" },
+    anchor: { name: "role gate, same run", ...decisionsPerSecond(figures.roleGatePerSecond) },
+    ratio: figures.sessionCheckPerSecond / figures.roleGatePerSecond
+  })
+  rows.push({
+    section: "authorization",
     benchmark: "Cedar policy decision, cached per session and policy version",
     result: decisionsPerSecond(figures.cedarCachedPerSecond),
     anchor: { name: "Cedar decision, uncached", ...decisionsPerSecond(figures.cedarUncachedPerSecond) },

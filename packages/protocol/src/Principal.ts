@@ -24,6 +24,12 @@ export const Principal = Schema.Struct({
   sessionId: SessionId,
   roles: Schema.Array(BoundedString(64)),
   deviceId: Schema.optionalKey(BoundedString(128)),
-  trust: TrustLevel
+  trust: TrustLevel,
+  /**
+   * When present, the connection is limited to these permissions (a device proof that asked for narrower
+   * scopes): it may do only what both its roles and these scopes allow; empty means nothing. Absent means
+   * its roles alone decide. Scopes only ever take permissions away.
+   */
+  scopes: Schema.optionalKey(Schema.Array(BoundedString(64)).pipe(Schema.check(Schema.isMaxLength(32))))
 })
 export type Principal = typeof Principal.Type

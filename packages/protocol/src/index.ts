@@ -135,6 +135,7 @@ export {
   CancelParams,
   EmptyParams,
   ListParams,
+  LogoutResult,
   PingResult,
   ProvideInputParams,
   ResolveApprovalParams,

@@ -20,6 +20,7 @@ import { makeOidcVerifier } from "./identity/OidcVerifier.js"
 import { TokenRejected } from "./identity/TokenRejected.js"
 import { InMemoryUserStore } from "./local/InMemoryUserStore.js"
 import { type LocalUsersShape, makeLocalUsers } from "./local/LocalUsers.js"
+import { revokeSessionsOnChange } from "./local/revokeSessionsOnChange.js"
 import type { UserStore } from "./local/UserStore.js"
 import { resolveGithubIdentity } from "./login/GithubIdentity.js"
 import { makePolicyEngine, type PolicyEngineShape } from "./policies/PolicyEngine.js"
@@ -151,17 +152,24 @@ export const makeSecurity = (
       Effect.provideService(SessionTokens, tokens),
       Effect.mapError((error) => configError("invalid_config", [`sessions: ${error.message}`]))
     )
-    const users = yield* makeLocalUsers(
+    const accounts = yield* makeLocalUsers(
       config.providers.local?.minPasswordLength === undefined
         ? {}
         : { minPasswordLength: config.providers.local.minPasswordLength }
     ).pipe(Effect.mapError((error) => configError("invalid_provider", [`local: ${error.message}`])))
+    // Disabling, deleting or re-roling an account ends its sessions, whichever process does it.
+    const users = revokeSessionsOnChange(accounts, sessions.revokeAllFor)
     const deviceSettings = config.devices ?? {}
     const deviceProofs = yield* makeDeviceProofVerifier({
       maxClockSkewMs: deviceSettings.maxClockSkewMs,
+      maxFutureSkewMs: deviceSettings.maxFutureSkewMs,
       replayCacheSize: deviceSettings.replayCacheSize
     })
-    const devices = yield* makeDevicePairing({ requestTtlMs: deviceSettings.pairingTtlMs })
+    const devices = yield* makeDevicePairing({
+      requestTtlMs: deviceSettings.pairingTtlMs,
+      maxPendingPerPrincipal: deviceSettings.maxPendingPairingsPerUser,
+      maxPendingPerAddress: deviceSettings.maxPendingPairingsPerAddress
+    })
     const audit = yield* makeAuditLog()
     const route = makeTokenRouter(yield* makeVerifiers(config))
     const github = config.providers.github

@@ -199,9 +199,11 @@ describe("DeviceProofVerifier: rejections", () => {
   it("refuses proofs signed too long ago or too far ahead as stale, and accepts the edges", async () => {
     const key = generateDeviceKey()
     expect(await run(rejection(proofFor(key, "old", { now: T0 - 60_001 }), "old"))).toBe("stale")
-    expect(await run(rejection(proofFor(key, "ahead", { now: T0 + 60_001 }), "ahead"))).toBe("stale")
+    // The future is bounded much more tightly than the past: 5 s by default.
+    expect(await run(rejection(proofFor(key, "ahead", { now: T0 + 5_001 }), "ahead"))).toBe("stale")
+    expect(await run(rejection(proofFor(key, "far-ahead", { now: T0 + 60_000 }), "far-ahead"))).toBe("stale")
     expect((await run(verify(proofFor(key, "edge-old", { now: T0 - 60_000 }), "edge-old"))).trust).toBe("verified")
-    expect((await run(verify(proofFor(key, "edge-new", { now: T0 + 60_000 }), "edge-new"))).trust).toBe("verified")
+    expect((await run(verify(proofFor(key, "edge-new", { now: T0 + 5_000 }), "edge-new"))).trust).toBe("verified")
   })
 
   it("judges freshness against the effect clock and the configured skew", async () => {
@@ -286,47 +288,80 @@ describe("DeviceProofVerifier: rejections", () => {
 describe("DeviceProofVerifier: replay cache", () => {
   const stats = Effect.flatMap(Effect.service(DeviceProofVerifier), (verifier) => verifier.stats)
 
-  it("stays within its size, still refuses evicted nonces, and forgets expired ones", async () => {
+  it("stays within its size by refusing new proofs when full, never by evicting live ones; forgets expired ones", async () => {
     const key = generateDeviceKey()
     const outcome = await run(
       Effect.gen(function* () {
-        const sizes: Array<number> = []
-        const first = proofFor(key, "nonce-0")
-        yield* verify(first, "nonce-0")
-        for (let i = 1; i < 10; i++) {
+        const accepted: Array<string> = []
+        const refused: Array<string> = []
+        for (let i = 0; i < 6; i++) {
           yield* TestClock.adjust(1)
-          const now = T0 + i
-          yield* verify(proofFor(key, `nonce-${i}`, { now }), `nonce-${i}`)
-          sizes.push((yield* stats).replayCacheEntries)
+          const result = yield* Effect.result(verify(proofFor(key, `nonce-${i}`, { now: T0 + i }), `nonce-${i}`))
+          if (result._tag === "Success") accepted.push(`nonce-${i}`)
+          else refused.push(`${result.failure._tag === "DeviceProofRejected" ? result.failure.reason : "?"}`)
         }
-        // nonce-0 was evicted long ago, yet its proof is still fresh: it must not pass again.
-        const evictedReplay = yield* rejection(first, "nonce-0")
-        // Fail closed: a new nonce whose proof claims a time at or before an evicted entry is refused too.
-        const olderThanFloor = yield* rejection(proofFor(key, "nonce-new", { now: T0 + 5 }), "nonce-new")
-        // Past twice the skew, every entry has expired and is dropped on the next verification.
-        yield* TestClock.adjust("121 seconds")
-        const later = T0 + 9 + 121_000
+        const size = (yield* stats).replayCacheEntries
+        // Every remembered nonce is still refused: nothing was evicted to make room.
+        const replays = yield* Effect.forEach(accepted, (nonce) =>
+          rejection(proofFor(key, nonce, { now: T0 + Number(nonce.slice(6)) }), nonce)
+        )
+        // Past the freshness window (60 s behind + 5 s ahead) every entry has expired: there is room again.
+        yield* TestClock.adjust("65 seconds")
+        yield* TestClock.adjust(10)
+        const later = T0 + 65_020
         yield* verify(proofFor(key, "nonce-late", { now: later }), "nonce-late")
         const afterExpiry = (yield* stats).replayCacheEntries
-        return { sizes, evictedReplay, olderThanFloor, afterExpiry }
+        return { accepted, refused, size, replays, afterExpiry }
       }),
       { replayCacheSize: 3 }
     )
-    expect(Math.max(...outcome.sizes)).toBe(3)
-    expect(outcome.sizes.at(-1)).toBe(3)
-    expect(outcome.evictedReplay).toBe("replayed")
-    expect(outcome.olderThanFloor).toBe("replayed")
+    expect(outcome.accepted).toEqual(["nonce-0", "nonce-1", "nonce-2"])
+    expect(outcome.refused).toEqual(["replay_cache_full", "replay_cache_full", "replay_cache_full"])
+    expect(outcome.size).toBe(3)
+    expect(outcome.replays).toEqual(["replayed", "replayed", "replayed"])
     expect(outcome.afterExpiry).toBe(1)
+  })
+
+  it("a flood of future-dated proofs cannot evict a victim's nonce while its proof is still fresh", async () => {
+    const victim = generateDeviceKey()
+    const attacker = generateDeviceKey()
+    const outcome = await run(
+      Effect.gen(function* () {
+        const victimProof = proofFor(victim, "victim-nonce")
+        yield* verify(victimProof, "victim-nonce")
+        // The attacker dates proofs as far ahead as anything is accepted and sends many more than fit.
+        const flood = yield* Effect.forEach(
+          Array.from({ length: 50 }, (_, i) => i),
+          (i) => Effect.result(verify(proofFor(attacker, `flood-${i}`, { now: T0 + 5_000 }), `flood-${i}`))
+        )
+        const farAhead = yield* rejection(proofFor(attacker, "far", { now: T0 + 3_600_000 }), "far")
+        const victimReplay = yield* rejection(victimProof, "victim-nonce")
+        // Still refused at the last moment the victim's proof is fresh.
+        yield* TestClock.adjust("60 seconds")
+        const atTheEdge = yield* rejection(victimProof, "victim-nonce")
+        return {
+          floodRefusals: flood.filter((result) => result._tag === "Failure").length,
+          farAhead,
+          victimReplay,
+          atTheEdge
+        }
+      }),
+      { replayCacheSize: 10 }
+    )
+    expect(outcome.floodRefusals).toBe(41)
+    expect(outcome.farAhead).toBe("stale")
+    expect(outcome.victimReplay).toBe("replayed")
+    expect(outcome.atTheEdge).toBe("replayed")
   })
 
   it("remembers a nonce for as long as its proof could be fresh", async () => {
     const key = generateDeviceKey()
-    // Signed 60 s ahead: it stays fresh until the clock reaches T0 + 120 s.
-    const proof = proofFor(key, "nonce-f", { now: T0 + 60_000 })
+    // Signed 5 s ahead: it stays fresh until the clock reaches T0 + 65 s.
+    const proof = proofFor(key, "nonce-f", { now: T0 + 5_000 })
     const reason = await run(
       Effect.gen(function* () {
         yield* verify(proof, "nonce-f")
-        yield* TestClock.adjust("120 seconds")
+        yield* TestClock.adjust("65 seconds")
         return yield* rejection(proof, "nonce-f")
       })
     )

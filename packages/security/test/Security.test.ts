@@ -321,3 +321,88 @@ describe("Security: the authorizer", () => {
     expect(outcome.admin).toBeUndefined()
   })
 })
+
+describe("Security: pairing-request flood", () => {
+  it("caps pending pairing requests per user: fresh keys past the cap are refused with a clear reason and audited", async () => {
+    const outcome = await run(
+      Effect.gen(function* () {
+        const service = yield* security
+        const { token } = yield* login("dev")
+        const results: Array<string> = []
+        for (let index = 0; index < 25; index++) {
+          const nonce = `flood-${index}`
+          const attempt = yield* Effect.result(
+            service.authenticator.authenticate({
+              credentials: { type: "token", token },
+              nonce,
+              connectionId: `c-${index}`,
+              remoteAddress: "10.0.0.1",
+              device: signDeviceProof(generateDeviceKey(), { nonce, scopes: [], now: T0 })
+            })
+          )
+          results.push(attempt._tag === "Success" ? "connected" : attempt.failure.reason)
+        }
+        const pending = yield* service.devices.listPending
+        return { results, pending, entries: yield* auditActions }
+      })
+    )
+    expect(outcome.results.slice(0, 5)).toEqual(Array(5).fill("connected"))
+    expect(outcome.results.slice(5)).toEqual(Array(20).fill("device_proof_failed"))
+    expect(outcome.pending).toHaveLength(5)
+    const refusals = outcome.entries.filter((entry) => entry.action === "device.pairing_refused")
+    expect(refusals).toHaveLength(20)
+    expect(refusals[0]?.reasons).toEqual(["device:too-many-pending-pairing-requests"])
+    expect(refusals[0]?.actor).toBe("local:dev")
+  })
+
+  it("caps pending pairing requests per address across users", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* TestClock.setTime(T0)
+        const service = yield* Effect.service(Security)
+        const results: Array<string> = []
+        for (let index = 0; index < 6; index++) {
+          const username = `user${index}`
+          yield* service.users.createUser({ username, password: `${username}-password-123`, roles: ["developer"] })
+          const { token } = yield* service.loginWithPassword(username, `${username}-password-123`)
+          const nonce = `n-${index}`
+          const attempt = yield* Effect.result(
+            service.authenticator.authenticate({
+              credentials: { type: "token", token },
+              nonce,
+              remoteAddress: "10.0.0.9",
+              device: signDeviceProof(generateDeviceKey(), { nonce, scopes: [], now: T0 })
+            })
+          )
+          results.push(attempt._tag === "Success" ? "connected" : attempt.failure.reason)
+        }
+        // Another address is not affected.
+        const { token } = yield* service.loginWithPassword("user0", "user0-password-123")
+        const other = yield* Effect.result(
+          service.authenticator.authenticate({
+            credentials: { type: "token", token },
+            nonce: "n-other",
+            remoteAddress: "10.0.0.10",
+            device: signDeviceProof(generateDeviceKey(), { nonce: "n-other", scopes: [], now: T0 })
+          })
+        )
+        return { results, other: other._tag }
+      }).pipe(
+        Effect.provide(
+          Security.layerInMemory({ ...config, devices: { maxPendingPairingsPerAddress: 3 } }).pipe(
+            Layer.provideMerge(TestClock.layer())
+          )
+        )
+      )
+    )
+    expect(outcome.results).toEqual([
+      "connected",
+      "connected",
+      "connected",
+      "device_proof_failed",
+      "device_proof_failed",
+      "device_proof_failed"
+    ])
+    expect(outcome.other).toBe("Success")
+  })
+})

@@ -142,6 +142,7 @@ describe("SqliteSecurityStore", () => {
         "security_devices",
         "security_pairing_requests",
         "security_schema_migrations",
+        "security_session_revision",
         "security_sessions",
         "security_signing_keys",
         "security_users"

@@ -8,6 +8,7 @@ import { registerDevices } from "../commands/devices.js"
 import { registerInput } from "../commands/input.js"
 import { registerLogin } from "../commands/login.js"
 import { registerServe } from "../commands/serve.js"
+import { registerSessions } from "../commands/sessions.js"
 import { registerSkills } from "../commands/skills.js"
 import { registerStatus } from "../commands/status.js"
 import { registerSubmit } from "../commands/submit.js"
@@ -76,6 +77,7 @@ export const buildProgram = (context: CommandContext): Command => {
   registerStatus(program, context)
   registerUsers(program, context)
   registerDevices(program, context)
+  registerSessions(program, context)
   registerAudit(program, context)
   addUsageHints(program)
   return program

@@ -5,6 +5,7 @@ import type { CommandContext } from "../cli/CommandContext.js"
 import { type CliHome, cliHome } from "../client/CliHome.js"
 import { openClient, resolveServerUrl } from "../client/connect.js"
 import { loadOrCreateDeviceKey, readDeviceKey } from "../client/deviceKeyFile.js"
+import { endSession } from "../client/endSession.js"
 import { readPassword } from "../client/readPassword.js"
 import { deleteSession, readSession, writeSession } from "../client/sessionFile.js"
 import { formatTime } from "../output/table.js"
@@ -91,12 +92,32 @@ export const registerLogin = (program: Command, context: CommandContext): void =
 
   program
     .command("logout")
-    .summary("forget the saved session")
-    .description("Deletes $CODERCLAW_HOME/session.json. The device key stays, so the device remains paired.")
-    .action((_options: unknown, command: Command) => {
+    .summary("end the saved session on the server and forget it")
+    .description(
+      "Ends the saved session on its server (`session.logout`: the token is refused from then on, wherever a copy\n" +
+        "of it is, and the session's open connections close), then deletes $CODERCLAW_HOME/session.json. When the\n" +
+        "server cannot be reached the file is still deleted and the command says so: the session then lives until\n" +
+        "it expires, unless an operator revokes it (`coderclaw sessions revoke`). The device key stays."
+    )
+    .action(async (_options: unknown, command: Command) => {
       const out = context.output(command)
-      const removed = deleteSession(cliHome(context.io.env, context.io.cwd))
-      out.result({ loggedOut: removed }, () => (removed ? "Logged out." : "Not logged in."))
+      const home = cliHome(context.io.env, context.io.cwd)
+      const saved = previousSession(home)
+      const ended =
+        saved === undefined || saved.expiresAt <= Date.now() ? undefined : await endSession(saved.server, saved.token)
+      const removed = deleteSession(home)
+      if (ended !== undefined && !ended.ended && ended.reason === "unreachable") {
+        out.note(
+          `Could not reach ${saved?.server} to end the session (${ended.detail}); it stays valid until ${formatTime(saved?.expiresAt ?? 0)} unless an operator revokes it.`
+        )
+      }
+      out.result({ loggedOut: removed, endedOnServer: ended?.ended ?? false }, () =>
+        removed
+          ? ended?.ended === true
+            ? "Logged out. The session is ended on the server."
+            : "Logged out."
+          : "Not logged in."
+      )
     })
 
   program

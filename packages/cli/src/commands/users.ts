@@ -17,12 +17,21 @@ interface AddOptions {
   readonly security?: string
 }
 
-/** `coderclaw users add|list`: local accounts, in the database file. */
+interface ChangeOptions {
+  readonly role?: ReadonlyArray<string>
+  readonly database?: string
+  readonly config?: string
+  readonly security?: string
+}
+
+/** `coderclaw users add|list|disable|enable|rm|set-roles`: local accounts, in the database file. */
 export const registerUsers = (program: Command, context: CommandContext): void => {
   const users = program
     .command("users")
     .summary("local accounts (on the server's machine)")
-    .description(`Creates and lists local accounts.\n\n${adminNote}`)
+    .description(
+      `Creates, lists and changes local accounts. Disabling, deleting or changing the roles of an account\nrevokes its sessions at once, on a running server too.\n\n${adminNote}`
+    )
 
   withAdminOptions(
     users
@@ -109,6 +118,116 @@ export const registerUsers = (program: Command, context: CommandContext): void =
               formatTime(user.createdAt)
             ])
           )
+    )
+  })
+
+  /** One change to an existing account, audited as `action`; its sessions are revoked by the service. */
+  const change = (
+    name: string,
+    verb: string,
+    options: ChangeOptions,
+    command: Command,
+    apply: (
+      security: Parameters<Parameters<typeof withAdmin>[1]>[0]["security"]
+    ) => Effect.Effect<unknown, { readonly reason: string; readonly message: string }>,
+    details: Record<string, string> = {}
+  ) =>
+    Effect.runPromise(
+      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+        Effect.gen(function* () {
+          yield* apply(security).pipe(
+            Effect.mapError((error) =>
+              error.reason === "not_found"
+                ? failedError(`no local account ${name}`, { hint: "see `coderclaw users list`" })
+                : error.reason === "invalid_roles"
+                  ? usageError(error.message)
+                  : failedError(error.message)
+            )
+          )
+          yield* security.audit
+            .record({
+              actor: "system:cli",
+              action: `user.${verb}`,
+              resource: `user/local:${name}`,
+              decision: "success",
+              reasons: ["via:cli-database", "sessions:revoked"],
+              details: { ...details, osUser: osUser() }
+            })
+            .pipe(orFail("cannot write the audit log"))
+        })
+      )
+    ).then(() => context.output(command))
+
+  withAdminOptions(
+    users
+      .command("disable")
+      .summary("block an account's logins and end its sessions")
+      .description(`Blocks logins to a local account and revokes its sessions at once.\n\n${adminNote}`)
+      .argument("<name>", "the user name")
+  ).action(async (name: string, options: ChangeOptions, command: Command) => {
+    const out = await change(name, "disable", options, command, (security) => security.users.disable(name))
+    out.result(
+      { principalId: `local:${name}`, disabled: true },
+      () => `Disabled local:${name}; its sessions are revoked.`
+    )
+  })
+
+  withAdminOptions(
+    users
+      .command("enable")
+      .summary("allow a disabled account to log in again")
+      .description(`Allows logins to a disabled local account again (its old sessions stay revoked).\n\n${adminNote}`)
+      .argument("<name>", "the user name")
+  ).action(async (name: string, options: ChangeOptions, command: Command) => {
+    const out = await change(name, "enable", options, command, (security) => security.users.enable(name))
+    out.result({ principalId: `local:${name}`, disabled: false }, () => `Enabled local:${name}.`)
+  })
+
+  withAdminOptions(
+    users
+      .command("rm")
+      .summary("delete an account and end its sessions")
+      .description(`Deletes a local account and revokes its sessions at once.\n\n${adminNote}`)
+      .argument("<name>", "the user name")
+  ).action(async (name: string, options: ChangeOptions, command: Command) => {
+    const out = await change(name, "delete", options, command, (security) => security.users.deleteUser(name))
+    out.result(
+      { principalId: `local:${name}`, deleted: true },
+      () => `Deleted local:${name}; its sessions are revoked.`
+    )
+  })
+
+  withAdminOptions(
+    users
+      .command("set-roles")
+      .summary("replace an account's roles and end its sessions")
+      .description(
+        `Replaces a local account's roles and revokes its sessions at once: the user logs in again to act with\nthe new roles.\n\n${adminNote}`
+      )
+      .argument("<name>", "the user name")
+      .requiredOption("--role <role>", "a role to grant (repeat or separate with commas)", collectList)
+  ).action(async (name: string, options: ChangeOptions, command: Command) => {
+    const roles = [...new Set(options.role ?? [])]
+    if (roles.length === 0) throw usageError("--role: name at least one role")
+    const out = await change(
+      name,
+      "set_roles",
+      options,
+      command,
+      (security) => {
+        const unknown = roles.filter((role) => !security.gate.table.has(role))
+        return unknown.length > 0
+          ? Effect.fail({
+              reason: "invalid_roles",
+              message: `unknown role${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`
+            })
+          : security.users.setRoles(name, roles)
+      },
+      { roles: roles.join(",") }
+    )
+    out.result(
+      { principalId: `local:${name}`, roles },
+      () => `local:${name} now has roles ${roles.join(", ")}; its sessions are revoked.`
     )
   })
 }

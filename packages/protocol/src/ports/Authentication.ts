@@ -32,4 +32,13 @@ export interface Authenticated {
  */
 export interface AuthenticatorShape {
   authenticate(request: AuthenticationRequest): Effect.Effect<Authenticated, Unauthenticated>
+  /**
+   * Whether a principal this authenticator returned may still act: its session is neither revoked (logout,
+   * account disabled, deleted or re-roled, administrator) nor expired. Remote transports ask before every
+   * call and every delivery of stream events, so it must be cheap (a cached lookup, invalidated on
+   * change). Absent when principals cannot be revoked (e.g. the development authenticator).
+   */
+  readonly check?: (principal: Principal) => Effect.Effect<void, Unauthenticated>
+  /** Ends the principal's session for good (`session.logout`); absent when sessions cannot be ended. */
+  readonly logout?: (principal: Principal) => Effect.Effect<void, Unauthenticated>
 }

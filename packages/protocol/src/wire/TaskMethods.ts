@@ -33,8 +33,17 @@ export const ResolveApprovalParams = Schema.Struct({
 /** `workflow.submit`: `definition` is a `WorkflowDefinition`. */
 export const SubmitWorkflowParams = Schema.Struct({ definition: Schema.Unknown })
 
-/** Methods that take no params accept an absent `params` or `{}`. */
-export const EmptyParams = Schema.Struct({})
+/**
+ * Methods that take no params accept an absent `params` or `{}`; any key is refused (`-32602`, naming it).
+ * A record of `Never` rather than an empty struct: an empty struct lets every extra key through.
+ */
+export const EmptyParams = Schema.Record(
+  Schema.String,
+  Schema.Never.annotate({ message: "Expected no excess property (this method takes no params)" })
+)
 
 /** `connection.ping`'s result: the server's clock. */
 export const PingResult = Schema.Struct({ now: Schema.Int })
+
+/** `session.logout`'s result: whether a session was ended (false when the authenticator has none to end). */
+export const LogoutResult = Schema.Struct({ revoked: Schema.Boolean })

@@ -22,7 +22,11 @@ export const closeCodes = {
   /** The client and server share no protocol version. */
   unsupportedProtocolVersion: { code: 4010, retry: false },
   /** The client missed heartbeats (server side: no pong in time). */
-  heartbeatTimeout: { code: 4011, retry: true }
+  heartbeatTimeout: { code: 4011, retry: true },
+  /** Too many malformed frames (bad JSON, invalid requests or params, unknown methods) in a short time. */
+  tooManyBadFrames: { code: 4012, retry: false },
+  /** The connection's session was revoked or expired (logout, account disabled, deleted or re-roled). */
+  sessionRevoked: { code: 4013, retry: false }
 } as const
 
 /** The name of a close code in `closeCodes`. */

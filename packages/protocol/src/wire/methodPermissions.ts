@@ -24,7 +24,9 @@ export const methodPermissions: { readonly [Method in WireMethod]: Permission | 
   "agent.list": "authenticated",
   "skill.list": "authenticated",
   "runtime.status": "runtime:status",
-  "workflow.submit": "task:submit"
+  "workflow.submit": "task:submit",
+  // Ending one's own session needs no permission: it only ever takes rights away.
+  "session.logout": "authenticated"
 }
 
 /** The permission a method needs, or `undefined` (denied) for any name not in the table. */

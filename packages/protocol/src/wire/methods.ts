@@ -19,6 +19,7 @@ import {
   CancelParams,
   EmptyParams,
   ListParams,
+  LogoutResult,
   PingResult,
   ProvideInputParams,
   ResolveApprovalParams,
@@ -54,7 +55,8 @@ export const wireMethods = {
   "agent.list": { params: EmptyParams, result: Schema.Array(AgentDescriptor), since: 1 },
   "skill.list": { params: EmptyParams, result: Schema.Array(SkillDescriptor), since: 1 },
   "runtime.status": { params: EmptyParams, result: RuntimeStatus, since: 1 },
-  "workflow.submit": { params: SubmitWorkflowParams, result: TaskRecord, since: 1 }
+  "workflow.submit": { params: SubmitWorkflowParams, result: TaskRecord, since: 1 },
+  "session.logout": { params: EmptyParams, result: LogoutResult, since: 1 }
 } as const satisfies Record<string, WireMethodSpec>
 
 /** The name of a method in the table. */

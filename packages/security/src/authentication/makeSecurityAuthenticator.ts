@@ -12,6 +12,7 @@ import type { DeviceProofVerifierShape, VerifiedDevice } from "../devices/Device
 import type { Identity } from "../identity/Identity.js"
 import { type TokenRejected, unauthenticatedFrom } from "../identity/TokenRejected.js"
 import type { SessionsShape } from "../sessions/Sessions.js"
+import { effectiveScopes } from "../sessions/scopeAllows.js"
 import { unverifiedIssuer } from "./TokenRouter.js"
 
 /** What the authenticator is built from. */
@@ -71,13 +72,17 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
               actor: principalId
             }
           }),
-          Effect.tap((device) => (device.trust === "verified" ? askToPair(device, principalId) : Effect.void))
+          Effect.tap((device) =>
+            device.trust === "verified" ? askToPair(device, principalId, request.remoteAddress) : Effect.void
+          )
         )
 
   // A device that proved its key but is not paired to this principal asks to be: an operator with
   // `device:approve` sees the request (`coderclaw devices pending`) and approves or rejects it. Asking
   // again while a request is pending returns that request, so reconnecting does not pile them up.
-  const askToPair = (device: VerifiedDevice, principalId: string) =>
+  // Past the per-principal or per-address cap of pending requests the connection is refused: a caller
+  // cannot bury operators under requests, and learns why (audited as `device.pairing_refused`).
+  const askToPair = (device: VerifiedDevice, principalId: string, remoteAddress: string | undefined) =>
     parts.devices === undefined
       ? Effect.void
       : parts.devices
@@ -85,7 +90,8 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
             deviceId: device.deviceId,
             publicKey: device.publicKey,
             principalId,
-            name: device.deviceId
+            name: device.deviceId,
+            ...(remoteAddress === undefined ? {} : { remoteAddress })
           })
           .pipe(
             Effect.tap((pairing) =>
@@ -98,14 +104,45 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
                 reasons: [pairing.status]
               })
             ),
-            Effect.ignore
+            Effect.catch((error) =>
+              error._tag === "DevicePairingError" && error.reason === "too_many_requests"
+                ? audit
+                    .record({
+                      actor: principalId,
+                      device: device.deviceId,
+                      action: "device.pairing_refused",
+                      decision: "failure",
+                      reasons: ["device:too-many-pending-pairing-requests"],
+                      remoteAddress,
+                      details: { detail: error.message }
+                    })
+                    .pipe(
+                      Effect.ignore,
+                      Effect.andThen(
+                        Effect.fail<Refusal>({
+                          ...refuse("device_proof_failed", "device:too-many-pending-pairing-requests"),
+                          actor: principalId
+                        })
+                      )
+                    )
+                : Effect.void
+            )
           )
 
-  const withDevice = (principal: Principal, device: VerifiedDevice | undefined): Principal => {
-    const { deviceId: _deviceId, ...rest } = principal
-    return device === undefined
-      ? { ...rest, trust: "untrusted" }
-      : { ...rest, deviceId: device.deviceId, trust: device.trust }
+  // The device proved on this connection decides its trust, and the scopes it signed narrow the session's.
+  const withDevice = (
+    principal: Principal,
+    device: VerifiedDevice | undefined,
+    sessionScopes: ReadonlyArray<string>
+  ) => {
+    const { deviceId: _deviceId, scopes: _scopes, ...rest } = principal
+    const scopes = effectiveScopes(sessionScopes, device?.scopes)
+    const narrowed = scopes === undefined ? {} : { scopes: [...scopes] }
+    return (
+      device === undefined
+        ? { ...rest, trust: "untrusted", ...narrowed }
+        : { ...rest, deviceId: device.deviceId, trust: device.trust, ...narrowed }
+    ) satisfies Principal
   }
 
   const fromSessionToken = (request: AuthenticationRequest, token: string) =>
@@ -118,7 +155,9 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
         })
       )
       const device = yield* checkDevice(request, session.principalId)
-      const authenticated: Authenticated = { principal: withDevice(sessions.toPrincipal(session), device) }
+      const authenticated: Authenticated = {
+        principal: withDevice(sessions.toPrincipal(session), device, session.scopes)
+      }
       return { authenticated, via: "session" }
     })
 
@@ -185,7 +224,43 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
       })
       .pipe(Effect.ignore)
 
+  const toUnauthenticated = (rejected: { readonly reason: string }) =>
+    new Unauthenticated({
+      reason: rejected.reason === "expired" || rejected.reason === "revoked" ? rejected.reason : "invalid_credentials"
+    })
+
+  // Every call and stream delivery asks this, so it is the cached check, not a store read.
+  const check = (principal: Principal) =>
+    sessions.check(principal.sessionId).pipe(
+      Effect.mapError(toUnauthenticated),
+      Effect.flatMap((session) =>
+        session.principalId === principal.id
+          ? Effect.void
+          : Effect.fail(new Unauthenticated({ reason: "invalid_credentials" }))
+      )
+    )
+
+  const logout = (principal: Principal) =>
+    check(principal).pipe(
+      Effect.andThen(sessions.revoke(principal.sessionId).pipe(Effect.mapError(toUnauthenticated))),
+      Effect.andThen(
+        audit
+          .record({
+            actor: principal.id,
+            device: principal.deviceId,
+            session: principal.sessionId,
+            action: "auth.logout",
+            resource: `session/${principal.sessionId}`,
+            decision: "success",
+            reasons: ["via:session.logout"]
+          })
+          .pipe(Effect.ignore)
+      )
+    )
+
   return {
+    check,
+    logout,
     authenticate: (request) =>
       Effect.gen(function* () {
         const { credentials } = request

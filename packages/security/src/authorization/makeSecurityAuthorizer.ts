@@ -14,6 +14,7 @@ import { checkSeparationOfDuties } from "../rbac/checkSeparationOfDuties.js"
 import type { RoleGateShape } from "../rbac/RoleGate.js"
 import type { Session } from "../sessions/Session.js"
 import type { SessionsShape } from "../sessions/Sessions.js"
+import { scopeAllows } from "../sessions/scopeAllows.js"
 
 /** What the authorizer is built from. */
 export interface SecurityAuthorizerParts {
@@ -70,9 +71,9 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
       )
     )
 
-  /** The principal's live session, or why it cannot act. */
+  /** The principal's live session (cached; revocations seen at once), or why it cannot act. */
   const sessionOf = (principal: Principal): Effect.Effect<Session, ReadonlyArray<string>> =>
-    sessions.validate(principal.sessionId).pipe(
+    sessions.check(principal.sessionId).pipe(
       Effect.mapError((rejected) => [`session:${rejected.reason}`]),
       Effect.filterOrFail(
         (session) => session.principalId === principal.id,
@@ -98,6 +99,11 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
               { taskOwner: context.taskOwner, taskSession: context.taskSession }
             )
           : request.action
+      // Scopes narrow what the roles grant: the session's (asked for at login) and the connection's.
+      const narrowedOut = [session.success.scopes.length === 0 ? undefined : session.success.scopes, principal.scopes]
+        .filter((scopes) => scopes !== undefined)
+        .some((scopes) => !scopeAllows(scopes, permission))
+      if (narrowedOut) return yield* deny(request, permission, [`scope:${permission}-not-granted`])
       const decided = yield* Effect.result(
         policies.decide({
           principal: {
@@ -134,7 +140,12 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
       Effect.gen(function* () {
         const session = yield* Effect.result(sessionOf(principal))
         if (session._tag === "Failure") return [principal.sessionId]
-        if (gate.allows(session.success.roles, "task:read:any")) return undefined
+        const scoped = [session.success.scopes.length === 0 ? undefined : session.success.scopes, principal.scopes]
+        if (
+          gate.allows(session.success.roles, "task:read:any") &&
+          scoped.every((scopes) => scopeAllows(scopes, "task:read:any"))
+        )
+          return undefined
         // Ownership follows the principal: a user sees the tasks of all of their own live sessions.
         const own = yield* sessions
           .listFor(principal.id, { includeInactive: true })

@@ -46,11 +46,17 @@ export type ProvidersConfig = typeof ProvidersConfig.Type
 
 /** Device trust settings. */
 export const DevicesConfig = Schema.Struct({
-  /** How far a proof's `signedAt` may be from the server clock (ms). Default 60 s. */
+  /** How far behind the server clock a proof's `signedAt` may be (ms). Default 60 s. */
   maxClockSkewMs: Schema.optionalKey(PositiveMs),
+  /** How far ahead of the server clock a proof's `signedAt` may be (ms). Default 5 s. */
+  maxFutureSkewMs: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
   /** How long a pairing request waits for an operator (ms). Default 10 minutes. */
   pairingTtlMs: Schema.optionalKey(PositiveMs),
-  /** Nonces remembered against replay. Default 50,000. */
+  /** Pending pairing requests one user may have at once; more are refused (and audited). Default 5. */
+  maxPendingPairingsPerUser: Schema.optionalKey(PositiveMs),
+  /** Pending pairing requests from one address at once; more are refused (and audited). Default 20. */
+  maxPendingPairingsPerAddress: Schema.optionalKey(PositiveMs),
+  /** Nonces remembered against replay (each for the freshness window; when full, new proofs wait). Default 50,000. */
   replayCacheSize: Schema.optionalKey(PositiveMs)
 })
 

@@ -13,6 +13,16 @@ import { decodeDevicePublicKey } from "./internal/devicePublicKey.js"
 export interface DevicePairingOptions {
   /** How long a request may wait for a decision. Default 600 000 ms (10 minutes). */
   readonly requestTtlMs?: number | undefined
+  /**
+   * Pending requests one principal may have at once; a further one fails `too_many_requests` until one is
+   * decided or expires. Default 5: enough for a person's machines, too few to bury operators.
+   */
+  readonly maxPendingPerPrincipal?: number | undefined
+  /**
+   * Pending requests made from one peer address at once (counted by this process). Default 20, so many
+   * accounts behind one address cannot flood operators either.
+   */
+  readonly maxPendingPerAddress?: number | undefined
 }
 
 /**
@@ -27,6 +37,8 @@ export interface DevicePairingRequestInput {
   readonly principalId: string
   /** 1 to 64 characters, no control characters. */
   readonly name: string
+  /** The address the request came from, counted against `maxPendingPerAddress`. */
+  readonly remoteAddress?: string | undefined
 }
 
 /** Pairing: devices ask, operators decide, owners and operators revoke. */
@@ -34,7 +46,8 @@ export interface DevicePairingShape {
   /**
    * Records a pending request, or returns the pending, unexpired one this device already has for this
    * principal (a device retrying does not pile up requests). Fails `key_mismatch`, `invalid_name`,
-   * `revoked` or `already_paired`.
+   * `revoked`, `already_paired`, or `too_many_requests` when the principal or the address already has the
+   * most pending requests allowed.
    */
   requestPairing(
     input: DevicePairingRequestInput
@@ -70,7 +83,7 @@ export interface DevicePairingShape {
   readonly pruneExpired: Effect.Effect<number, DeviceStoreError>
 }
 
-const defaults = { requestTtlMs: 600_000 } as const
+const defaults = { requestTtlMs: 600_000, maxPendingPerPrincipal: 5, maxPendingPerAddress: 20 } as const
 const maxNameLength = 64
 // C0 and C1 controls: a name is shown to operators, and control characters could rewrite what they see.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -91,7 +104,21 @@ export const makeDevicePairing = (
     if (!Number.isInteger(requestTtlMs) || requestTtlMs < 1) {
       return yield* Effect.die(new Error(`requestTtlMs must be a positive integer, got ${requestTtlMs}`))
     }
+    const maxPendingPerPrincipal = options.maxPendingPerPrincipal ?? defaults.maxPendingPerPrincipal
+    const maxPendingPerAddress = options.maxPendingPerAddress ?? defaults.maxPendingPerAddress
+    for (const [name, value] of [
+      ["maxPendingPerPrincipal", maxPendingPerPrincipal],
+      ["maxPendingPerAddress", maxPendingPerAddress]
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) {
+        return yield* Effect.die(new Error(`${name} must be a positive integer, got ${value}`))
+      }
+    }
     const store = yield* DeviceStore
+    // Requests by address, in memory: the store keeps no address, and only this process creates requests
+    // from connections. Each entry is (request id → expiry); decided requests are dropped when seen pending
+    // no more.
+    const byAddress = new Map<string, Map<string, number>>()
 
     const requirePermission = (operator: DeviceOperator, subject: { readonly requestId?: string }) =>
       canManageDevices(operator)
@@ -128,6 +155,31 @@ export const makeDevicePairing = (
         const pending = yield* store.listPairingRequests({ status: "pending", deviceId })
         const open = pending.find((request) => request.principalId === principalId && now <= request.expiresAt)
         if (open !== undefined) return open
+        const allPending = (yield* store.listPairingRequests({ status: "pending" })).filter(
+          (request) => now <= request.expiresAt
+        )
+        const principalPending = allPending.filter((request) => request.principalId === principalId).length
+        if (principalPending >= maxPendingPerPrincipal) {
+          return yield* fail(
+            "too_many_requests",
+            { deviceId },
+            `${principalId} already has ${principalPending} pending pairing requests (at most ${maxPendingPerPrincipal})`
+          )
+        }
+        const address = input.remoteAddress
+        const fromAddress = address === undefined ? undefined : byAddress.get(address)
+        if (fromAddress !== undefined) {
+          const stillPending = new Set(allPending.map((request) => request.id))
+          for (const [id, expiresAt] of fromAddress)
+            if (expiresAt < now || !stillPending.has(id)) fromAddress.delete(id)
+          if (fromAddress.size >= maxPendingPerAddress) {
+            return yield* fail(
+              "too_many_requests",
+              { deviceId },
+              `${fromAddress.size} pending pairing requests from ${address} (at most ${maxPendingPerAddress})`
+            )
+          }
+        }
         const request: DevicePairingRequest = {
           id: randomUUID(),
           deviceId,
@@ -139,6 +191,11 @@ export const makeDevicePairing = (
           status: "pending"
         }
         yield* store.insertPairingRequest(request)
+        if (address !== undefined) {
+          const entries = byAddress.get(address) ?? new Map<string, number>()
+          entries.set(request.id, request.expiresAt)
+          byAddress.set(address, entries)
+        }
         return request
       })
 

@@ -10,6 +10,8 @@ import { Schema } from "effect"
  * - `revoked`: the device was revoked; a revoked key never pairs again (generate a new one).
  * - `already_paired`: the device is already paired (to this principal or another one).
  * - `invalid_name`: the device name is empty, longer than 64 characters, or holds control characters.
+ * - `too_many_requests`: the principal, or the address the request came from, already has the most
+ *   pending requests allowed; wait for a decision or for one to expire.
  */
 export const DevicePairingErrorReason = Schema.Literals([
   "not_found",
@@ -19,7 +21,8 @@ export const DevicePairingErrorReason = Schema.Literals([
   "key_mismatch",
   "revoked",
   "already_paired",
-  "invalid_name"
+  "invalid_name",
+  "too_many_requests"
 ])
 export type DevicePairingErrorReason = typeof DevicePairingErrorReason.Type
 

@@ -7,8 +7,11 @@ import { Schema } from "effect"
  * - `id_mismatch`: `deviceId` is not the id derived from `publicKey` (see `deviceIdOf`).
  * - `bad_signature`: the signature does not cover this connection's nonce with these device id, time and
  *   scopes: signed for another connection, or altered after signing.
- * - `stale`: `signedAt` is further from the server's clock than the allowed skew, in either direction.
+ * - `stale`: `signedAt` is further behind the server's clock than `maxClockSkewMs`, or further ahead than
+ *   `maxFutureSkewMs`.
  * - `replayed`: a proof for this nonce was already accepted.
+ * - `replay_cache_full`: so many proofs were accepted within the freshness window that no more nonces can
+ *   be remembered without forgetting live ones; the connection may retry shortly.
  * - `revoked`: the device was revoked; it must pair again with a new key.
  */
 export const DeviceProofRejectionReason = Schema.Literals([
@@ -18,7 +21,8 @@ export const DeviceProofRejectionReason = Schema.Literals([
   "stale",
   "replayed",
   "revoked",
-  "unknown_algorithm"
+  "unknown_algorithm",
+  "replay_cache_full"
 ])
 export type DeviceProofRejectionReason = typeof DeviceProofRejectionReason.Type
 

@@ -9,15 +9,19 @@ import { ReplayCache } from "./internal/ReplayCache.js"
 
 /** How the verifier judges proofs. */
 export interface DeviceProofVerifierOptions {
-  /**
-   * How far `signedAt` may be from the server's clock, either way. Default 60 000 ms. Nonces are remembered
-   * for twice this long, which covers every moment a proof could still pass the freshness check.
-   */
+  /** How far in the past `signedAt` may be (the device's clock behind, or a slow network). Default 60 000 ms. */
   readonly maxClockSkewMs?: number | undefined
   /**
-   * The most nonces remembered at once. Default 50 000 (a few MB). When full before entries expire, the
-   * oldest are forgotten and every proof signed at or before them is refused as `replayed` until they turn
-   * stale: under a flood the verifier fails closed, never open.
+   * How far in the future `signedAt` may be (the device's clock ahead). Default 5 000 ms, and never more than
+   * `maxClockSkewMs`. Kept small: a proof dated ahead stays fresh (and its nonce must be remembered) longer.
+   */
+  readonly maxFutureSkewMs?: number | undefined
+  /**
+   * The most nonces remembered at once. Default 50 000 (a few MB). Each is remembered for
+   * `maxClockSkewMs + maxFutureSkewMs`, the whole time its proof could pass the freshness check, and never
+   * evicted early: when the cache is full, new proofs are refused (`replay_cache_full`) until entries expire,
+   * so a flood delays logins with device proofs (at most 50 000 per 65 s by default) but never reopens a
+   * used nonce.
    */
   readonly replayCacheSize?: number | undefined
 }
@@ -67,7 +71,7 @@ export interface DeviceProofVerifierShape {
   readonly stats: Effect.Effect<DeviceProofVerifierStats>
 }
 
-const defaults = { maxClockSkewMs: 60_000, replayCacheSize: 50_000 } as const
+const defaults = { maxClockSkewMs: 60_000, maxFutureSkewMs: 5_000, replayCacheSize: 50_000 } as const
 
 /** Builds a verifier over the `DeviceStore`. Dies on invalid options (a configuration bug). */
 export const makeDeviceProofVerifier = (
@@ -76,6 +80,10 @@ export const makeDeviceProofVerifier = (
   Effect.gen(function* () {
     const maxClockSkewMs = options.maxClockSkewMs ?? defaults.maxClockSkewMs
     const replayCacheSize = options.replayCacheSize ?? defaults.replayCacheSize
+    const maxFutureSkewMs = Math.min(options.maxFutureSkewMs ?? defaults.maxFutureSkewMs, maxClockSkewMs)
+    if (!Number.isInteger(maxFutureSkewMs) || maxFutureSkewMs < 0) {
+      return yield* Effect.die(new Error(`maxFutureSkewMs must be a non-negative integer, got ${maxFutureSkewMs}`))
+    }
     if (!Number.isInteger(maxClockSkewMs) || maxClockSkewMs < 0) {
       return yield* Effect.die(new Error(`maxClockSkewMs must be a non-negative integer, got ${maxClockSkewMs}`))
     }
@@ -83,16 +91,26 @@ export const makeDeviceProofVerifier = (
       return yield* Effect.die(new Error(`replayCacheSize must be a positive integer, got ${replayCacheSize}`))
     }
     const store = yield* DeviceStore
-    const replayCache = new ReplayCache(replayCacheSize, 2 * maxClockSkewMs)
+    // A proof is fresh from `signedAt - maxFutureSkewMs` to `signedAt + maxClockSkewMs`, and its nonce is
+    // remembered from its first acceptance, which is within that window: this ttl covers the rest of it.
+    const replayCache = new ReplayCache(replayCacheSize, maxClockSkewMs + maxFutureSkewMs)
 
     const verify = ({ proof, nonce, principalId }: DeviceProofCheck) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        const proven = checkDeviceProof(proof, nonce, now, maxClockSkewMs)
+        const proven = checkDeviceProof(proof, nonce, now, maxClockSkewMs, maxFutureSkewMs)
         if (proven instanceof DeviceProofRejected) return yield* proven
         const { deviceId } = proven
-        if (!replayCache.remember(nonce, proven.signedAt, now)) {
+        const remembered = replayCache.remember(nonce, now)
+        if (remembered === "replayed") {
           return yield* new DeviceProofRejected({ reason: "replayed", deviceId, detail: "nonce already used" })
+        }
+        if (remembered === "full") {
+          return yield* new DeviceProofRejected({
+            reason: "replay_cache_full",
+            deviceId,
+            detail: `${replayCacheSize} proofs accepted within ${maxClockSkewMs + maxFutureSkewMs} ms; try again shortly`
+          })
         }
         const stored = Option.getOrUndefined(yield* store.getDevice(deviceId))
         if (stored?.status === "revoked") {

@@ -7,11 +7,13 @@ import { SessionStore, type SessionStoreShape } from "./SessionStore.js"
 export const makeInMemorySessionStore = (): SessionStoreShape => {
   const sessions = new Map<string, Session>()
   const byPrincipal = new Map<string, Set<string>>()
+  let revision = 0
 
   const revokeOne = (session: Session, at: number): Session => {
     if (session.revokedAt !== undefined) return session
     const revoked: Session = { ...session, revokedAt: at }
     sessions.set(session.id, revoked)
+    revision += 1
     return revoked
   }
 
@@ -67,8 +69,16 @@ export const makeInMemorySessionStore = (): SessionStoreShape => {
           if (ids?.size === 0) byPrincipal.delete(session.principalId)
           deleted += 1
         }
+        if (deleted > 0) revision += 1
         return deleted
-      })
+      }),
+    listActive: (now) =>
+      Effect.sync(() =>
+        [...sessions.values()]
+          .filter((session) => session.revokedAt === undefined && now < session.expiresAt)
+          .sort((a, b) => a.createdAt - b.createdAt)
+      ),
+    revision: Effect.sync(() => revision)
   }
 }
 

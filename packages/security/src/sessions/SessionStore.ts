@@ -24,6 +24,14 @@ export interface SessionStoreShape {
   listFor(principalId: string): Effect.Effect<ReadonlyArray<Session>, SessionRejected>
   /** Deletes sessions whose `expiresAt` is at or before `before`; returns how many. */
   deleteExpired(before: number): Effect.Effect<number, SessionRejected>
+  /** Every session neither revoked nor expired at `now`, of every principal, oldest first. */
+  listActive(now: number): Effect.Effect<ReadonlyArray<Session>, SessionRejected>
+  /**
+   * A counter that grows with every change that can make a stored session unusable (revocation, deletion),
+   * whoever made it: this process or another one on the same database (an admin command). Reading it must
+   * be cheap (one row); `Sessions` checks it on every validation and drops its cache when it moved.
+   */
+  readonly revision: Effect.Effect<number, SessionRejected>
 }
 
 /** The session store service. Provide `InMemorySessionStore.layer` or a durable store's layer. */

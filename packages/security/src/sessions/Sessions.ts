@@ -47,6 +47,12 @@ export interface SessionsShape {
   create(request: NewSession): Effect.Effect<{ readonly session: Session; readonly token: string }, SessionRejected>
   /** The session if it can be used now; fails `not_found`, `revoked` or `expired` (checked in that order). */
   validate(sessionId: string): Effect.Effect<Session, SessionRejected>
+  /**
+   * `validate` for every call and stream delivery: answers from a cache of live sessions, dropped whenever
+   * the store's `revision` moved (a revocation or deletion by this process or another one on the same
+   * database), so a revoked session is refused on its next check. Costs one revision read per check.
+   */
+  check(sessionId: string): Effect.Effect<Session, SessionRejected>
   /** Verifies a token (see `SessionTokens.verify`), then validates the session it names. */
   verifyToken(token: string): Effect.Effect<Session, SessionRejected>
   /** `verifyToken` followed by `toPrincipal`: what an authenticator needs for a session token. */
@@ -55,6 +61,8 @@ export interface SessionsShape {
   revoke(sessionId: string): Effect.Effect<Session, SessionRejected>
   /** Revokes every session of a principal (e.g. after a password change); returns how many were still unrevoked. */
   revokeAllFor(principalId: string): Effect.Effect<number, SessionRejected>
+  /** Every principal's usable sessions, oldest first (for operators: `coderclaw sessions list`). */
+  readonly listActive: Effect.Effect<ReadonlyArray<Session>, SessionRejected>
   /** A principal's sessions, oldest first: only usable ones unless `includeInactive`. */
   listFor(principalId: string, options?: ListSessionsOptions): Effect.Effect<ReadonlyArray<Session>, SessionRejected>
   /**
@@ -142,6 +150,32 @@ export const makeSessions = (
         return refused === undefined ? found.value : yield* Effect.fail(refused)
       })
 
+    // Live sessions by id, valid while the store's revision is `cachedRevision`. Bounded: when full it is
+    // simply emptied (refilled by the next checks), which keeps it a plain map with no bookkeeping per hit.
+    const cache = new Map<string, Session>()
+    const maxCached = 10_000
+    let cachedRevision = -1
+    const check = (sessionId: string): Effect.Effect<Session, SessionRejected> =>
+      Effect.flatMap(store.revision, (revision) => {
+        if (revision !== cachedRevision) {
+          cache.clear()
+          cachedRevision = revision
+        }
+        const cached = cache.get(sessionId)
+        if (cached === undefined)
+          return Effect.tap(validate(sessionId), (session) =>
+            Effect.sync(() => {
+              // Only cache what was read under the revision still current: a revocation in between wins.
+              if (cachedRevision !== revision) return
+              if (cache.size >= maxCached) cache.clear()
+              cache.set(sessionId, session)
+            })
+          )
+        return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          now >= cached.expiresAt ? Effect.fail(rejected("expired", sessionId)) : Effect.succeed(cached)
+        )
+      })
+
     const verifyToken = (token: string) =>
       Effect.gen(function* () {
         const claims = yield* tokens.verify(token)
@@ -155,6 +189,7 @@ export const makeSessions = (
     return {
       create,
       validate,
+      check,
       verifyToken,
       authenticate: (token) => Effect.map(verifyToken(token), sessionToPrincipal),
       revoke: (sessionId) =>
@@ -166,6 +201,7 @@ export const makeSessions = (
         }),
       revokeAllFor: (principalId) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => store.revokeAllFor(principalId, now)),
+      listActive: Effect.flatMap(Clock.currentTimeMillis, (now) => store.listActive(now)),
       listFor: (principalId, listOptions) =>
         Effect.gen(function* () {
           const sessions = yield* store.listFor(principalId)

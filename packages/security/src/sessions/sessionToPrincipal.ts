@@ -12,5 +12,7 @@ export const sessionToPrincipal = (session: Session): Principal => ({
   sessionId: session.id,
   roles: [...session.roles],
   ...(session.deviceId === undefined ? {} : { deviceId: session.deviceId }),
-  trust: session.trust
+  trust: session.trust,
+  // A session's empty scope list means "not narrowed"; a non-empty one limits every call of the session.
+  ...(session.scopes.length === 0 ? {} : { scopes: [...session.scopes] })
 })

@@ -144,4 +144,29 @@ export const sessionStoreBehaviour = (name: string, open: OpenStore<SessionStore
       )
       expect(Option.getOrThrow(stored).principalId).toBe("local:bob")
     })
+
+    it("moves its revision on every revocation and deletion, and lists live sessions of everyone", async () => {
+      const outcome = await run((store) =>
+        Effect.gen(function* () {
+          yield* store.insert(aSession("s-1", "local:alice"))
+          yield* store.insert(aSession("s-2", "local:bob"))
+          yield* store.insert(aSession("s-3", "local:bob"))
+          const start = yield* store.revision
+          const live = (yield* store.listActive(0)).map((session) => session.id)
+          yield* store.revoke("s-1", 10)
+          const afterRevoke = yield* store.revision
+          yield* store.revoke("s-missing", 10)
+          const afterMissing = yield* store.revision
+          yield* store.revokeAllFor("local:bob", 11)
+          const afterAll = yield* store.revision
+          const liveAfter = yield* store.listActive(0)
+          return { start, live, afterRevoke, afterMissing, afterAll, liveAfter }
+        })
+      )
+      expect(outcome.live).toEqual(["s-1", "s-2", "s-3"])
+      expect(outcome.afterRevoke).toBeGreaterThan(outcome.start)
+      expect(outcome.afterMissing).toBe(outcome.afterRevoke)
+      expect(outcome.afterAll).toBeGreaterThan(outcome.afterRevoke)
+      expect(outcome.liveAfter).toEqual([])
+    })
   })

@@ -21,7 +21,7 @@ import {
   type WireMethod,
   wireMethods
 } from "@coderclaw/protocol"
-import type { Authenticator, AuthorizerShape, Runtime, RuntimeShape } from "@coderclaw/runtime"
+import type { Authenticator, AuthenticatorShape, AuthorizerShape, Runtime, RuntimeShape } from "@coderclaw/runtime"
 import { Cause, Effect, type Fiber, Result, Stream } from "effect"
 import { type RawData, WebSocket } from "ws"
 import { callHandlers, isCallMethod } from "./callHandlers.js"
@@ -42,8 +42,13 @@ export interface ConnectionServices {
   readonly runFork: <A, E>(effect: Effect.Effect<A, E, Runtime | Authenticator>) => Fiber.Fiber<A, E>
   readonly runtime: RuntimeShape
   readonly authorizer: AuthorizerShape | undefined
+  readonly authenticator: AuthenticatorShape
   readonly limits: WsLimits
   readonly onClosed: (connection: ServerConnection, closed: ConnectionClosed) => void
+  /** The connection from `address` finished `connect`: it no longer counts as unauthenticated. */
+  readonly onAuthenticated: (address: string) => void
+  /** The connection from `address` ended before `connect` succeeded. */
+  readonly onClosedBeforeAuthentication: (address: string) => void
 }
 
 const decodeRequest = makeDecoder(JsonRpcRequest, "JSON-RPC request")
@@ -92,6 +97,12 @@ export class ServerConnection {
   private state: "handshake" | "authenticating" | "open" | "closing" | "closed" = "handshake"
   private principal: Principal | undefined
   private readonly bucket: TokenBucket
+  /** Malformed frames spend from this budget; an empty budget closes the connection (4012). */
+  private readonly badFrames: TokenBucket
+  /** The peer address, counted by the server among unauthenticated connections until `connect` succeeds. */
+  private readonly address: string
+  /** The authenticator's check that this connection's session is still live; a no-op until `open`. */
+  private sessionCheck: Effect.Effect<void, RuntimeError> = Effect.void
   private readonly inFlight = new Set<JsonRpcId>()
   private readonly recentIds: Array<JsonRpcId> = []
   private readonly recentIdSet = new Set<JsonRpcId>()
@@ -114,6 +125,8 @@ export class ServerConnection {
     this.id = id
     const { limits } = services
     this.bucket = new TokenBucket(limits.requestsPerSecond, limits.requestBurst)
+    this.badFrames = new TokenBucket(limits.badFramesPerSecond, limits.badFrameBurst)
+    this.address = request.socket.remoteAddress ?? "unknown"
     // The upgraded request's socket is the one `ws` writes the frames to.
     this.cork = corkForTick(request.socket)
     const origin = request.headers.origin
@@ -212,56 +225,97 @@ export class ServerConnection {
 
   private open(admitted: AdmittedConnect, protocolVersion: number, authenticated: Authenticated): void {
     if (this.state !== "authenticating") return
-    this.principal = authenticated.principal
+    const principal = authenticated.principal
+    this.principal = principal
     this.state = "open"
+    this.services.onAuthenticated(this.address)
+    const check = this.services.authenticator.check
+    if (check !== undefined) this.sessionCheck = check(principal)
     this.send(helloFrame(this.handshake, admitted, protocolVersion, authenticated))
+  }
+
+  /**
+   * Re-checks the session without a request (the server's periodic sweep): a revoked or expired session's
+   * connection ends with 4013, its streams with it, even if the client never calls again.
+   */
+  recheckSession(): void {
+    if (this.state !== "open" || this.sessionCheck === Effect.void) return
+    this.services.runFork(Effect.catch(this.sessionCheck, (error) => Effect.sync(() => this.sessionEnded(error))))
+  }
+
+  private sessionEnded(error: RuntimeError): void {
+    const reason = error._tag === "Unauthenticated" ? error.reason : "invalid_credentials"
+    this.close("sessionRevoked", `session ${reason.replaceAll("_", " ")}`)
+  }
+
+  /**
+   * Counts a malformed frame against the connection's budget: a peer that keeps sending garbage is
+   * closed (4012) instead of being answered forever. Answers whether the connection stays open.
+   */
+  private spendBadFrame(): boolean {
+    if (this.badFrames.take() === 0) return true
+    this.close("tooManyBadFrames", "too many malformed frames")
+    return false
+  }
+
+  private badFrame(frame: string): undefined {
+    if (this.spendBadFrame()) this.send(frame)
   }
 
   private onRequestFrame(data: Buffer): undefined {
     const limits = this.services.limits
     const invalid = jsonRpcErrorCodes.invalidRequest
     if (data.length > limits.maxMessageBytes)
-      return this.send(failureFrame(null, badMessage(`larger than ${limits.maxMessageBytes} bytes`), invalid))
+      return this.badFrame(failureFrame(null, badMessage(`larger than ${limits.maxMessageBytes} bytes`), invalid))
     const parsed = parseJson(data.toString("utf8"))
     if (Result.isFailure(parsed))
-      return this.send(failureFrame(null, badMessage("not valid JSON"), jsonRpcErrorCodes.parseError))
+      return this.badFrame(failureFrame(null, badMessage("not valid JSON"), jsonRpcErrorCodes.parseError))
     const frame = parsed.success
-    if (Array.isArray(frame)) return this.send(failureFrame(null, badMessage("batches are not supported"), invalid))
+    if (Array.isArray(frame)) return this.badFrame(failureFrame(null, badMessage("batches are not supported"), invalid))
     if (typeof frame !== "object" || frame === null)
-      return this.send(failureFrame(null, badMessage("expected a JSON-RPC request object"), invalid))
+      return this.badFrame(failureFrame(null, badMessage("expected a JSON-RPC request object"), invalid))
     const decoded = decodeRequest(frame)
     if (Result.isFailure(decoded)) {
       // JSON-RPC forbids answering a notification; the protocol defines none from client to server.
-      if (!("id" in frame) && Result.isSuccess(decodeNotification(frame))) return
-      return this.send(failureFrame(readableId(frame), decoded.failure, invalid))
+      if (!("id" in frame) && Result.isSuccess(decodeNotification(frame))) {
+        this.spendBadFrame()
+        return
+      }
+      return this.badFrame(failureFrame(readableId(frame), decoded.failure, invalid))
     }
     const { id, method, params } = decoded.success
     if (this.inFlight.has(id) || this.recentIdSet.has(id))
-      return this.send(
+      return this.badFrame(
         failureFrame(id, badMessage(`request id ${JSON.stringify(id)} was used recently`, ["id"]), invalid)
       )
     const retryAfterMs = this.bucket.take()
     if (retryAfterMs > 0) return this.send(failureFrame(id, new RateLimited({ retryAfterMs })))
     const permission = permissionOf(method)
     if (permission === undefined)
-      return this.send(
+      return this.badFrame(
         failureFrame(id, badMessage(`unknown method '${method}'`, ["method"]), jsonRpcErrorCodes.methodNotFound)
       )
     if (permission === "handshake")
-      return this.send(failureFrame(id, badMessage("the connection is already authenticated", ["method"]), invalid))
+      return this.badFrame(failureFrame(id, badMessage("the connection is already authenticated", ["method"]), invalid))
     const checked = paramDecoders[method as WireMethod](params ?? {})
-    if (Result.isFailure(checked)) return this.send(failureFrame(id, checked.failure, jsonRpcErrorCodes.invalidParams))
+    if (Result.isFailure(checked))
+      return this.badFrame(failureFrame(id, checked.failure, jsonRpcErrorCodes.invalidParams))
     const principal = this.principal
     if (principal === undefined) return
     this.inFlight.add(id)
     const { authorizer } = this.services
+    // The session is re-checked on every call (cached, so cheap): a revoked session stops here at once.
     const gate =
       permission === "authenticated" || authorizer === undefined
-        ? Effect.void
-        : authorizer.authorize({ principal, action: permission, resource: `method/${method}` })
+        ? this.sessionCheck
+        : Effect.andThen(
+            this.sessionCheck,
+            authorizer.authorize({ principal, action: permission, resource: `method/${method}` })
+          )
     if (method === "task.subscribe" || method === "task.subscribeAll")
       return this.subscribe(id, method, checked.success as never, principal, gate)
     if (method === "task.unsubscribe") return this.unsubscribe(id, checked.success as { subscriptionId: string })
+    if (method === "session.logout") return this.logout(id, principal)
     if (isCallMethod(method)) {
       const handler = callHandlers[method] as (
         runtime: RuntimeShape,
@@ -295,10 +349,40 @@ export class ServerConnection {
       this.services.runFork(
         Effect.matchCause(call, {
           onSuccess: (result) => this.answer(id, successFrame(id, result)),
-          onFailure: (cause) => this.answer(id, failureFrame(id, errorOf(cause)))
+          onFailure: (cause) => {
+            const error = errorOf(cause)
+            this.answer(id, failureFrame(id, error))
+            // The answer says why; the connection then ends, since every later call would fail the same way.
+            if (error._tag === "Unauthenticated") this.sessionEnded(error)
+          }
         })
       )
     )
+  }
+
+  /** `session.logout`: the authenticator ends the session; this connection (and any other on it) then closes. */
+  private logout(id: JsonRpcId, principal: Principal): undefined {
+    const logout = this.services.authenticator.logout
+    const ended =
+      logout === undefined
+        ? Effect.succeed({ revoked: false })
+        : Effect.as(Effect.andThen(this.sessionCheck, logout(principal)), { revoked: true })
+    this.track(
+      this.services.runFork(
+        Effect.matchCause(ended, {
+          onSuccess: (result) => {
+            this.answer(id, successFrame(id, result))
+            if (result.revoked) this.close("sessionRevoked", "logged out")
+          },
+          onFailure: (cause) => {
+            const error = errorOf(cause)
+            this.answer(id, failureFrame(id, error))
+            if (error._tag === "Unauthenticated") this.sessionEnded(error)
+          }
+        })
+      )
+    )
+    return undefined
   }
 
   private subscribe(
@@ -333,16 +417,22 @@ export class ServerConnection {
     this.subscriptions.set(subscriptionId, entry)
     const pump = (stream: Stream.Stream<TaskEventEnvelope, RuntimeError>) =>
       stream.pipe(
+        // Each delivery re-checks the session first: once it is revoked, no further event leaves.
         Stream.runForEachArray((events) =>
-          Effect.sync(() => {
-            for (const envelope of events) this.send(notificationFrame("task.event", { subscriptionId, ...envelope }))
-          })
+          Effect.andThen(
+            this.sessionCheck,
+            Effect.sync(() => {
+              for (const envelope of events) this.send(notificationFrame("task.event", { subscriptionId, ...envelope }))
+            })
+          )
         ),
         Effect.matchCause({
           onSuccess: () => this.send(notificationFrame("task.end", { subscriptionId })),
           onFailure: (cause) => {
-            if (!Cause.hasInterruptsOnly(cause))
-              this.send(notificationFrame("task.end", { subscriptionId, error: toErrorInfo(errorOf(cause)) }))
+            if (Cause.hasInterruptsOnly(cause)) return
+            const error = errorOf(cause)
+            this.send(notificationFrame("task.end", { subscriptionId, error: toErrorInfo(error) }))
+            if (error._tag === "Unauthenticated") this.sessionEnded(error)
           }
         })
       )
@@ -371,6 +461,8 @@ export class ServerConnection {
 
   private onClose(code: number, reason: string): void {
     const phase = this.principal === undefined ? this.handshake.phase : "open"
+    if (this.principal === undefined && this.state !== "closed")
+      this.services.onClosedBeforeAuthentication(this.address)
     this.state = "closed"
     for (const timer of this.timers) clearTimeout(timer)
     for (const entry of this.subscriptions.values()) entry.fiber?.interruptUnsafe()

@@ -2,9 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto"
 import { createServer, type Server as HttpServer, type IncomingMessage } from "node:http"
 import type { Duplex } from "node:stream"
 import { closeCodes } from "@coderclaw/protocol"
-import { type Authenticator, Authorizer, Runtime } from "@coderclaw/runtime"
+import { Authenticator, Authorizer, Runtime } from "@coderclaw/runtime"
 import { Effect, Exit, type ManagedRuntime, Option, Schema, Scope } from "effect"
 import { WebSocketServer } from "ws"
+import { originAllowed } from "./originAllowed.js"
 import { ServerConnection } from "./ServerConnection.js"
 import { defaultLimits, type WsLimits, type WsServerOptions } from "./WsServerOptions.js"
 
@@ -30,8 +31,19 @@ export class WsServerError extends Schema.TaggedError<WsServerError>()("WsServer
   reason: Schema.String
 }) {}
 
+// The socket is destroyed once the answer is written, so a refused peer holds nothing on the server.
 const rejectUpgrade = (socket: Duplex, status: number, text: string): undefined => {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy())
+  const force = setTimeout(() => socket.destroy(), 1_000)
+  force.unref()
+}
+
+const pathOf = (request: IncomingMessage): string => {
+  try {
+    return new URL(request.url ?? "/", "http://localhost").pathname
+  } catch {
+    return ""
+  }
 }
 
 const listen = (server: HttpServer, port: number, host: string) =>
@@ -56,11 +68,22 @@ export const makeWsServer = (
   Effect.gen(function* () {
     const context = yield* Effect.context<Runtime | Authenticator>()
     const runtime = yield* Runtime
+    const authenticator = yield* Authenticator
     const authorizer = Option.getOrUndefined(yield* Effect.serviceOption(Authorizer))
     const limits: WsLimits = { ...defaultLimits, ...options.limits }
     const connections = new Set<ServerConnection>()
+    // Connections that have not finished `connect`, per peer address: one address cannot hold the slots
+    // everyone else needs to authenticate.
+    const unauthenticated = new Map<string, number>()
+    const leavePreAuth = (address: string) => {
+      const left = (unauthenticated.get(address) ?? 1) - 1
+      if (left <= 0) unauthenticated.delete(address)
+      else unauthenticated.set(address, left)
+    }
     let closing = false
 
+    const ownServer = options.server === undefined
+    const http = options.server ?? createServer((_, response) => response.writeHead(426).end("Upgrade Required"))
     const wss = new WebSocketServer({
       noServer: true,
       maxPayload: limits.maxPayloadBytes,
@@ -72,6 +95,7 @@ export const makeWsServer = (
       runFork,
       runtime,
       authorizer,
+      authenticator,
       limits,
       onClosed: (
         connection: ServerConnection,
@@ -79,22 +103,31 @@ export const makeWsServer = (
       ) => {
         connections.delete(connection)
         options.onConnectionClosed?.(closed)
-      }
+      },
+      onAuthenticated: (address: string) => leavePreAuth(address),
+      onClosedBeforeAuthentication: (address: string) => leavePreAuth(address)
     }
 
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): undefined => {
-      if (options.path !== undefined && new URL(request.url ?? "/", "http://localhost").pathname !== options.path)
+      if (options.path !== undefined && pathOf(request) !== options.path) {
+        // On a server of its own nobody else can answer: refuse at once rather than hold the socket open.
+        // On a shared server another `upgrade` listener may serve the path; without one, refuse as well.
+        if (ownServer || http.listenerCount("upgrade") <= 1) return rejectUpgrade(socket, 404, "Not Found")
         return
+      }
       if (closing) return rejectUpgrade(socket, 503, "Service Unavailable")
-      const origin = request.headers.origin
-      if (origin !== undefined && options.allowedOrigins !== undefined && !options.allowedOrigins.includes(origin))
+      if (!originAllowed(request.headers.origin, request.headers.host, options.allowedOrigins))
         return rejectUpgrade(socket, 403, "Forbidden")
       if (connections.size >= limits.maxConnections) return rejectUpgrade(socket, 503, "Service Unavailable")
+      const address = request.socket.remoteAddress ?? "unknown"
+      if ((unauthenticated.get(address) ?? 0) >= limits.maxUnauthenticatedPerAddress)
+        return rejectUpgrade(socket, 429, "Too Many Requests")
       wss.handleUpgrade(request, socket, head, (ws) => {
         if (closing) {
           ws.close(closeCodes.goingAway.code, "server shutting down")
           return
         }
+        unauthenticated.set(address, (unauthenticated.get(address) ?? 0) + 1)
         const connection = new ServerConnection(
           ws,
           request,
@@ -106,8 +139,6 @@ export const makeWsServer = (
       })
     }
 
-    const ownServer = options.server === undefined
-    const http = options.server ?? createServer((_, response) => response.writeHead(426).end("Upgrade Required"))
     http.on("upgrade", onUpgrade)
     if (ownServer) yield* listen(http, options.port ?? 0, options.host ?? "127.0.0.1")
 
@@ -123,12 +154,21 @@ export const makeWsServer = (
       }
     }, limits.heartbeatIntervalMs)
     heartbeat.unref()
+    // Idle connections send nothing to be checked on: sweep them, so a revoked session's streams end too.
+    const sessionSweep =
+      authenticator.check === undefined
+        ? undefined
+        : setInterval(() => {
+            for (const connection of connections) connection.recheckSession()
+          }, limits.sessionCheckIntervalMs)
+    sessionSweep?.unref()
 
     let closed: Promise<void> | undefined
     const close = (): Promise<void> => {
       closed ??= (async () => {
         closing = true
         clearInterval(heartbeat)
+        if (sessionSweep !== undefined) clearInterval(sessionSweep)
         http.off("upgrade", onUpgrade)
         const open = [...connections]
         const allClosed = new Promise<void>((resolve) => {

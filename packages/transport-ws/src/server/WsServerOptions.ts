@@ -33,6 +33,25 @@ export interface WsLimits {
   readonly maxOutboundBytes: number
   /** Open connections per server; further upgrades get HTTP 503. Default 1,000. */
   readonly maxConnections: number
+  /**
+   * Connections one peer address may hold before their `connect` succeeded; a further upgrade from that
+   * address gets HTTP 429 while other addresses still get in. Default 16.
+   */
+  readonly maxUnauthenticatedPerAddress: number
+  /**
+   * Malformed frames a connection may send in a burst (not JSON, not a JSON-RPC request, unknown method,
+   * invalid params, oversized); beyond it (and the refill of `badFramesPerSecond`) the connection is
+   * closed with 4012. Default 100.
+   */
+  readonly badFrameBurst: number
+  /** How fast the bad-frame budget refills. Default 1 per second. */
+  readonly badFramesPerSecond: number
+  /**
+   * How often each open connection re-checks its session with the authenticator, so a revoked session's
+   * idle connection and streams end (4013) even when it sends nothing. Every call and every delivery of
+   * stream events also checks. Default 1 s.
+   */
+  readonly sessionCheckIntervalMs: number
   /** How often the server pings each connection; one that missed the previous pong is dropped. Default 15 s. */
   readonly heartbeatIntervalMs: number
 }
@@ -48,6 +67,10 @@ export const defaultLimits: WsLimits = {
   maxSubscriptions: 1_000,
   maxOutboundBytes: 8 * 1024 * 1024,
   maxConnections: 1_000,
+  maxUnauthenticatedPerAddress: 16,
+  badFrameBurst: 100,
+  badFramesPerSecond: 1,
+  sessionCheckIntervalMs: 1_000,
   heartbeatIntervalMs: 15_000
 }
 
@@ -69,11 +92,16 @@ export interface WsServerOptions {
   readonly port?: number
   /** Interface to listen on when no `server` is given. Default `127.0.0.1` (loopback only). */
   readonly host?: string
-  /** Only upgrades to this path are handled (others are left to other listeners). Default: every path. */
+  /**
+   * Only upgrades to this path are handled. Others get HTTP 404 at once, unless the server was given with
+   * `server` and has another `upgrade` listener to answer them. Default: every path.
+   */
   readonly path?: string
   /**
-   * Browser origins allowed to connect; a request with another `Origin` gets HTTP 403. Requests without an
-   * `Origin` header (non-browser clients) are not affected. Default: any origin.
+   * Browser origins allowed to connect (`*` for any); a request with another `Origin` gets HTTP 403.
+   * Requests without an `Origin` header (non-browser clients) are not affected. Default: same origin or
+   * loopback only, i.e. an `Origin` whose host is `localhost`, `127.x.x.x` or `::1`, or equals the
+   * request's `Host` header (a page this server served).
    */
   readonly allowedOrigins?: ReadonlyArray<string>
   /** Overrides of the default limits. */

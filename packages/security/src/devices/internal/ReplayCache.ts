@@ -1,20 +1,21 @@
 interface Entry {
   readonly expiresAt: number
-  readonly signedAt: number
 }
 
+/** What `ReplayCache.remember` decided. */
+export type Remembered = "fresh" | "replayed" | "full"
+
 /**
- * The nonces of accepted device proofs, so that one proof is accepted once. Bounded in size: entries leave
- * when their time to live has passed or, when the cache is full, oldest first. Forgetting a nonce that could
- * still be replayed would reopen the door, so an early eviction raises a floor instead: every proof signed
- * at or before the evicted one's `signedAt` is refused from then on (fail closed under a flood; such proofs
- * turn stale within the clock skew anyway).
+ * The nonces of accepted device proofs, so that one proof is accepted once. Each entry lives for `ttlMs`,
+ * the whole time a proof with its `signedAt` could still pass the freshness check (past skew + future
+ * skew), so an entry is never forgotten while its proof would still be accepted. The cache never evicts a
+ * live entry: when it is full, new proofs are refused (`full`) until entries expire. A flood can delay new
+ * device logins for at most `ttlMs`, but can never reopen a used nonce.
  */
 export class ReplayCache {
   readonly #entries = new Map<string, Entry>()
   readonly #maxEntries: number
   readonly #ttlMs: number
-  #floor = Number.NEGATIVE_INFINITY
 
   constructor(maxEntries: number, ttlMs: number) {
     this.#maxEntries = maxEntries
@@ -26,26 +27,17 @@ export class ReplayCache {
     return this.#entries.size
   }
 
-  /**
-   * Remembers `nonce` and answers `true` if it was not seen before; answers `false` (and changes nothing)
-   * for a nonce already remembered or a proof the cache can no longer vouch for.
-   */
-  remember(nonce: string, signedAt: number, now: number): boolean {
+  /** Remembers `nonce` (`fresh`), or changes nothing: `replayed` for a nonce already remembered, `full`. */
+  remember(nonce: string, now: number): Remembered {
     this.#prune(now)
-    if (this.#entries.has(nonce) || signedAt <= this.#floor) return false
-    while (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.entries().next()
-      if (oldest.done === true) break
-      const [oldestNonce, entry] = oldest.value
-      this.#floor = Math.max(this.#floor, entry.signedAt)
-      this.#entries.delete(oldestNonce)
-    }
-    this.#entries.set(nonce, { expiresAt: now + this.#ttlMs, signedAt })
-    return true
+    if (this.#entries.has(nonce)) return "replayed"
+    if (this.#entries.size >= this.#maxEntries) return "full"
+    this.#entries.set(nonce, { expiresAt: now + this.#ttlMs })
+    return "fresh"
   }
 
   // Entries are inserted with a constant time to live, so insertion order is expiry order (as long as the
-  // clock does not go back; if it does, a few expired entries linger until evicted, which is harmless).
+  // clock does not go back; if it does, a few expired entries linger a little longer, which is harmless).
   #prune(now: number): void {
     for (const [nonce, entry] of this.#entries) {
       if (entry.expiresAt >= now) return

@@ -32,7 +32,8 @@ export const checkDeviceProof = (
   input: unknown,
   nonce: string,
   now: number,
-  maxClockSkewMs: number
+  maxClockSkewMs: number,
+  maxFutureSkewMs: number = maxClockSkewMs
 ): ProvenDevice | DeviceProofRejected => {
   const algorithm = algorithmOf(input)
   if (algorithm !== undefined && algorithm !== "ed25519") {
@@ -69,7 +70,7 @@ export const checkDeviceProof = (
   if (!valid) return rejected("bad_signature", "signature does not cover this connection's claims", proof.deviceId)
 
   const skew = proof.signedAt - now
-  if (skew > maxClockSkewMs || -skew > maxClockSkewMs) {
+  if (skew > maxFutureSkewMs || -skew > maxClockSkewMs) {
     return rejected(
       "stale",
       `signedAt is ${Math.abs(skew)} ms ${skew > 0 ? "ahead of" : "behind"} the server clock`,

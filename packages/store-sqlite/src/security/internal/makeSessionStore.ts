@@ -63,6 +63,21 @@ const optionalSession = (row: SessionRow | undefined): Option.Option<Session> | 
  * which is the order the in-memory store keeps for sessions created in the same millisecond.
  */
 export const makeSessionStore = (db: Database.Database): SessionStoreShape => {
+  // One row counting revocations and deletions, bumped in the same transaction as each. Another process on
+  // the same file (an admin command) bumps it too, so a server's session cache notices its changes on the
+  // next check. Created here, idempotently, rather than by a numbered migration: older files gain it on open.
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS security_session_revision (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      revision INTEGER NOT NULL
+    ) STRICT;
+    INSERT OR IGNORE INTO security_session_revision (id, revision) VALUES (1, 0);
+  `)
+  const bump = db.prepare("UPDATE security_session_revision SET revision = revision + 1 WHERE id = 1")
+  const readRevision = db.prepare<[], number>("SELECT revision FROM security_session_revision WHERE id = 1").pluck()
+  const listActive = db.prepare<[number], SessionRow>(
+    `SELECT ${columns} FROM security_sessions WHERE revoked_at IS NULL AND expires_at > ? ORDER BY created_at, rowid`
+  )
   const insert = db.prepare<
     [string, string, string, string | null, string, string | null, string, string, number, number, number | null]
   >(`INSERT INTO security_sessions (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
@@ -112,10 +127,20 @@ export const makeSessionStore = (db: Database.Database): SessionStoreShape => {
     revoke: (sessionId, at) =>
       attempt("revoking a session", () =>
         // Rolled back when the session as stored does not decode: a failed call writes nothing.
-        writeTransaction(db, isError, () => optionalSession(revoke.get(at, sessionId)))
+        writeTransaction(db, isError, () => {
+          const revoked = optionalSession(revoke.get(at, sessionId))
+          if (!isError(revoked) && Option.isSome(revoked)) bump.run()
+          return revoked
+        })
       ),
     revokeAllFor: (principalId, at) =>
-      attempt("revoking a principal's sessions", () => revokeAllFor.run(at, principalId).changes),
+      attempt("revoking a principal's sessions", () =>
+        writeTransaction(db, isError, () => {
+          const { changes } = revokeAllFor.run(at, principalId)
+          if (changes > 0) bump.run()
+          return changes
+        })
+      ),
     listFor: (principalId) =>
       attempt("listing a principal's sessions", () => {
         const sessions: Array<Session> = []
@@ -126,6 +151,24 @@ export const makeSessionStore = (db: Database.Database): SessionStoreShape => {
         }
         return sessions
       }),
-    deleteExpired: (before) => attempt("deleting expired sessions", () => deleteExpired.run(before).changes)
+    deleteExpired: (before) =>
+      attempt("deleting expired sessions", () =>
+        writeTransaction(db, isError, () => {
+          const { changes } = deleteExpired.run(before)
+          if (changes > 0) bump.run()
+          return changes
+        })
+      ),
+    listActive: (now) =>
+      attempt("listing live sessions", () => {
+        const sessions: Array<Session> = []
+        for (const row of listActive.all(now)) {
+          const session = sessionFromRow(row)
+          if (isError(session)) return session
+          sessions.push(session)
+        }
+        return sessions
+      }),
+    revision: attempt("reading the session revision", () => readRevision.get() ?? 0)
   }
 }
