@@ -156,7 +156,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
       port: config.port,
       ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
       ...(config.path === undefined ? {} : { path: config.path }),
-      ...(options.limits === undefined ? {} : { limits: options.limits })
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+      serverIdentity: service.serverIdentity
     })
     let closing: Promise<void> | undefined
     return {

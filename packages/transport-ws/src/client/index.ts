@@ -10,6 +10,7 @@ export {
   backoffDelayMs,
   type DeviceSigner,
   type ReconnectOptions,
+  type ServerIdentityCheck,
   type WebSocketConstructor,
   type WebSocketLike,
   type WsClientOptions

@@ -73,6 +73,7 @@ export const makeWsServer = (
       runtime,
       authorizer,
       limits,
+      serverIdentity: options.serverIdentity,
       onClosed: (
         connection: ServerConnection,
         closed: Parameters<NonNullable<WsServerOptions["onConnectionClosed"]>>[0]
