@@ -170,7 +170,12 @@ export const makeSecurity = (
       replayCacheSize: deviceSettings.replayCacheSize
     })
     const devices = yield* makeDevicePairing({ requestTtlMs: deviceSettings.pairingTtlMs })
-    const audit = yield* makeAuditLog()
+    const log = yield* makeAuditLog()
+    // Plain `verify` checks the heads this server signed into the log (see `signAuditHead`).
+    const audit: AuditLogShape = {
+      ...log,
+      verify: (options) => log.verify({ signedHeadKey: serverIdentity.key.publicKey, ...options })
+    }
     const route = makeTokenRouter(yield* makeVerifiers(config))
     const github = config.providers.github
 

@@ -53,6 +53,15 @@ export {
 export { type AuditLimits, defaultAuditLimits, type RedactedAuditInput, redactAuditInput } from "./redactAuditInput.js"
 /** The secret patterns, usable on any text bound for a log. */
 export { isSecretKey, redactedMarker, redactSecrets } from "./redactSecrets.js"
+/** Heads of the log signed by the server's identity key: anchors (`audit head`) and in-log checkpoints. */
+export {
+  auditHeadSignedAction,
+  SignedAuditHead,
+  signAuditHead,
+  signedAuditHeadPayload,
+  signedHeadOf,
+  verifySignedAuditHead
+} from "./SignedAuditHead.js"
 /** Chain verification over any store, with its verdict types. */
 export {
   type AuditBreakReason,

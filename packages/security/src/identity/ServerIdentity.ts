@@ -25,6 +25,8 @@ export interface ServerIdentityShape {
   readonly audience: string
   /** Signs `serverProofPayload({ serverNonce, clientNonce })`. */
   prove(serverNonce: string, clientNonce: string): ServerProof
+  /** Signs other statements of the server (signed audit heads): base64url Ed25519 over the UTF-8 text. */
+  sign(payload: string): string
 }
 
 /** The session token audience of the server with identity key `keyId`. */
@@ -34,15 +36,16 @@ const fromPrivateJwk = async (jwk: Ed25519PrivateJwk): Promise<ServerIdentitySha
   const privateKey: KeyObject = createPrivateKey({ key: { ...jwk }, format: "jwk" })
   const keyId = `srv_${await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "sha256")}`
   const key: ServerKey = { algorithm: "ed25519", keyId, publicKey: jwk.x }
+  const signText = (payload: string): string =>
+    sign(null, Buffer.from(payload, "utf8"), privateKey).toString("base64url")
   return {
     key,
     audience: serverAudienceOf(keyId),
     prove: (serverNonce, clientNonce) => ({
       ...key,
-      signature: sign(null, Buffer.from(serverProofPayload({ serverNonce, clientNonce }), "utf8"), privateKey).toString(
-        "base64url"
-      )
-    })
+      signature: signText(serverProofPayload({ serverNonce, clientNonce }))
+    }),
+    sign: signText
   }
 }
 
