@@ -40,6 +40,8 @@ export {
   auditQueryDefaultLimit,
   auditQueryMaxLimit
 } from "./AuditStore.js"
+/** How a login's attempted account name is recorded: sanitised and bounded. */
+export { attemptedAccountName, attemptedAccountNameMaxLength } from "./attemptedAccountName.js"
 /** The canonical JSON an entry's hash covers, and the hash itself: what an external verifier rebuilds. */
 export { canonicalAuditJson, hashAuditEntry } from "./hashAuditEntry.js"
 /** The in-memory store, over rows the caller may hold (tests tamper with them). */
