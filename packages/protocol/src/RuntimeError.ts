@@ -65,7 +65,20 @@ export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("
 
 /** The caller is not authenticated, or its credentials are no longer valid. */
 export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {
-  reason: Schema.Literals(["missing_credentials", "invalid_credentials", "expired", "revoked", "device_proof_failed"])
+  reason: Schema.Literals([
+    "missing_credentials",
+    "invalid_credentials",
+    "expired",
+    "revoked",
+    "device_proof_failed",
+    "throttled",
+    "server_identity_mismatch"
+  ]),
+  /**
+   * `server_identity_mismatch` is the client's own refusal: the server did not prove the identity key the
+   * saved credentials are bound to, so they were not sent.
+   * With `throttled`: too many failed logins lately; the next attempt is refused until this has passed. */
+  retryAfterMs: Schema.optionalKey(NonNegativeInt)
 }) {
   override get message(): string {
     return `Not authenticated: ${this.reason.replaceAll("_", " ")}`

@@ -96,6 +96,8 @@ export {
   HelloResult,
   PasswordCredentials,
   ProtocolRange,
+  ServerKey,
+  ServerProof,
   TokenCredentials
 } from "./wire/Connect.js"
 export { type CloseCodeName, closeCodes } from "./wire/closeCodes.js"
@@ -131,6 +133,7 @@ export {
   UnsubscribeParams,
   UnsubscribeResult
 } from "./wire/Subscriptions.js"
+export { clientNonceParameter, clientNoncePattern, serverProofPayload } from "./wire/serverProofPayload.js"
 export {
   CancelParams,
   EmptyParams,

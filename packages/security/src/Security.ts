@@ -3,6 +3,7 @@ import { Unauthenticated } from "@coderclaw/protocol"
 import { Context, Effect, Layer, type Scope } from "effect"
 import { type AuditLogShape, make as makeAuditLog } from "./audit/AuditLog.js"
 import type { AuditStore } from "./audit/AuditStore.js"
+import { attemptedAccountName } from "./audit/attemptedAccountName.js"
 import { InMemoryAuditStore } from "./audit/InMemoryAuditStore.js"
 import { makeSecurityAuthenticator } from "./authentication/makeSecurityAuthenticator.js"
 import { makeTokenRouter, type RoutedVerifier } from "./authentication/TokenRouter.js"
@@ -17,6 +18,7 @@ import { githubActionsIssuer, makeGithubActionsVerifier } from "./identity/Githu
 import { googleIssuers, makeGoogleVerifier } from "./identity/GoogleVerifier.js"
 import type { Identity } from "./identity/Identity.js"
 import { makeOidcVerifier } from "./identity/OidcVerifier.js"
+import { makeServerIdentity, type ServerIdentityShape } from "./identity/ServerIdentity.js"
 import { TokenRejected } from "./identity/TokenRejected.js"
 import { InMemoryUserStore } from "./local/InMemoryUserStore.js"
 import { type LocalUsersShape, makeLocalUsers } from "./local/LocalUsers.js"
@@ -62,6 +64,8 @@ export interface SecurityShape {
   readonly devices: DevicePairingShape
   readonly deviceProofs: DeviceProofVerifierShape
   readonly audit: AuditLogShape
+  /** The server's identity key: proves the server in the handshake; its id is its tokens' audience. */
+  readonly serverIdentity: ServerIdentityShape
   /**
    * Local accounts: verifies a password and opens a session (audited as `auth.login`). Every refusal is
    * `invalid_credentials`, whatever the cause, so a caller cannot probe which accounts exist.
@@ -140,9 +144,13 @@ export const makeSecurity = (
       config: config.policies ?? {},
       cacheSize: config.decisionCacheSize
     }).pipe(Effect.mapError((error) => configError("invalid_policies", [error.message])))
+    const serverIdentity = yield* makeServerIdentity.pipe(
+      Effect.mapError((error) => configError("invalid_config", [`server identity: ${error.message}`]))
+    )
     const tokens = yield* makeSessionTokens({
       issuer: config.sessions.issuer,
       audience: config.sessions.audience,
+      serverAudience: serverIdentity.audience,
       ...(config.sessions.maxTtlMs === undefined ? {} : { maxTokenTtlMs: config.sessions.maxTtlMs })
     }).pipe(Effect.mapError((error) => configError("invalid_config", [`sessions: ${error.message}`])))
     const sessions = yield* makeSessions({
@@ -170,7 +178,12 @@ export const makeSecurity = (
       maxPendingPerPrincipal: deviceSettings.maxPendingPairingsPerUser,
       maxPendingPerAddress: deviceSettings.maxPendingPairingsPerAddress
     })
-    const audit = yield* makeAuditLog()
+    const log = yield* makeAuditLog()
+    // Plain `verify` checks the heads this server signed into the log (see `signAuditHead`).
+    const audit: AuditLogShape = {
+      ...log,
+      verify: (options) => log.verify({ signedHeadKey: serverIdentity.key.publicKey, ...options })
+    }
     const route = makeTokenRouter(yield* makeVerifiers(config))
     const github = config.providers.github
 
@@ -201,16 +214,26 @@ export const makeSecurity = (
       devices,
       ...(config.providers.local === undefined
         ? {}
-        : { verifyPassword: (username: string, password: string) => users.verifyPassword(username, password) })
+        : {
+            verifyPassword: (
+              username: string,
+              password: string,
+              context: { readonly remoteAddress?: string | undefined }
+            ) => users.verifyPassword(username, password, context)
+          })
     })
     const authorizer = makeSecurityAuthorizer({ sessions, gate, policies, audit })
 
-    const loginWithPassword: SecurityShape["loginWithPassword"] = (username, password, options = {}) =>
-      Effect.gen(function* () {
+    const loginWithPassword: SecurityShape["loginWithPassword"] = (username, password, options = {}) => {
+      let retryAfterMs: number | undefined
+      return Effect.gen(function* () {
         if (config.providers.local === undefined) return yield* Effect.fail("local-provider-disabled")
-        const identity = yield* users
-          .verifyPassword(username, password)
-          .pipe(Effect.mapError((error) => `local:${error.reason}`))
+        const identity = yield* users.verifyPassword(username, password, { remoteAddress: options.remoteAddress }).pipe(
+          Effect.mapError((error) => {
+            retryAfterMs = error.retryAfterMs
+            return `local:${error.reason}`
+          })
+        )
         const created = yield* sessions
           .create({ identity, ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }) })
           .pipe(Effect.mapError((error) => `session:${error.reason}`))
@@ -232,14 +255,20 @@ export const makeSecurity = (
           audit
             .record({
               action: "auth.login",
+              resource: `account/local/${attemptedAccountName(username)}`,
               decision: "failure",
               reasons: [reason],
               remoteAddress: options.remoteAddress
             })
             .pipe(Effect.ignore)
         ),
-        Effect.mapError(() => new Unauthenticated({ reason: "invalid_credentials" }))
+        Effect.mapError((reason) =>
+          reason === "local:throttled" && retryAfterMs !== undefined
+            ? new Unauthenticated({ reason: "throttled", retryAfterMs: Math.ceil(retryAfterMs) })
+            : new Unauthenticated({ reason: "invalid_credentials" })
+        )
       )
+    }
 
     return {
       config,
@@ -252,6 +281,7 @@ export const makeSecurity = (
       devices,
       deviceProofs,
       audit,
+      serverIdentity,
       loginWithPassword
     } satisfies SecurityShape
   })

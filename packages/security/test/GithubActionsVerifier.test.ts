@@ -10,6 +10,8 @@ import {
 import { expectRejected, failureOf, jwksOf, makeKey, now, sign, type TestKey, timely } from "./support/jwtFixtures.js"
 
 const ISS = "https://token.actions.example.test"
+/** A test issuer is not github.com's, so its principals carry its namespace. */
+const NS = `iss.${createHash("sha256").update(ISS).digest("hex").slice(0, 24)}`
 const AUD = "coderclaw-ci"
 const REPO_ID = "74"
 const OWNER_ID = "65"
@@ -69,7 +71,7 @@ describe("makeGithubActionsVerifier", () => {
     expect(identity).toEqual({
       provider: "github-actions",
       subject: "repo:74:ref:refs/heads/main",
-      principalId: "github-actions:repo:74:ref:refs/heads/main",
+      principalId: `github-actions:${NS}:repo:74:ref:refs/heads/main`,
       displayName: "octo-org/octo-repo@refs/heads/main",
       roles: ["ci"],
       attributes: {
@@ -117,7 +119,7 @@ describe("makeGithubActionsVerifier", () => {
     await expectRejected(verifier.verify(renamed), "claim_not_allowed", "job_workflow_ref")
     const updated = await build({ workflows: [renamedWorkflow] })
     const identity = await Effect.runPromise(updated.verify(renamed))
-    expect(identity.principalId).toBe("github-actions:repo:74:ref:refs/heads/main")
+    expect(identity.principalId).toBe(`github-actions:${NS}:repo:74:ref:refs/heads/main`)
     expect(identity.attributes.repository).toBe("octo-org/renamed")
   })
 

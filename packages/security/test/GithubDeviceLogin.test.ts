@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import { Effect, Redacted, Schema } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { Identity } from "../src/identity/Identity.js"
@@ -74,7 +75,8 @@ describe("loginWithGithubDevice", () => {
     expect(result.identity).toEqual({
       provider: "github",
       subject: "583231",
-      principalId: "github:583231",
+      // The fake is a GitHub Enterprise Server, so its users carry its namespace.
+      principalId: `github:iss.${createHash("sha256").update(github.apiBaseUrl).digest("hex").slice(0, 24)}:583231`,
       displayName: "The Octocat",
       // acme member → readonly; acme/platform → developer; octo-friends/security is not acme/security.
       roles: ["readonly", "developer"],

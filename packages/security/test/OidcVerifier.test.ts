@@ -23,6 +23,8 @@ import {
 
 const ISS = "https://login.example.test"
 const AUD = "coderclaw"
+/** The namespace of ISS in principal ids: `iss.` + the first 24 hex digits of its SHA-256. */
+const NS = `iss.${createHash("sha256").update(ISS).digest("hex").slice(0, 24)}`
 
 let rsa: TestKey
 let ed: TestKey
@@ -48,7 +50,7 @@ describe("makeOidcVerifier", () => {
     expect(identity).toEqual({
       provider: "oidc",
       subject: "u-42",
-      principalId: "oidc:u-42",
+      principalId: `oidc:${NS}:u-42`,
       displayName: "Ada Lovelace",
       email: "ada@example.test",
       roles: ["readonly"],
@@ -99,7 +101,7 @@ describe("makeOidcVerifier", () => {
     for (const sub of ["auth0|5f2a", "x".repeat(200), "sha256:abc"]) {
       const identity = await Effect.runPromise(verifier.verify(await sign(rsa, claims({ sub }))))
       expect(identity.subject).toBe(digest(sub))
-      expect(identity.principalId).toBe(`oidc:${digest(sub)}`)
+      expect(identity.principalId).toBe(`oidc:${NS}:${digest(sub)}`)
     }
   })
 
@@ -124,7 +126,7 @@ describe("makeOidcVerifier", () => {
     await expectRejected(verifier.verify(await sign(rsa, claims({ azp: 7 }))), "invalid_claim", "azp")
     for (const extra of [{}, { azp: AUD }, { azp: "coderclaw-cli" }, { aud: [AUD, "elsewhere"], azp: AUD }]) {
       const identity = await Effect.runPromise(verifier.verify(await sign(rsa, claims(extra))))
-      expect(identity.principalId).toBe("oidc:u-42")
+      expect(identity.principalId).toBe(`oidc:${NS}:u-42`)
     }
   })
 
@@ -158,7 +160,7 @@ describe("makeOidcVerifier", () => {
     const token = await sign(ed, claims())
     const results = await Effect.runPromise(Effect.forEach(Array.from({ length: 500 }), () => verifier.verify(token)))
     expect(results).toHaveLength(500)
-    expect(new Set(results.map((identity) => identity.principalId))).toEqual(new Set(["oidc:u-42"]))
+    expect(new Set(results.map((identity) => identity.principalId))).toEqual(new Set([`oidc:${NS}:u-42`]))
   })
 })
 

@@ -24,4 +24,10 @@ export {
   type WsServer,
   WsServerError
 } from "./server/WsServer.js"
-export { type ConnectionClosed, defaultLimits, type WsLimits, type WsServerOptions } from "./server/WsServerOptions.js"
+export {
+  type ConnectionClosed,
+  defaultLimits,
+  type ServerIdentitySigner,
+  type WsLimits,
+  type WsServerOptions
+} from "./server/WsServerOptions.js"

@@ -1,6 +1,11 @@
 import type { Credentials, HelloResult, Principal } from "@coderclaw/protocol"
 import { type DeviceKey, deviceProofSigner } from "@coderclaw/security"
-import { createWsClient, type WebSocketConstructor, type WsClient } from "@coderclaw/transport-ws/client"
+import {
+  createWsClient,
+  type ServerIdentityCheck,
+  type WebSocketConstructor,
+  type WsClient
+} from "@coderclaw/transport-ws/client"
 import { WebSocket } from "ws"
 import { cliVersion } from "../cli/version.js"
 
@@ -23,6 +28,8 @@ export interface SignInOptions {
   readonly clientInfo?: { readonly name: string; readonly version: string }
   /** Reconnection attempts before open streams give up. Default 20. */
   readonly maxReconnectAttempts?: number
+  /** Checks the server's identity key before credentials are sent (see `serverIdentityCheck`). */
+  readonly serverIdentity?: ServerIdentityCheck
 }
 
 /** An authenticated connection: a `RuntimeClient` acting as `principal`. */
@@ -48,6 +55,7 @@ export const signIn = async (options: SignInOptions): Promise<SignedIn> => {
     reconnect: { maxAttempts: options.maxReconnectAttempts ?? 20 },
     clientInfo: options.clientInfo ?? { name: "coderclaw-cli", version: cliVersion },
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.serverIdentity === undefined ? {} : { serverIdentity: options.serverIdentity }),
     ...(options.device === undefined ? {} : { device: deviceProofSigner(options.device, { scopes: [] }) })
   })
   try {

@@ -1,6 +1,6 @@
-import type { Credentials, HelloResult } from "@coderclaw/protocol"
-import type { DeviceKey } from "@coderclaw/security"
-import type { WsClient } from "@coderclaw/transport-ws/client"
+import { type Credentials, type HelloResult, isRuntimeError } from "@coderclaw/protocol"
+import { type DeviceKey, serverIdentityCheck } from "@coderclaw/security"
+import type { ServerIdentityCheck, WsClient } from "@coderclaw/transport-ws/client"
 import { Effect } from "effect"
 import { signIn } from "../app/signIn.js"
 import { connectionError, usageError } from "../cli/CliError.js"
@@ -53,7 +53,8 @@ export const resolveServerUrl = (context: ClientContext, saved?: SavedSession): 
 export const openClient = async (
   url: string,
   credentials: Credentials,
-  device: DeviceKey | undefined
+  device: DeviceKey | undefined,
+  serverIdentity?: ServerIdentityCheck
 ): Promise<{ readonly client: WsClient; readonly hello: HelloResult }> => {
   try {
     const { client, hello } = await signIn({
@@ -62,10 +63,17 @@ export const openClient = async (
       clientInfo: { name: "coderclaw-cli", version: cliVersion },
       // A followed task outlives a server restart: streams keep trying for about two minutes.
       maxReconnectAttempts: streamReconnectAttempts,
-      ...(device === undefined ? {} : { device })
+      ...(device === undefined ? {} : { device }),
+      ...(serverIdentity === undefined ? {} : { serverIdentity })
     })
     return { client, hello }
   } catch (error) {
+    if (isRuntimeError(error) && error._tag === "Unauthenticated" && error.reason === "server_identity_mismatch") {
+      throw connectionError(
+        `the server at ${url} did not prove the identity key your saved session belongs to, so the session was not sent`,
+        `log in to that server again: coderclaw login --server ${url} --user <name>`
+      )
+    }
     throw toCliError(error, url)
   }
 }
@@ -82,7 +90,20 @@ export const withSession = async <A>(context: ClientContext, use: (connected: Co
     throw connectionError("not logged in", "run `coderclaw login --user <name>` first")
   }
   const device = await Effect.runPromise(readDeviceKey(home))
-  const { client, hello } = await openClient(url, { type: "token", token: saved.token }, device)
+  // The token goes only to the server it was issued by: the one that proves the key pinned at login.
+  const pinned = saved.serverKey?.publicKey
+  if (pinned === undefined) {
+    throw connectionError(
+      "the saved session is not bound to a server identity key",
+      `log in again: coderclaw login --server ${url} --user <name>`
+    )
+  }
+  const { client, hello } = await openClient(
+    url,
+    { type: "token", token: saved.token },
+    device,
+    serverIdentityCheck({ pinned })
+  )
   try {
     return await use({ client, hello, url, home })
   } catch (error) {

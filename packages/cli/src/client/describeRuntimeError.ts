@@ -23,6 +23,12 @@ export const describeRuntimeError = (error: RuntimeError, url: string): CliError
           return connectionError("the server refused this device's proof of its key", undefined, code)
         case "missing_credentials":
           return connectionError("the server wants credentials", loginHint, code)
+        case "throttled":
+          return connectionError(
+            `too many failed logins lately; try again in ${Math.ceil((error.retryAfterMs ?? 1_000) / 1_000)} s`,
+            undefined,
+            code
+          )
         default:
           return connectionError(
             "the server refused the credentials (wrong user name or password, or an unknown session)",

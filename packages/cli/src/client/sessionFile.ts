@@ -9,6 +9,11 @@ export const SavedSession = Schema.Struct({
   server: Schema.String,
   /** The session token the server issued (`hello.session.token`). */
   token: Schema.String,
+  /**
+   * The identity key the server proved at login (pinned like an SSH known host): the token is sent only to
+   * a server that proves this key again. Sessions saved without one are refused: log in again.
+   */
+  serverKey: Schema.optionalKey(Schema.Struct({ keyId: Schema.String, publicKey: Schema.String })),
   expiresAt: Schema.Number,
   /** Who the server authenticated, as of the login. */
   principal: Principal,

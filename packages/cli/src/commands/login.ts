@@ -1,3 +1,5 @@
+import type { ServerKey } from "@coderclaw/protocol"
+import { serverIdentityCheck } from "@coderclaw/security"
 import type { Command } from "commander"
 import { Effect } from "effect"
 import { failedError } from "../cli/CliError.js"
@@ -52,19 +54,28 @@ export const registerLogin = (program: Command, context: CommandContext): void =
       const device = await Effect.runPromise(loadOrCreateDeviceKey(home))
       if (fresh) out.note(`Created this machine's device key ${device.deviceId} in ${home.deviceKeyFile}.`)
       const password = await readPassword(context.io, { fromStdin: options.passwordStdin === true })
+      // The key the server proves before the password is sent is pinned with the session.
+      const proved: { key?: ServerKey } = {}
       const { client: connection, hello } = await openClient(
         url,
         { type: "password", username: options.user, password },
-        device
+        device,
+        serverIdentityCheck({
+          onProved: (key) => {
+            proved.key = key
+          }
+        })
       )
       await connection.close().catch(() => undefined)
-      if (hello.session === undefined) {
+      const serverKey = proved.key
+      if (hello.session === undefined || serverKey === undefined) {
         throw failedError("the server accepted the password but opened no session to save")
       }
       const { principal } = hello
       writeSession(home, {
         server: url,
         token: hello.session.token,
+        serverKey: { keyId: serverKey.keyId, publicKey: serverKey.publicKey },
         expiresAt: hello.session.expiresAt,
         principal,
         savedAt: Date.now()

@@ -9,7 +9,7 @@ import {
   type RuntimeOptions,
   type SkillDefinition
 } from "@coderclaw/runtime"
-import { Security, type SecurityConfig, type SecurityShape } from "@coderclaw/security"
+import { Security, type SecurityConfig, type SecurityShape, signAuditHead } from "@coderclaw/security"
 import { SqliteJournal, SqliteSecurityStore } from "@coderclaw/store-sqlite"
 import { startWsServer, type WsLimits } from "@coderclaw/transport-ws"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -45,6 +45,8 @@ export interface StartServerOptions {
   readonly limits?: Partial<WsLimits>
   /** Where the LLM settings are read (`apiKeyEnv`, or `CODERCLAW_LLM_*` without an `llm` section). Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** How often the audit log's head is signed into the log (ms). Default 5 minutes; also on close. */
+  readonly auditHeadIntervalMs?: number
 }
 
 /** A running server. */
@@ -178,8 +180,17 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
       port: config.port,
       ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
       ...(config.path === undefined ? {} : { path: config.path }),
-      ...(options.limits === undefined ? {} : { limits: options.limits })
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+      serverIdentity: service.serverIdentity
     })
+    // The server signs the audit log's head into the log now and then, so a rewrite of the chain below a
+    // signed head is caught by a plain `coderclaw audit verify`.
+    const signHead = () =>
+      runtime
+        .runPromise(signAuditHead(service.audit, service.serverIdentity).pipe(Effect.ignore))
+        .catch(() => undefined)
+    const headTimer = setInterval(signHead, options.auditHeadIntervalMs ?? 5 * 60_000)
+    headTimer.unref()
     let closing: Promise<void> | undefined
     return {
       url: server.url,
@@ -188,7 +199,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
       security: service,
       agentIds: agents.map((agent) => agent.descriptor.id),
       close: () => {
-        closing ??= server.close().then(closeAll)
+        clearInterval(headTimer)
+        closing ??= server.close().then(signHead).then(closeAll)
         return closing
       }
     }

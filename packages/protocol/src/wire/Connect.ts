@@ -9,6 +9,21 @@ export const ProtocolRange = Schema.Struct({
 })
 export type ProtocolRange = typeof ProtocolRange.Type
 
+/** A server's identity key: Ed25519, base64url raw public key, and its id (see `docs/security.md`). */
+export const ServerKey = Schema.Struct({
+  algorithm: Schema.Literal("ed25519"),
+  keyId: BoundedString(128),
+  publicKey: BoundedString(256)
+})
+export type ServerKey = typeof ServerKey.Type
+
+/** A server's signature over `serverProofPayload(...)` with its identity key. */
+export const ServerProof = Schema.Struct({
+  ...ServerKey.fields,
+  signature: BoundedString(512)
+})
+export type ServerProof = typeof ServerProof.Type
+
 /**
  * Params of the `connect.challenge` notification, the first frame the server sends on every connection.
  * `nonce` is fresh per connection; a device proves possession of its key by signing it.
@@ -17,7 +32,13 @@ export const ConnectChallenge = Schema.Struct({
   nonce: BoundedString(128),
   protocol: ProtocolRange,
   /** The client must send `connect` within this time, or the server closes the connection (4002). */
-  handshakeTimeoutMs: PositiveInt
+  handshakeTimeoutMs: PositiveInt,
+  /**
+   * The server's proof of its identity key, when the client sent a nonce in the URL (`?clientNonce=`):
+   * an Ed25519 signature over `serverProofPayload({ serverNonce: nonce, clientNonce })`. A client that has
+   * pinned the server's key checks it before sending any credentials.
+   */
+  server: Schema.optionalKey(ServerProof)
 })
 export type ConnectChallenge = typeof ConnectChallenge.Type
 
@@ -102,6 +123,8 @@ export const HelloResult = Schema.Struct({
    * When authentication opened a session (a password or provider-token login), its token and expiry: the
    * client may reconnect with `{ type: "token", token }` until then.
    */
-  session: Schema.optionalKey(Schema.Struct({ token: BoundedString(8_192), expiresAt: NonNegativeInt }))
+  session: Schema.optionalKey(Schema.Struct({ token: BoundedString(8_192), expiresAt: NonNegativeInt })),
+  /** The server's identity key, which its session tokens are bound to (their audience). */
+  server: Schema.optionalKey(ServerKey)
 })
 export type HelloResult = typeof HelloResult.Type

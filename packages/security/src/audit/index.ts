@@ -40,6 +40,8 @@ export {
   auditQueryDefaultLimit,
   auditQueryMaxLimit
 } from "./AuditStore.js"
+/** How a login's attempted account name is recorded: sanitised and bounded. */
+export { attemptedAccountName, attemptedAccountNameMaxLength } from "./attemptedAccountName.js"
 /** The canonical JSON an entry's hash covers, and the hash itself: what an external verifier rebuilds. */
 export { canonicalAuditJson, hashAuditEntry } from "./hashAuditEntry.js"
 /** The in-memory store, over rows the caller may hold (tests tamper with them). */
@@ -53,6 +55,15 @@ export {
 export { type AuditLimits, defaultAuditLimits, type RedactedAuditInput, redactAuditInput } from "./redactAuditInput.js"
 /** The secret patterns, usable on any text bound for a log. */
 export { isSecretKey, redactedMarker, redactSecrets } from "./redactSecrets.js"
+/** Heads of the log signed by the server's identity key: anchors (`audit head`) and in-log checkpoints. */
+export {
+  auditHeadSignedAction,
+  SignedAuditHead,
+  signAuditHead,
+  signedAuditHeadPayload,
+  signedHeadOf,
+  verifySignedAuditHead
+} from "./SignedAuditHead.js"
 /** Chain verification over any store, with its verdict types. */
 export {
   type AuditBreakReason,

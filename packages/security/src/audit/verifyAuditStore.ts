@@ -3,6 +3,7 @@ import { type AuditEntry, type AuditHead, genesisHash } from "./AuditEntry.js"
 import type { AuditError } from "./AuditError.js"
 import type { AuditStoreShape } from "./AuditStore.js"
 import { hashAuditEntry } from "./hashAuditEntry.js"
+import { signedHeadOf, verifySignedAuditHead } from "./SignedAuditHead.js"
 
 /**
  * How a chain can be broken:
@@ -16,6 +17,9 @@ import { hashAuditEntry } from "./hashAuditEntry.js"
  * - `truncated`: the head says the log is longer than the entries found (entries removed from the end);
  * - `anchor_mismatch`: the entry at a trusted anchor's seq does not carry the anchor's hash (the log was
  *   rewritten and re-hashed up to there).
+ * - `signed_head_mismatch`: a head the server signed and recorded in the log (`audit.head_signed`) names
+ *   a hash the entry at its seq no longer has, or its signature is not the server's: the log was
+ *   rewritten and re-hashed at or below that seq (`brokenAt`).
  */
 export type AuditBreakReason =
   | "hash_mismatch"
@@ -25,6 +29,7 @@ export type AuditBreakReason =
   | "head_mismatch"
   | "truncated"
   | "anchor_mismatch"
+  | "signed_head_mismatch"
 
 /** The log verified: `entries` entries chain from the genesis hash to `head`. */
 export interface AuditChainIntact {
@@ -58,6 +63,11 @@ export interface AuditVerifyOptions {
    * `anchor.hash`.
    */
   readonly anchor?: AuditHead | undefined
+  /**
+   * The server's identity public key (base64url): heads it signed into the log (`audit.head_signed`) are
+   * checked, each must name the hash its entry still has. Heads signed by other keys are ignored.
+   */
+  readonly signedHeadKey?: string | undefined
 }
 
 /** The page size `verify` uses when none is given. */
@@ -107,6 +117,20 @@ export const verifyAuditStore = (
         }
         if (anchor !== undefined && entry.seq === anchor.seq && entry.hash !== anchor.hash) {
           return broken(entry.seq, "anchor_mismatch", `the entry does not carry the anchored hash ${anchor.hash}`)
+        }
+        const signed = options.signedHeadKey === undefined ? undefined : signedHeadOf(entry)
+        if (signed !== undefined && signed.publicKey === options.signedHeadKey) {
+          if (!verifySignedAuditHead(signed)) {
+            return broken(entry.seq, "signed_head_mismatch", "a signed head's signature is not the server's")
+          }
+          const [named] = signed.seq < entry.seq ? yield* store.readRange(signed.seq, 1) : []
+          if (named?.seq !== signed.seq || named.hash !== signed.hash) {
+            return broken(
+              signed.seq,
+              "signed_head_mismatch",
+              `the server signed hash ${signed.hash} for seq ${signed.seq} (entry #${entry.seq}); the log was rewritten at or before it`
+            )
+          }
         }
         lastSeq = entry.seq
         lastHash = entry.hash

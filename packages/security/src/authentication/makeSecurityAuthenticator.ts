@@ -7,6 +7,7 @@ import {
 } from "@coderclaw/protocol"
 import { Effect } from "effect"
 import type { AuditLogShape } from "../audit/AuditLog.js"
+import { attemptedAccountName } from "../audit/attemptedAccountName.js"
 import type { DevicePairingShape } from "../devices/DevicePairing.js"
 import type { DeviceProofVerifierShape, VerifiedDevice } from "../devices/DeviceProofVerifier.js"
 import type { Identity } from "../identity/Identity.js"
@@ -27,7 +28,11 @@ export interface SecurityAuthenticatorParts {
   /** Where unpaired devices that proved their key ask to be paired; absent to leave pairing to the caller. */
   readonly devices?: DevicePairingShape
   /** Verifies a local account's password; absent when local accounts are not configured. */
-  readonly verifyPassword?: (username: string, password: string) => Effect.Effect<Identity, { readonly reason: string }>
+  readonly verifyPassword?: (
+    username: string,
+    password: string,
+    context: { readonly remoteAddress?: string | undefined }
+  ) => Effect.Effect<Identity, { readonly reason: string; readonly retryAfterMs?: number | undefined }>
 }
 
 /** A refusal of the connection, with the words the audit log keeps. */
@@ -56,7 +61,9 @@ const refuse = (reason: Unauthenticated["reason"], ...reasons: ReadonlyArray<str
  *    refused; it makes the principal `verified`, or `trusted` when the device is paired to that principal.
  *    Without one the principal is `untrusted`.
  *
- * Every attempt, accepted or refused, is an `auth.connect` audit entry; tokens never enter it.
+ * Every attempt, accepted or refused, is an `auth.connect` audit entry; tokens never enter it. A password
+ * attempt names the account it tried as its `resource` (`account/local/<name>`, sanitised and bounded);
+ * too many recent failures refuse it as `throttled`, with `retryAfterMs`, before any password work.
  */
 export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): AuthenticatorShape => {
   const { sessions, deviceProofs, audit } = parts
@@ -175,8 +182,16 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
   const fromPassword = (request: AuthenticationRequest, username: string, password: string) => {
     const verifyPassword = parts.verifyPassword
     if (verifyPassword === undefined) return Effect.fail(refuse("invalid_credentials", "local:disabled"))
-    return verifyPassword(username, password).pipe(
-      Effect.mapError((rejected): Refusal => refuse("invalid_credentials", `local:${rejected.reason}`)),
+    return verifyPassword(username, password, { remoteAddress: request.remoteAddress }).pipe(
+      Effect.mapError((rejected): Refusal => {
+        if (rejected.reason !== "throttled" || rejected.retryAfterMs === undefined)
+          return refuse("invalid_credentials", `local:${rejected.reason}`)
+        const retryAfterMs = Math.ceil(rejected.retryAfterMs)
+        return {
+          error: new Unauthenticated({ reason: "throttled", retryAfterMs }),
+          reasons: ["local:throttled", `retry-after-ms:${retryAfterMs}`]
+        }
+      }),
       Effect.flatMap((identity) => openSession(request, identity))
     )
   }
@@ -218,6 +233,11 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
         action: "auth.connect",
         decision: entry.ok ? "success" : "failure",
         reasons: entry.reasons,
+        // A password login names the account it tried, accepted or not (never the password).
+        resource:
+          request.credentials.type === "password"
+            ? `account/local/${attemptedAccountName(request.credentials.username)}`
+            : undefined,
         requestId: request.connectionId,
         remoteAddress: request.remoteAddress,
         details: { trust: entry.principal?.trust, origin: request.origin }

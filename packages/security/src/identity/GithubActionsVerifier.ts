@@ -4,7 +4,7 @@ import type { IdentityVerifier } from "./IdentityVerifier.js"
 import type { InvalidVerifierConfig } from "./InvalidVerifierConfig.js"
 import { makeClaimsDecoder } from "./internal/decodeClaims.js"
 import { makeConfigDecoder } from "./internal/decodeConfig.js"
-import { displayNameFrom, subjectFor } from "./internal/identityParts.js"
+import { displayNameFrom, namespaceFor, subjectFor } from "./internal/identityParts.js"
 import { JwksSource } from "./JwksSource.js"
 import { jwtPolicyFields, makeJwtVerifier, OneOrMore, type VerifiedJwt } from "./JwtVerifier.js"
 import { TokenRejected } from "./TokenRejected.js"
@@ -112,7 +112,8 @@ const refuse = (claim: string, detail: string): Effect.Effect<never, TokenReject
  *
  * The identity: provider `github-actions`, subject `repo:<repository_id>:ref:<ref>` (numeric id, so a
  * rename keeps the principal, and the ref, so `main` and a release tag are distinct principals;
- * `principalId` = `github-actions:repo:<id>:ref:<ref>`), roles from `roles` (default `ci`), and the
+ * `principalId` = `github-actions:repo:<id>:ref:<ref>`, or `github-actions:iss.<digest>:repo:…` for
+ * tokens of another issuer than github.com's), roles from `roles` (default `ci`), and the
  * repository, ids, ref, event, workflow, environment, sha, run id and actor as attributes for policies
  * and audit.
  */
@@ -185,8 +186,11 @@ export const makeGithubActionsVerifier = (
       return Effect.void
     }
 
-    const toIdentity = (claims: GithubActionsClaims): Identity => {
-      const subject = subjectFor("github-actions", `repo:${claims.repository_id}:ref:${claims.ref}`)
+    // Repository ids are unique per GitHub instance only: tokens of another issuer (GitHub Enterprise
+    // Server) get that issuer's namespace, so its repository 42 is not github.com's repository 42.
+    const toIdentity = (claims: GithubActionsClaims, issuer: string): Identity => {
+      const namespace = issuer === githubActionsIssuer ? undefined : namespaceFor(undefined, issuer)
+      const subject = subjectFor("github-actions", `repo:${claims.repository_id}:ref:${claims.ref}`, namespace)
       const displayName = displayNameFrom(`${claims.repository}@${claims.ref}`, claims.repository)
       const optional = { sha: claims.sha, run_id: claims.run_id, actor: claims.actor, environment: claims.environment }
       const attributes: Record<string, string> = {
@@ -202,7 +206,7 @@ export const makeGithubActionsVerifier = (
       return {
         provider: "github-actions",
         subject,
-        principalId: principalIdOf("github-actions", subject),
+        principalId: principalIdOf("github-actions", subject, namespace),
         ...(displayName === undefined ? {} : { displayName }),
         roles,
         attributes
@@ -213,7 +217,8 @@ export const makeGithubActionsVerifier = (
       const decoded = decodeClaims(verified.claims)
       if (Result.isFailure(decoded)) return Effect.fail(decoded.failure)
       const claims = decoded.success
-      return Effect.as(check(claims), toIdentity(claims))
+      const issuer = typeof verified.claims.iss === "string" ? verified.claims.iss : githubActionsIssuer
+      return Effect.as(check(claims), toIdentity(claims, issuer))
     }
 
     return {

@@ -20,5 +20,19 @@ export const Identity = Schema.Struct({
 })
 export type Identity = typeof Identity.Type
 
-/** The principal id of an identity: `<provider>:<subject>`. */
-export const principalIdOf = (provider: IdentityProvider, subject: string): string => `${provider}:${subject}`
+/**
+ * The principal id of an identity: `<provider>:<subject>`, or `<provider>:<namespace>:<subject>` for
+ * providers whose subjects are unique only per issuer (see `docs/security.md`, "Principal ids"). The
+ * namespace never contains `:`, so the id parses one way only, whatever the subject holds.
+ */
+export const principalIdOf = (provider: IdentityProvider, subject: string, namespace?: string): string =>
+  namespace === undefined ? `${provider}:${subject}` : `${provider}:${namespace}:${subject}`
+
+/**
+ * A configured provider id (`[a-z0-9-]`, 1 to 32 characters, starting with a letter or digit): names an
+ * issuer's namespace in principal ids instead of the digest of its URL, so ids stay readable and survive a
+ * change of the issuer's URL.
+ */
+export const ProviderId = Schema.String.pipe(
+  Schema.check(Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,31}$/, { expected: "a provider id: a-z, 0-9, - (1 to 32)" }))
+)

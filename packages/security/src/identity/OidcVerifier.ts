@@ -1,11 +1,11 @@
 import { Effect, Result, Schema } from "effect"
-import { type Identity, principalIdOf } from "./Identity.js"
+import { type Identity, ProviderId, principalIdOf } from "./Identity.js"
 import type { IdentityVerifier } from "./IdentityVerifier.js"
 import type { InvalidVerifierConfig } from "./InvalidVerifierConfig.js"
 import { checkAuthorizedParty } from "./internal/checkAuthorizedParty.js"
 import { makeClaimsDecoder } from "./internal/decodeClaims.js"
 import { makeConfigDecoder } from "./internal/decodeConfig.js"
-import { displayNameFrom, subjectFor } from "./internal/identityParts.js"
+import { displayNameFrom, namespaceFor, subjectFor } from "./internal/identityParts.js"
 import { JwksSource } from "./JwksSource.js"
 import { jwtPolicyFields, makeJwtVerifier, OneOrMore, type VerifiedJwt } from "./JwtVerifier.js"
 import { RoleMapping, rolesFor } from "./RoleMapping.js"
@@ -14,6 +14,9 @@ import type { TokenRejected } from "./TokenRejected.js"
 /**
  * Configuration of a generic OpenID Connect ID-token verifier:
  *
+ * - `id`: the provider id naming this issuer's namespace in principal ids (`oidc:<id>:<sub>`); without
+ *   it the namespace is derived from the token's `iss` (`oidc:iss.<digest>:<sub>`). Give an issuer that
+ *   has several spellings an `id`, so all of them name the same users.
  * - `issuer`: the accepted `iss` value(s), compared exactly (list every spelling the issuer uses).
  * - `audience`: the accepted client id(s); the token's `aud` must contain one of them, and its `azp` (required
  *   when `aud` lists several audiences) must be one of them.
@@ -22,6 +25,7 @@ import type { TokenRejected } from "./TokenRejected.js"
  * - the shared JWT settings (`algorithms`, `clockSkewSeconds`, `maxTokenLength`, `maxTokenAgeSeconds`).
  */
 export const OidcVerifierConfig = Schema.Struct({
+  id: Schema.optionalKey(ProviderId),
   issuer: OneOrMore,
   audience: OneOrMore,
   jwks: JwksSource,
@@ -47,14 +51,13 @@ const decodeOidcClaims = makeClaimsDecoder("oidc", OidcClaims, ["iss", "sub"])
 const decodeOidcConfig = makeConfigDecoder("oidc", OidcVerifierConfig)
 
 /**
- * Builds a verifier for ID tokens of one OpenID Connect issuer. The identity is keyed on `sub`
- * (`principalId` = `oidc:<sub>`; see `subjectFor` for subjects outside the principal-id alphabet);
+ * Builds a verifier for ID tokens of one OpenID Connect issuer. The identity is keyed on the issuer and
+ * `sub` (`principalId` = `oidc:<namespace>:<sub>`, the namespace being the configured `id` or a digest
+ * of `iss`; see `subjectFor` for subjects outside the principal-id alphabet);
  * `displayName` is `name` or else `preferred_username`; `email` is kept only when `email_verified` is
  * `true`, so an unverified address can never stand for a person; `attributes.issuer` records `iss`.
  *
- * `sub` is unique per issuer only: when several generic OIDC issuers are trusted side by side, their
- * subjects share the `oidc:` namespace, so give each a role mapping of its own and check
- * `attributes.issuer` where it matters.
+ * `sub` is unique per issuer only, so two issuers' users with the same `sub` are two principals.
  */
 export const makeOidcVerifier = (
   options: OidcVerifierOptions
@@ -62,7 +65,7 @@ export const makeOidcVerifier = (
   Effect.gen(function* () {
     const { now, ...input } = options
     const config = yield* decodeOidcConfig(input)
-    const { roles, ...jwtConfig } = config
+    const { roles, id, ...jwtConfig } = config
     const jwt = yield* makeJwtVerifier("oidc", jwtConfig, {
       ...(now === undefined ? {} : { now }),
       requiredClaims: ["sub"]
@@ -74,12 +77,13 @@ export const makeOidcVerifier = (
       const unauthorizedParty = checkAuthorizedParty("oidc", verified.claims, config.audience)
       if (unauthorizedParty !== undefined) return Effect.fail(unauthorizedParty)
       const claims = decoded.success
-      const subject = subjectFor("oidc", claims.sub)
+      const namespace = namespaceFor(id, claims.iss)
+      const subject = subjectFor("oidc", claims.sub, namespace)
       const displayName = displayNameFrom(claims.name, claims.preferred_username)
       const identity: Identity = {
         provider: "oidc",
         subject,
-        principalId: principalIdOf("oidc", subject),
+        principalId: principalIdOf("oidc", subject, namespace),
         ...(displayName === undefined ? {} : { displayName }),
         ...(claims.email !== undefined && claims.email_verified === true ? { email: claims.email } : {}),
         roles: rolesFor(roles, claims.sub, verified.claims),

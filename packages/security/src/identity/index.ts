@@ -20,7 +20,7 @@ export {
   googleJwksUrl,
   makeGoogleVerifier
 } from "./GoogleVerifier.js"
-export { Identity, principalIdOf } from "./Identity.js"
+export { Identity, ProviderId, principalIdOf } from "./Identity.js"
 /** The interface every token verifier (OIDC, Google, GitHub Actions, …) implements. */
 export type { IdentityVerifier } from "./IdentityVerifier.js"
 /** A verifier's configuration was malformed or unsafe; raised when the verifier is built. */
@@ -48,5 +48,14 @@ export {
 export { makeOidcVerifier, OidcVerifierConfig, type OidcVerifierOptions } from "./OidcVerifier.js"
 /** Configured mapping of verified identities to roles (default, per subject, per claim value). */
 export { RoleMapping, rolesFor } from "./RoleMapping.js"
+/** The server's Ed25519 identity key: proves the server to clients; its id is its session tokens' audience. */
+export {
+  makeServerIdentity,
+  type ServerIdentityShape,
+  serverAudienceOf,
+  serverIdentityCheck,
+  serverIdentityRecordId,
+  verifyServerProof
+} from "./ServerIdentity.js"
 /** Why a token was refused (`TokenRejected.reason`), and its wire-level `Unauthenticated` equivalent. */
 export { TokenRejected, TokenRejectionReason, unauthenticatedFrom } from "./TokenRejected.js"

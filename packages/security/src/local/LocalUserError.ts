@@ -5,6 +5,9 @@ import { Schema } from "effect"
  * - `invalid_credentials`: `verifyPassword` refused. Unknown user, wrong password, disabled account, a
  *   malformed name or an unreadable stored hash all give exactly this error (no other field set), after the
  *   same scrypt work, so neither the answer nor its timing tells a caller which accounts exist.
+ * - `throttled`: `verifyPassword` refused without checking the password, because the account, the caller's
+ *   address or the pair failed too often lately; `retryAfterMs` says when to try again. Unknown accounts
+ *   are throttled exactly like existing ones.
  * - `invalid_username`: the name breaks the `Username` rules (when creating or administering an account).
  * - `weak_password`: the new password is shorter than the configured minimum or longer than the maximum.
  * - `invalid_roles`: a role name is empty or too long, or there are too many roles.
@@ -16,6 +19,7 @@ import { Schema } from "effect"
  */
 export const LocalUserErrorReason = Schema.Literals([
   "invalid_credentials",
+  "throttled",
   "invalid_username",
   "weak_password",
   "invalid_roles",
@@ -34,7 +38,9 @@ export type LocalUserErrorReason = typeof LocalUserErrorReason.Type
 export class LocalUserError extends Schema.TaggedError<LocalUserError>()("LocalUserError", {
   reason: LocalUserErrorReason,
   username: Schema.optionalKey(Schema.String),
-  detail: Schema.optionalKey(Schema.String)
+  detail: Schema.optionalKey(Schema.String),
+  /** With `throttled`: how long to wait before the next attempt. */
+  retryAfterMs: Schema.optionalKey(Schema.Number)
 }) {
   override get message(): string {
     const who = this.username === undefined ? "" : ` (user ${JSON.stringify(this.username)})`

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto"
-import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
+import { Clock, Context, Effect, Layer, Option, Schema, Semaphore } from "effect"
 import { type Identity, principalIdOf } from "../identity/Identity.js"
 import { DisplayName, type LocalUser, type LocalUserProfile, RoleNames, toProfile } from "./LocalUser.js"
 import { LocalUserError } from "./LocalUserError.js"
+import { type LoginThrottleOptions, makeLoginThrottle } from "./LoginThrottle.js"
 import {
   defaultScryptParams,
   formatPasswordHash,
@@ -29,6 +30,18 @@ export interface LocalUsersOptions {
    * (default true): how raised parameters reach existing accounts without a password reset.
    */
   readonly rehashOnLogin?: boolean | undefined
+  /** How failed logins are slowed down (see `LoginThrottleOptions`); `false` turns throttling off. */
+  readonly throttle?: LoginThrottleOptions | false | undefined
+  /**
+   * How many password checks may hash at once (default 2). The rest wait their turn, so a flood of logins
+   * cannot take every thread of libuv's pool, which file and DNS work share.
+   */
+  readonly maxConcurrentHashes?: number | undefined
+}
+
+/** Where a login attempt comes from, for throttling per address. */
+export interface LoginContext {
+  readonly remoteAddress?: string | undefined
 }
 
 /** A new account. `roles` are what the server grants it; `displayName` is shown instead of the name. */
@@ -64,9 +77,11 @@ export interface LocalUsersShape {
   /**
    * Checks a name and password and returns the account's identity (provider `local`, subject = name,
    * roles = the account's roles). Unknown name, wrong password and disabled account all fail with the same
-   * `invalid_credentials` error after the same scrypt work.
+   * `invalid_credentials` error after the same scrypt work. Too many recent failures for the name, the
+   * address or the pair fail with `throttled` (and `retryAfterMs`) before any hashing, for unknown names
+   * exactly as for existing ones.
    */
-  verifyPassword(username: string, password: string): Effect.Effect<Identity, LocalUserError>
+  verifyPassword(username: string, password: string, context?: LoginContext): Effect.Effect<Identity, LocalUserError>
 }
 
 const int = (min: number, max: number) =>
@@ -104,6 +119,8 @@ export const makeLocalUsers = (
       rehashOnLogin: options.rehashOnLogin ?? true
     }).pipe(Effect.mapError((error) => new LocalUserError({ reason: "invalid_options", detail: error.message })))
     const store = yield* UserStore
+    const throttle = options.throttle === false ? undefined : makeLoginThrottle(options.throttle ?? {})
+    const hashing = yield* Semaphore.make(Math.max(1, options.maxConcurrentHashes ?? 2))
     // Verifying against this hash costs exactly what verifying a current-parameter hash costs, and never
     // matches (its bytes are random, not derived): the stand-in when there is no real hash to check.
     const dummyHash = formatPasswordHash(
@@ -167,7 +184,7 @@ export const makeLocalUsers = (
         )
       )
 
-    const verifyPassword = (username: string, password: string): Effect.Effect<Identity, LocalUserError> =>
+    const checkCredentials = (username: string, password: string): Effect.Effect<Identity, LocalUserError> =>
       Effect.gen(function* () {
         const candidate = typeof password === "string" ? password : ""
         if (!isUsername(username) || codePoints(candidate) > settings.maxPasswordLength) {
@@ -188,6 +205,24 @@ export const makeLocalUsers = (
         if (settings.rehashOnLogin && needsRehash(user.passwordHash, settings.scrypt)) yield* rehash(user, candidate)
         return toIdentity(user)
       })
+
+    const verifyPassword = (
+      username: string,
+      password: string,
+      context: LoginContext = {}
+    ): Effect.Effect<Identity, LocalUserError> => {
+      const checked = hashing.withPermits(1)(checkCredentials(username, password))
+      if (throttle === undefined) return checked
+      return throttle
+        .begin({ username: typeof username === "string" ? username : "", remoteAddress: context.remoteAddress })
+        .pipe(
+          Effect.mapError(
+            ({ retryAfterMs }) =>
+              new LocalUserError({ reason: "throttled", retryAfterMs, detail: "too many failed logins" })
+          ),
+          Effect.flatMap((ticket) => Effect.tap(checked, () => ticket.succeeded))
+        )
+    }
 
     return {
       createUser: (input) =>

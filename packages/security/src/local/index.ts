@@ -25,9 +25,20 @@ export {
   LocalUsers,
   type LocalUsersOptions,
   type LocalUsersShape,
+  type LoginContext,
   makeLocalUsers,
   type NewLocalUser
 } from "./LocalUsers.js"
+/** How failed logins are slowed down: per account, address and pair, with exponential back-off. */
+export {
+  addressKey,
+  type LoginAttempt,
+  type LoginThrottled,
+  type LoginThrottleOptions,
+  type LoginThrottleShape,
+  type LoginTicket,
+  makeLoginThrottle
+} from "./LoginThrottle.js"
 /**
  * scrypt password hashing in a self-describing format (`scrypt$N=…,r=…,p=…$salt$hash`): hash, verify in
  * constant time, parse, and tell whether a hash was made with other parameters.

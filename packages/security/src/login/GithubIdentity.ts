@@ -1,5 +1,6 @@
 import { Effect, Redacted, Schema } from "effect"
 import { type Identity, principalIdOf } from "../identity/Identity.js"
+import { namespaceFor } from "../identity/internal/identityParts.js"
 import { type GithubMemberships, type GithubRoleRule, githubMembershipNeeds, githubRoles } from "./GithubRoleRule.js"
 import { type GithubHttp, nextPage, requestJson, trimSlash } from "./internal/githubHttp.js"
 import { LoginFailed } from "./LoginFailed.js"
@@ -115,12 +116,14 @@ export const resolveWithHttp = (
       orgs: orgPages.flat().map((org) => org.login),
       teams: teamPages.flat().map((team) => ({ org: team.organization.login, team: team.slug }))
     }
+    // User ids are unique per GitHub instance only: a GitHub Enterprise Server's users get its namespace.
+    const namespace = apiBaseUrl === defaultGithubApiBaseUrl ? undefined : namespaceFor(undefined, apiBaseUrl)
     const subject = String(user.id)
     const displayName = user.name === undefined || user.name === null || user.name === "" ? user.login : user.name
     return {
       provider: "github",
       subject,
-      principalId: principalIdOf("github", subject),
+      principalId: principalIdOf("github", subject, namespace),
       displayName,
       roles: githubRoles(rules, memberships),
       attributes: { login: user.login }

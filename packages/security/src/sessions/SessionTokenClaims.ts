@@ -10,7 +10,8 @@ const Seconds = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(0)))
  */
 export const SessionTokenClaims = Schema.Struct({
   iss: Schema.String,
-  aud: Schema.String,
+  /** The configured audience, and with a server identity also `coderclaw-server:<key id>`. */
+  aud: Schema.Union([Schema.String, Schema.Array(Schema.String)]),
   sub: PrincipalId,
   sid: SessionId,
   jti: Schema.String.pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(128))),

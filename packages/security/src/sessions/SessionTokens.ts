@@ -16,6 +16,9 @@ import { SessionTokenClaims } from "./SessionTokenClaims.js"
 import { Ed25519PrivateJwk, Ed25519PublicJwk, type SigningKeyRecord } from "./SigningKey.js"
 import { SigningKeyStore } from "./SigningKeyStore.js"
 
+/** The id of the server identity key in the signing key store (see `ServerIdentity`); never a session key. */
+const serverIdentityRecordId = "server-identity"
+
 /** The `typ` header of a session token, so no other JWT (an OIDC ID token, say) is ever taken for one. */
 export const sessionTokenType = "coderclaw-session+jwt"
 
@@ -28,6 +31,12 @@ export interface SessionTokensOptions {
   readonly issuer: string
   /** The `aud` claim: who the token is for (e.g. `coderclaw-runtime`). */
   readonly audience: string
+  /**
+   * The audience of this one server (`coderclaw-server:<identity key id>`): when set, tokens carry it
+   * beside `audience`, and only tokens carrying it verify, so a token issued by another server (even one
+   * sharing the configured `audience`) is refused.
+   */
+  readonly serverAudience?: string | undefined
   /**
    * The longest a token may live, in ms (default 12 hours). No token is issued for longer, and a retired
    * key keeps verifying for this long (plus `clockSkewMs`) after `rotate()`, then is deleted.
@@ -167,6 +176,7 @@ export const makeSessionTokens = (
       clockSkewMs: options.clockSkewMs ?? 30_000,
       maxTokenLength: options.maxTokenLength ?? 4_096
     }).pipe(Effect.mapError((error) => rejected("invalid_request", `session token options: ${error.message}`)))
+    const serverAudience = options.serverAudience
     const store = yield* SigningKeyStore
     const lock = yield* Semaphore.make(1)
     // A retired key must verify every token it signed: those live at most maxTokenTtlMs, plus the skew.
@@ -178,7 +188,10 @@ export const makeSessionTokens = (
     // retired without their private half, keys past their window deleted, a fresh key when none can sign.
     const loadRing: Effect.Effect<Ring, SessionRejected> = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      const records = [...(yield* store.load)].sort((a, b) => b.createdAt - a.createdAt)
+      // The server's identity key shares the store but is no session-signing key.
+      const records = [...(yield* store.load)]
+        .filter((record) => record.kid !== serverIdentityRecordId)
+        .sort((a, b) => b.createdAt - a.createdAt)
       let current: CurrentKey | undefined
       const retired: Array<RingKey> = []
       for (const record of records) {
@@ -250,7 +263,7 @@ export const makeSessionTokens = (
           new SignJWT({ sid: session.id })
             .setProtectedHeader({ alg: sessionTokenAlgorithm, kid: current.record.kid, typ: sessionTokenType })
             .setIssuer(settings.issuer)
-            .setAudience(settings.audience)
+            .setAudience(serverAudience === undefined ? settings.audience : [settings.audience, serverAudience])
             .setSubject(session.principalId)
             .setJti(randomUUID())
             .setIssuedAt(Math.floor(now / 1_000))
@@ -280,7 +293,7 @@ export const makeSessionTokens = (
               algorithms: [sessionTokenAlgorithm],
               typ: sessionTokenType,
               issuer: settings.issuer,
-              audience: settings.audience,
+              audience: serverAudience ?? settings.audience,
               requiredClaims: ["iss", "aud", "sub", "sid", "jti", "iat", "exp"],
               currentDate: new Date(now),
               clockTolerance: Math.floor(settings.clockSkewMs / 1_000),

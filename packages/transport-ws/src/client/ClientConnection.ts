@@ -1,5 +1,6 @@
 import {
   type ConnectParams,
+  clientNonceParameter,
   closeCodes,
   type HelloResult,
   isRuntimeError,
@@ -7,6 +8,7 @@ import {
   MIN_SUPPORTED_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   type RuntimeError,
+  type ServerProof,
   Timeout,
   Unavailable
 } from "@coderclaw/protocol"
@@ -52,6 +54,34 @@ const unref = (timer: ReturnType<typeof setTimeout>): void => {
   ;(timer as { unref?: () => void }).unref?.()
 }
 
+/** The challenge's server proof when it has the proof's shape; the checker verifies the rest. */
+const proofOf = (params: unknown): ServerProof | undefined => {
+  const server = (params as { readonly server?: unknown } | undefined)?.server
+  if (typeof server !== "object" || server === null) return undefined
+  const { algorithm, keyId, publicKey, signature } = server as Record<string, unknown>
+  return algorithm === "ed25519" &&
+    typeof keyId === "string" &&
+    typeof publicKey === "string" &&
+    typeof signature === "string"
+    ? { algorithm, keyId, publicKey, signature }
+    : undefined
+}
+
+/** 32 random bytes, base64url without padding. */
+const randomNonce = (): string => {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32))
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "")
+}
+
+const withClientNonce = (url: string, nonce: string): string => {
+  const parsed = new URL(url)
+  parsed.searchParams.set(clientNonceParameter, nonce)
+  return parsed.toString()
+}
+
 /**
  * One WebSocket connection of the client: answers the challenge with `connect`, then carries requests and
  * routes notifications. Everything after it ends is the client's business (reconnecting, resubscribing).
@@ -66,6 +96,8 @@ export class ClientConnection {
   private nextId = 1
   private handshakeError: RuntimeError | undefined
   private readonly timers: Array<ReturnType<typeof setTimeout>> = []
+  /** This connection's nonce for the server's identity proof. */
+  private readonly clientNonce = randomNonce()
 
   constructor(
     private readonly options: WsClientOptions,
@@ -78,7 +110,9 @@ export class ClientConnection {
     this.ready.catch(() => undefined)
     const Constructor = options.WebSocket ?? (globalThis as { WebSocket?: WsClientOptions["WebSocket"] }).WebSocket
     if (Constructor === undefined) throw new Unavailable({ reason: "no WebSocket implementation: pass one" })
-    this.socket = new Constructor(options.url)
+    this.socket = new Constructor(
+      options.serverIdentity === undefined ? options.url : withClientNonce(options.url, this.clientNonce)
+    )
     this.socket.onmessage = ((event: { readonly data: unknown }) => this.onMessage(event.data)) as never
     this.socket.onclose = ((event: { readonly code: number; readonly reason: string }) =>
       this.onClosed(event.code, event.reason)) as never
@@ -206,6 +240,15 @@ export class ClientConnection {
   private async answerChallenge(params: unknown): Promise<void> {
     const nonce = (params as { readonly nonce?: unknown } | undefined)?.nonce
     if (typeof nonce !== "string" || this.state !== "connecting") return
+    if (this.options.serverIdentity !== undefined) {
+      const refused = this.options.serverIdentity.check(proofOf(params), nonce, this.clientNonce)
+      if (refused !== undefined) {
+        // Nothing was sent: the credentials never reach a server that did not prove the expected key.
+        this.handshakeError = refused
+        this.close(refused)
+        return
+      }
+    }
     const { credentials, device, protocol, clientInfo } = this.options
     const connect: ConnectParams = {
       protocol: protocol ?? { min: MIN_SUPPORTED_PROTOCOL_VERSION, max: PROTOCOL_VERSION },

@@ -1,4 +1,4 @@
-import type { Credentials, DeviceProof, ProtocolRange } from "@coderclaw/protocol"
+import type { Credentials, DeviceProof, ProtocolRange, RuntimeError, ServerProof } from "@coderclaw/protocol"
 
 /**
  * The part of the WHATWG `WebSocket` the client uses: the browser's global `WebSocket` and the `ws`
@@ -19,6 +19,15 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike
 
 /** Signs the server's challenge nonce with the device key, for servers that check device possession. */
 export type DeviceSigner = (nonce: string) => DeviceProof | Promise<DeviceProof>
+
+/**
+ * Checks the server's identity before any credentials leave the client. With it, every connection puts a
+ * fresh nonce in the URL (`?clientNonce=`) and hands the challenge's proof (absent when the server sent
+ * none) to `check`; an error returned refuses the connection without sending `connect`.
+ */
+export interface ServerIdentityCheck {
+  check(proof: ServerProof | undefined, serverNonce: string, clientNonce: string): RuntimeError | undefined
+}
 
 /** How the client reconnects after losing its connection: exponential backoff with jitter. */
 export interface ReconnectOptions {
@@ -63,6 +72,8 @@ export interface WsClientOptions {
   readonly protocol?: ProtocolRange
   /** Sent to the server in `connect`, for its logs. */
   readonly clientInfo?: { readonly name: string; readonly version: string }
+  /** Refuses servers that do not prove the expected identity key (see `ServerIdentityCheck`). */
+  readonly serverIdentity?: ServerIdentityCheck
 }
 
 /**

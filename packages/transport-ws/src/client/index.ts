@@ -11,6 +11,7 @@ export {
   type DeviceSigner,
   defaultGiveUpAfterMs,
   type ReconnectOptions,
+  type ServerIdentityCheck,
   type WebSocketConstructor,
   type WebSocketLike,
   type WsClientOptions

@@ -2,6 +2,8 @@ import type { IncomingMessage } from "node:http"
 import {
   type Authenticated,
   type CloseCodeName,
+  clientNonceParameter,
+  clientNoncePattern,
   closeCodes,
   InternalError,
   isRuntimeError,
@@ -35,7 +37,7 @@ import { helloFrame } from "./handshake/hello.js"
 import { negotiateVersion } from "./handshake/version.js"
 import { permissionOf } from "./methodPermissions.js"
 import { TokenBucket } from "./TokenBucket.js"
-import type { ConnectionClosed, WsLimits } from "./WsServerOptions.js"
+import type { ConnectionClosed, ServerIdentitySigner, WsLimits } from "./WsServerOptions.js"
 
 /** What a connection needs from its server: a way to run effects, the runtime, and the optional authorizer. */
 export interface ConnectionServices {
@@ -44,6 +46,7 @@ export interface ConnectionServices {
   readonly authorizer: AuthorizerShape | undefined
   readonly authenticator: AuthenticatorShape
   readonly limits: WsLimits
+  readonly serverIdentity?: ServerIdentitySigner | undefined
   readonly onClosed: (connection: ServerConnection, closed: ConnectionClosed) => void
   /** The connection from `address` finished `connect`: it no longer counts as unauthenticated. */
   readonly onAuthenticated: (address: string) => void
@@ -131,9 +134,12 @@ export class ServerConnection {
     this.cork = corkForTick(request.socket)
     const origin = request.headers.origin
     const remoteAddress = request.socket.remoteAddress
+    const clientNonce = new URL(request.url ?? "/", "http://localhost").searchParams.get(clientNonceParameter)
     this.handshake = {
       connectionId: id,
       nonce,
+      ...(clientNonce !== null && clientNoncePattern.test(clientNonce) ? { clientNonce } : {}),
+      ...(services.serverIdentity === undefined ? {} : { serverIdentity: services.serverIdentity }),
       limits,
       phase: "challenge",
       ...(origin === undefined ? {} : { origin }),

@@ -97,6 +97,7 @@ export const makeWsServer = (
       authorizer,
       authenticator,
       limits,
+      serverIdentity: options.serverIdentity,
       onClosed: (
         connection: ServerConnection,
         closed: Parameters<NonNullable<WsServerOptions["onConnectionClosed"]>>[0]

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from "node:http"
+import type { ServerKey, ServerProof } from "@coderclaw/protocol"
 
 /**
  * Limits every connection runs under. The defaults are safe for a server exposed to a network: small
@@ -108,4 +109,16 @@ export interface WsServerOptions {
   readonly limits?: Partial<WsLimits>
   /** Called when a connection ends, with its close diagnostics. */
   readonly onConnectionClosed?: (closed: ConnectionClosed) => void
+  /**
+   * The server's identity key (`Security`'s `serverIdentity`): when a client puts a nonce in the URL
+   * (`?clientNonce=`), the challenge carries a signature over both nonces, so the client can check it talks
+   * to the server its saved session belongs to before it sends any credentials.
+   */
+  readonly serverIdentity?: ServerIdentitySigner
+}
+
+/** Proves the server's identity key over one connection's nonces. */
+export interface ServerIdentitySigner {
+  readonly key: ServerKey
+  prove(serverNonce: string, clientNonce: string): ServerProof
 }

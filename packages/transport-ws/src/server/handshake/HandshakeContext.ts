@@ -1,5 +1,5 @@
 import type { CloseCodeName, JsonRpcId, RuntimeError } from "@coderclaw/protocol"
-import type { WsLimits } from "../WsServerOptions.js"
+import type { ServerIdentitySigner, WsLimits } from "../WsServerOptions.js"
 
 /** The handshake phases, in order. Phases only move forward; the last one reached is in the close diagnostics. */
 export type HandshakePhase = "challenge" | "admission" | "version" | "authentication" | "hello"
@@ -9,6 +9,10 @@ export interface HandshakeContext {
   readonly connectionId: string
   /** The challenge nonce sent in `connect.challenge`; a device proof must sign it. */
   readonly nonce: string
+  /** The client's nonce from the URL (`?clientNonce=`), which the server's identity proof signs too. */
+  readonly clientNonce?: string
+  /** The server's identity key, when it has one. */
+  readonly serverIdentity?: ServerIdentitySigner
   readonly remoteAddress?: string
   readonly origin?: string
   readonly limits: WsLimits

@@ -27,6 +27,8 @@ export const helloFrame = (
       maxSubscriptions: limits.maxSubscriptions,
       maxOutboundBytes: limits.maxOutboundBytes
     },
-    ...(authenticated.session === undefined ? {} : { session: authenticated.session })
+    ...(authenticated.session === undefined ? {} : { session: authenticated.session }),
+    // The key this server's session tokens are bound to, for clients to pin at login.
+    ...(context.serverIdentity === undefined ? {} : { server: context.serverIdentity.key })
   })
 }
