@@ -33,6 +33,7 @@ export {
 } from "./authorization/Authorizer.js"
 export { InMemoryJournal, makeInMemoryJournal } from "./journal/InMemoryJournal.js"
 export {
+  type DamagedTask,
   defaultPageSize,
   type IdempotencyClaim,
   Journal,

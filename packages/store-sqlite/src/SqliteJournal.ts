@@ -1,25 +1,30 @@
 import type { TaskEventEnvelope, TaskRecord, TaskStatus } from "@coderclaw/protocol"
 import { taskStatuses } from "@coderclaw/protocol"
-import { Journal, JournalError, type JournalShape } from "@coderclaw/runtime"
+import { type DamagedTask, Journal, JournalError, type JournalShape } from "@coderclaw/runtime"
 import { Clock, Effect, Layer, Option, type Scope } from "effect"
 import { appendEvents } from "./internal/appendEvents.js"
 import { attempt } from "./internal/attempt.js"
+import { checkJournalFile, type JournalFileCheck } from "./internal/checkJournalFile.js"
 import { type GroupCommitStats, makeGroupCommit } from "./internal/GroupCommit.js"
 import { prepareIdempotencyKeys } from "./internal/idempotencyKeys.js"
+import { acquireJournalLock } from "./internal/JournalLock.js"
 import { makeListTasks } from "./internal/makeListTasks.js"
 import { schemaVersion as currentSchemaVersion, migrate } from "./internal/migrate.js"
 import { type ConnectionSettings, openDatabase } from "./internal/openDatabase.js"
+import { markFileOf, openMark, readMark } from "./internal/PositionMark.js"
+import { Quarantine } from "./internal/Quarantine.js"
 import { RecordCache } from "./internal/RecordCache.js"
 import {
   checkPendingEvents,
-  checkpointFromText,
-  checkpointToText,
+  checkpointFromRow,
+  checkpointToRow,
   type EventRow,
   eventFromRow,
   recordFromRow
 } from "./internal/rowCodec.js"
 import { prepareStatements } from "./internal/statements.js"
 import { verifyJournal } from "./internal/verifyJournal.js"
+import { SqliteJournalRefused } from "./SqliteJournalRefused.js"
 
 /** How to open the SQLite journal. Only `filename` is required. */
 export interface SqliteJournalOptions {
@@ -47,6 +52,8 @@ export type SqliteJournalStats = GroupCommitStats
 export interface SqliteJournalShape extends JournalShape {
   /** A snapshot of the group-commit counters since the journal opened. */
   readonly stats: Effect.Effect<SqliteJournalStats>
+  /** The tasks quarantined as damaged since the journal opened (found by the open-time scan or a read). */
+  readonly damagedTasks: Effect.Effect<ReadonlyArray<DamagedTask>, JournalError>
 }
 
 /**
@@ -89,42 +96,129 @@ const sqlLimit = (limit: number): number =>
       ? Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER)
       : -1
 
-const eventsFromRows = (rows: ReadonlyArray<EventRow>): ReadonlyArray<TaskEventEnvelope> | JournalError => {
-  const envelopes: Array<TaskEventEnvelope> = []
-  for (const row of rows) {
-    const envelope = eventFromRow(row)
-    if (envelope instanceof JournalError) return envelope
-    envelopes.push(envelope)
-  }
-  return envelopes
-}
-
 /**
  * Opens the journal in the current scope and returns it with its `stats`; closing the scope commits what
  * is queued and closes the database. Use it when you need the counters or manage the scope yourself;
  * otherwise provide `layer`.
  *
- * Opening creates the file if needed, enables WAL, applies schema migrations and verifies the data (see
- * the README): it fails with a `JournalError` (`Corrupt` naming the task and seq at fault, or
- * `Unavailable`) rather than running over a damaged or newer journal.
+ * Opening takes the file's exclusive ownership (`SqliteJournalRefused` `Locked`, naming the holder, when
+ * another journal has it), creates the file if needed, enables WAL, applies schema migrations, verifies
+ * the data and compares it with the high-water mark (see the README). It fails with `SqliteJournalRefused`
+ * `DataLost` when acknowledged events are missing, with a `JournalError` (`Corrupt` for a damaged file
+ * structure, `Unavailable`) rather than running over a damaged or newer journal. Damaged tasks (a row
+ * failing its checksum, a gap in a task's events) do not fail the open: they are quarantined and listed
+ * by `damagedTasks`.
  */
-export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournalShape, JournalError, Scope.Scope> =>
+export const make = (
+  options: SqliteJournalOptions
+): Effect.Effect<SqliteJournalShape, JournalError | SqliteJournalRefused, Scope.Scope> =>
   Effect.gen(function* () {
     const settings = yield* settingsFrom(options)
+    const { filename } = settings
+    const openedAt = yield* Clock.currentTimeMillis
+    // Ownership before anything else: a second opener must not recover (and re-run) the holder's tasks.
+    yield* Effect.acquireRelease(
+      Effect.flatMap(
+        attempt(`locking ${filename}`, () => acquireJournalLock(filename, openedAt)),
+        (lock) => (lock instanceof SqliteJournalRefused ? Effect.fail(lock) : Effect.succeed(lock))
+      ),
+      (lock) => Effect.sync(() => lock.release())
+    )
     const db = yield* Effect.acquireRelease(
-      attempt(`opening ${settings.filename}`, () => openDatabase(settings)),
+      attempt(`opening ${filename}`, () => openDatabase(settings)),
       (db) => Effect.sync(() => db.close())
     )
-    const openedAt = yield* Clock.currentTimeMillis
-    yield* attempt(`migrating ${settings.filename}`, () => migrate(db, openedAt))
-    const statements = yield* attempt(`preparing ${settings.filename}`, () => prepareStatements(db))
-    const idempotencyKeys = yield* attempt(`preparing ${settings.filename}`, () => prepareIdempotencyKeys(db))
-    yield* attempt(`verifying ${settings.filename}`, () => verifyJournal(db, statements))
-    const listTasks = makeListTasks(db)
+    yield* attempt(`migrating ${filename}`, () => migrate(db, openedAt))
+    const statements = yield* attempt(`preparing ${filename}`, () => prepareStatements(db))
+    const idempotencyKeys = yield* attempt(`preparing ${filename}`, () => prepareIdempotencyKeys(db))
+    const quarantine = new Quarantine()
+    yield* attempt(`verifying ${filename}`, () => verifyJournal(db, statements, quarantine))
+    const found = yield* attempt(`reading ${filename}`, () => statements.lastPosition.get() ?? 0)
+    const expected = yield* attempt(`reading ${markFileOf(filename)}`, () => readMark(filename))
+    if (expected._tag === "Position" && expected.position > found) {
+      return yield* new SqliteJournalRefused({
+        reason: "DataLost",
+        filename,
+        detail:
+          `acknowledged events are missing: ${markFileOf(filename)} records position ${expected.position}, ` +
+          `the database ends at position ${found} (its -wal file was lost, truncated or replaced). Restore the ` +
+          "database with its -wal file from a backup, or remove the mark file to accept the loss",
+        expectedPosition: expected.position,
+        foundPosition: found
+      })
+    }
+    if (expected._tag === "Unreadable") {
+      return yield* new SqliteJournalRefused({
+        reason: "DataLost",
+        filename,
+        detail:
+          `${markFileOf(filename)} is not a position mark ('${expected.text}'), so lost acknowledged events ` +
+          "could not be detected; remove it to start without that check for this open",
+        foundPosition: found
+      })
+    }
+    const mark = yield* Effect.acquireRelease(
+      attempt(`opening ${markFileOf(filename)}`, () => {
+        const opened = openMark(filename, settings.synchronous === "full")
+        opened.write(found)
+        return opened
+      }),
+      (mark) => Effect.sync(() => mark.close())
+    )
+    const listTasks = makeListTasks(db, quarantine)
     const records = new RecordCache()
-    const committer = makeGroupCommit(db, { maxBatchEvents: settings.maxBatchEvents })
+    const committer = makeGroupCommit(db, {
+      maxBatchEvents: settings.maxBatchEvents,
+      // A mark that cannot be written weakens only the loss detection, not the commit: the writes are
+      // still acknowledged, and the probe (health) fails until the mark can be written again.
+      afterCommit: () => {
+        try {
+          mark.write(statements.lastPosition.get() ?? 0)
+        } catch {}
+      }
+    })
     // Added after the connection's release, so it runs before it: queued writes commit, then it closes.
     yield* Effect.addFinalizer(() => Effect.sync(() => committer.close()))
+
+    /** Events of rows, or the first damaged row's `Corrupt` (its task quarantined). */
+    const eventsFromRows = (rows: ReadonlyArray<EventRow>): ReadonlyArray<TaskEventEnvelope> | JournalError => {
+      const envelopes: Array<TaskEventEnvelope> = []
+      for (const row of rows) {
+        const envelope = eventFromRow(row)
+        if (envelope instanceof JournalError) return quarantine.note(envelope)
+        envelopes.push(envelope)
+      }
+      return envelopes
+    }
+
+    /** `readAll` skips the events of damaged tasks, reading on so a page is short only at the end. */
+    const readAll = (afterPosition: number, limit: number): ReadonlyArray<TaskEventEnvelope> => {
+      const wanted = sqlLimit(limit)
+      const envelopes: Array<TaskEventEnvelope> = []
+      let cursor = Math.max(0, afterPosition)
+      while (wanted !== 0) {
+        const asked = wanted === -1 ? -1 : wanted - envelopes.length
+        const rows = statements.readAll.all(cursor, asked)
+        for (const row of rows) {
+          if (quarantine.has(row.task_id)) continue
+          const envelope = eventFromRow(row)
+          if (envelope instanceof JournalError) quarantine.note(envelope)
+          else envelopes.push(envelope)
+        }
+        const last = rows.at(-1)
+        if (last === undefined || asked === -1 || rows.length < asked || envelopes.length >= wanted) break
+        cursor = last.position
+      }
+      return envelopes
+    }
+
+    const refuseDamaged = (events: ReadonlyArray<{ readonly taskId: string }>): JournalError | undefined => {
+      for (const event of events) {
+        const refusal = quarantine.refusal(event.taskId)
+        if (refusal !== undefined) return refusal
+      }
+      return undefined
+    }
 
     const journal: SqliteJournalShape = {
       append: (events) =>
@@ -133,33 +227,40 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
           : Effect.suspend(() => {
               // Checked in the caller's fiber, so the shared commit does only SQLite work.
               const checked = checkPendingEvents(events)
-              return checked instanceof JournalError
-                ? Effect.fail(checked)
-                : committer.submit("append", checked.length, () => appendEvents(statements, records, checked))
+              if (checked instanceof JournalError) return Effect.fail(checked)
+              const damaged = refuseDamaged(checked)
+              return damaged !== undefined
+                ? Effect.fail(damaged)
+                : committer.submit("append", checked.length, () =>
+                    appendEvents(statements, records, quarantine, checked)
+                  )
             }),
       readTask: (taskId, afterSeq) =>
-        attempt("reading a task's events", () => eventsFromRows(statements.readTask.all(taskId, afterSeq))),
-      readAll: (afterPosition, limit) =>
-        attempt("reading events", () =>
-          eventsFromRows(statements.readAll.all(Math.max(0, afterPosition), sqlLimit(limit)))
+        attempt(
+          "reading a task's events",
+          () => quarantine.refusal(taskId) ?? eventsFromRows(statements.readTask.all(taskId, afterSeq))
         ),
+      readAll: (afterPosition, limit) => attempt("reading events", () => readAll(afterPosition, limit)),
       lastPosition: attempt("reading the last position", () => statements.lastPosition.get() ?? 0),
       loadTask: (taskId) =>
         attempt("loading a task", () => {
+          const refusal = quarantine.refusal(taskId)
+          if (refusal !== undefined) return refusal
           const row = statements.loadRecord.get(taskId)
           if (row === undefined) return Option.none<TaskRecord>()
           const record = records.read(row)
-          return record instanceof JournalError ? record : Option.some(record)
+          return record instanceof JournalError ? quarantine.note(record) : Option.some(record)
         }),
       listTasks: (query, page) => attempt("listing tasks", () => listTasks(query, page)),
       activeTasks: attempt("reading active tasks", () => {
-        const records: Array<TaskRecord> = []
+        const active: Array<TaskRecord> = []
         for (const row of statements.activeTasks.all()) {
+          if (quarantine.has(row.id)) continue
           const record = recordFromRow(row)
-          if (record instanceof JournalError) return record
-          records.push(record)
+          if (record instanceof JournalError) quarantine.note(record)
+          else active.push(record)
         }
-        return records
+        return active
       }),
       countByStatus: attempt("counting tasks", () => {
         const counts = Object.fromEntries(taskStatuses.map((status) => [status, 0])) as Record<TaskStatus, number>
@@ -173,27 +274,31 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
       }),
       saveCheckpoint: (taskId, data) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const text = checkpointToText(taskId, data)
-          return text instanceof JournalError
-            ? Effect.fail(text)
+          const row = quarantine.refusal(taskId) ?? checkpointToRow(taskId, data)
+          return row instanceof JournalError
+            ? Effect.fail(row)
             : committer.submit("checkpoint", 1, () => {
-                statements.saveCheckpoint.run(taskId, text, now)
+                statements.saveCheckpoint.run(taskId, row.data, row.crc, now)
               })
         }),
       loadCheckpoint: (taskId) =>
         attempt("loading a checkpoint", () => {
-          const text = statements.loadCheckpoint.get(taskId)
-          if (text === undefined) return Option.none()
-          const data = checkpointFromText(taskId, text)
-          return data instanceof JournalError ? data : Option.some(data)
+          const refusal = quarantine.refusal(taskId)
+          if (refusal !== undefined) return refusal
+          const row = statements.loadCheckpoint.get(taskId)
+          if (row === undefined) return Option.none()
+          const data = checkpointFromRow(taskId, row)
+          return data instanceof JournalError ? quarantine.note(data) : Option.some(data)
         }),
       claimIdempotencyKey: (claim, now) => committer.submit("claim", 1, () => idempotencyKeys.claim(claim, now)),
       // A committed write, not only a lock: it proves the WAL can grow and be synced right now.
       probe: Effect.flatMap(Clock.currentTimeMillis, (now) =>
         attempt("probing the journal", () => {
           statements.probe.run(now)
+          mark.write(statements.lastPosition.get() ?? 0)
         })
       ),
+      damagedTasks: Effect.sync(() => quarantine.list()),
       stats: Effect.sync(() => committer.stats())
     }
     return journal
@@ -202,7 +307,20 @@ export const make = (options: SqliteJournalOptions): Effect.Effect<SqliteJournal
 /**
  * The `Journal` stored in a SQLite file: what a runtime that must survive restarts provides. The database
  * opens when the layer is built and closes when its scope closes; building fails with a `JournalError` when
- * the file cannot be opened, is newer than this release, or fails verification.
+ * the file cannot be opened, is newer than this release, or its structure is damaged, and with
+ * `SqliteJournalRefused` when another journal owns the file or acknowledged events are missing.
  */
-export const layer = (options: SqliteJournalOptions): Layer.Layer<Journal, JournalError> =>
+export const layer = (options: SqliteJournalOptions): Layer.Layer<Journal, JournalError | SqliteJournalRefused> =>
   Layer.effect(Journal, make(options))
+
+/** What `check` found in a journal file. */
+export type SqliteJournalCheck = JournalFileCheck
+
+/**
+ * Checks a journal file without opening it as a journal: no lock is taken and nothing is written, so it
+ * runs beside the server that owns the file (`coderclaw doctor` uses it). Reports the file structure
+ * (`quick_check`), every damaged task (rows failing their checksum, gaps in a task's events), the
+ * acknowledged and stored positions (lost `-wal` data shows as `acknowledged > stored`) and the holder.
+ */
+export const check = (filename: string): Effect.Effect<SqliteJournalCheck, JournalError> =>
+  attempt(`checking ${filename}`, () => checkJournalFile(filename))

@@ -7,8 +7,15 @@
  * @packageDocumentation
  */
 
-export type { SqliteJournalOptions, SqliteJournalShape, SqliteJournalStats } from "./SqliteJournal.js"
+export type {
+  SqliteJournalCheck,
+  SqliteJournalOptions,
+  SqliteJournalShape,
+  SqliteJournalStats
+} from "./SqliteJournal.js"
 export * as SqliteJournal from "./SqliteJournal.js"
+/** Why a journal file was not opened: another journal owns it (`Locked`), or acknowledged events are missing (`DataLost`). */
+export { JournalHolder, SqliteJournalRefused } from "./SqliteJournalRefused.js"
 
 /**
  * The SQLite stores of `@coderclaw/security` (accounts, sessions, signing keys, devices, audit log) on one

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { crc32 } from "node:zlib"
 import { eventsFor, newTask, toCompleted } from "@coderclaw/journal-conformance"
 import type { TaskEvent, TaskEventEnvelope } from "@coderclaw/protocol"
 import type { JournalError } from "@coderclaw/runtime"
@@ -10,7 +11,12 @@ import Database from "better-sqlite3"
 import { Effect, Exit, Fiber, Option } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
-import { SqliteJournal, type SqliteJournalOptions, type SqliteJournalShape } from "../src/index.js"
+import {
+  SqliteJournal,
+  type SqliteJournalOptions,
+  type SqliteJournalRefused,
+  type SqliteJournalShape
+} from "../src/index.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -37,7 +43,7 @@ const withJournal = <A, E>(
 ): Promise<A> => Effect.runPromise(Effect.scoped(Effect.flatMap(SqliteJournal.make(options), use)))
 
 /** Opens the journal expecting the open itself to fail, and returns its error. */
-const openFailure = async (filename: string): Promise<JournalError> => {
+const openFailure = async (filename: string): Promise<JournalError | SqliteJournalRefused> => {
   const exit = await Effect.runPromiseExit(Effect.scoped(SqliteJournal.make({ filename })))
   if (Exit.isSuccess(exit)) throw new Error(`expected ${filename} to be refused`)
   return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
@@ -74,7 +80,7 @@ describe("SqliteJournal", () => {
       tables: db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all()
     }))
     expect(stored.mode).toBe("wal")
-    expect(stored.versions).toEqual([SqliteJournal.schemaVersion])
+    expect(stored.versions).toEqual(Array.from({ length: SqliteJournal.schemaVersion }, (_, i) => i + 1))
     expect(stored.tables).toEqual(expect.arrayContaining(["checkpoints", "events", "schema_migrations", "tasks"]))
   })
 
@@ -144,59 +150,92 @@ describe("SqliteJournal", () => {
     expect(raw(filename, (db) => db.prepare("SELECT count(*) FROM events").pluck().get())).toBe(1)
   })
 
-  describe("detects corruption when opening", () => {
+  describe("quarantines a damaged task when opening, and still opens", () => {
     const storeRunningTask = async () => {
       const filename = freshFile()
       const task = runningHistory(3)
-      await withJournal({ filename }, (journal) => journal.append(task.events))
-      return { filename, taskId: task.id }
+      const other = runningHistory(1)
+      await withJournal({ filename }, (journal) => journal.append([...task.events, ...other.events]))
+      return { filename, taskId: task.id, otherId: other.id }
     }
 
-    it("a missing event in the middle of an active task's history, naming the task and the seq", async () => {
-      const { filename, taskId } = await storeRunningTask()
+    /** Opens the damaged file: what the journal reports damaged, the refusal of a read, and the other task. */
+    const damageFound = (filename: string, taskId: string, otherId: string) =>
+      withJournal({ filename }, (journal) =>
+        Effect.gen(function* () {
+          return {
+            damaged: yield* journal.damagedTasks,
+            load: yield* Effect.flip(journal.loadTask(taskId as never)),
+            read: yield* Effect.flip(journal.readTask(taskId as never, 0)),
+            active: (yield* journal.activeTasks).map((record) => record.id),
+            other: Option.getOrThrow(yield* journal.loadTask(otherId as never)).id
+          }
+        })
+      )
+
+    const expectQuarantined = (
+      found: Awaited<ReturnType<typeof damageFound>>,
+      taskId: string,
+      otherId: string,
+      detail: string
+    ) => {
+      expect(found.damaged).toEqual([{ taskId, detail: expect.stringContaining(detail) }])
+      expect(found.load).toMatchObject({ reason: "Corrupt", taskId })
+      expect(found.read).toMatchObject({ reason: "Corrupt", taskId })
+      expect(found.load.message).toContain(detail)
+      // Not resumed by recovery; the other task is untouched.
+      expect(found.active).toEqual([otherId])
+      expect(found.other).toBe(otherId)
+    }
+
+    it("a missing event in the middle of an active task's history, naming the task", async () => {
+      const { filename, taskId, otherId } = await storeRunningTask()
       raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq = 3").run(taskId))
-      const error = await openFailure(filename)
-      expect(error).toMatchObject({ reason: "Corrupt", taskId, seq: 3 })
-      expect(error.message).toContain("event seq 3 is missing")
+      const found = await damageFound(filename, taskId, otherId)
+      expectQuarantined(found, taskId, otherId, "is at seq 6 but 5 of its events are stored")
     })
 
-    it("an event that is not valid JSON", async () => {
-      const { filename, taskId } = await storeRunningTask()
+    it("an event changed by another connection (not valid JSON any more)", async () => {
+      const { filename, taskId, otherId } = await storeRunningTask()
       raw(filename, (db) =>
         db.prepare("UPDATE events SET event = '{\"type\":' WHERE task_id = ? AND seq = 2").run(taskId)
       )
-      const error = await openFailure(filename)
-      expect(error).toMatchObject({ reason: "Corrupt", taskId, seq: 2 })
-      expect(error.message).toContain("is not valid JSON")
+      const found = await damageFound(filename, taskId, otherId)
+      expectQuarantined(found, taskId, otherId, "(seq 2) fails its checksum")
     })
 
     it("the last events missing behind a record that counts them", async () => {
-      const { filename, taskId } = await storeRunningTask()
+      const { filename, taskId, otherId } = await storeRunningTask()
       raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq >= 5").run(taskId))
-      const error = await openFailure(filename)
-      expect(error).toMatchObject({ reason: "Corrupt", taskId, seq: 5 })
+      const found = await damageFound(filename, taskId, otherId)
+      expectQuarantined(found, taskId, otherId, "is at seq 6 but 4 of its events are stored")
     })
 
-    it("a record that differs from the projection of its events", async () => {
-      const { filename, taskId } = await storeRunningTask()
-      raw(filename, (db) =>
+    it("a record that differs from the projection of its events, even with a recomputed checksum", async () => {
+      const { filename, taskId, otherId } = await storeRunningTask()
+      // Rewritten with a checksum as the journal computes it: only re-projecting the events finds the lie.
+      raw(filename, (db) => {
         db.prepare("UPDATE tasks SET record = json_set(record, '$.progress.percent', 99) WHERE id = ?").run(taskId)
-      )
-      const error = await openFailure(filename)
-      expect(error).toMatchObject({ reason: "Corrupt", taskId, seq: 6 })
-      expect(error.message).toContain("differs from the projection")
+        const row = db.prepare("SELECT * FROM tasks WHERE id = ?").get(taskId) as Record<string, unknown>
+        const columns = ["id", "status", "session_id", "agent_id", "parent_id", "root_id", "created_at", "last_seq"]
+        const text = [...columns, "record"].map((column) => (row[column] === null ? "" : String(row[column])))
+        db.prepare("UPDATE tasks SET crc = ? WHERE id = ?").run(crc32(text.join("\u0000")), taskId)
+      })
+      const found = await damageFound(filename, taskId, otherId)
+      expectQuarantined(found, taskId, otherId, "differs from the projection")
     })
 
-    it("a file that is not a SQLite database", async () => {
+    it("a file that is not a SQLite database fails the open", async () => {
       const filename = freshFile()
       await withJournal({ filename }, () => Effect.void)
       await writeFile(filename, Buffer.alloc(8_192, "garbage!"))
       await rm(`${filename}-wal`, { force: true })
       await rm(`${filename}-shm`, { force: true })
+      await rm(`${filename}.mark`, { force: true })
       expect((await openFailure(filename)).reason).toBe("Corrupt")
     })
 
-    it("and still reports damage in a finished task's history when it is read, never skipping it", async () => {
+    it("and reports damage in a finished task's history, never serving it", async () => {
       const filename = freshFile()
       const task = newTask()
       await withJournal({ filename }, (journal) =>
@@ -204,7 +243,8 @@ describe("SqliteJournal", () => {
       )
       raw(filename, (db) => db.prepare("UPDATE events SET event = 'null' WHERE task_id = ? AND seq = 4").run(task.id))
       const read = await withJournal({ filename }, (journal) => Effect.flip(journal.readTask(task.id, 0)))
-      expect(read).toMatchObject({ reason: "Corrupt", taskId: task.id, seq: 4 })
+      expect(read).toMatchObject({ reason: "Corrupt", taskId: task.id })
+      expect(read.message).toContain("(seq 4) fails its checksum")
     })
   })
 

@@ -283,7 +283,7 @@ describe("SqliteSecurityStore", () => {
         journal: db.prepare("SELECT count(*) FROM schema_migrations").pluck().get(),
         security: db.prepare("SELECT count(*) FROM security_schema_migrations").pluck().get()
       }))
-      expect(stored).toEqual({ journal: 1, security: 1 })
+      expect(stored).toEqual({ journal: SqliteJournal.schemaVersion, security: 1 })
     })
 
     it("provides every security store service through one layer", async () => {

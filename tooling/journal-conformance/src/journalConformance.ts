@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { makeTaskId, type TaskId } from "@coderclaw/protocol"
 import { Journal } from "@coderclaw/runtime"
-import { Effect, type Layer, Option } from "effect"
+import { Effect, Exit, Layer, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { created, eventsFor, newTask, toCompleted } from "./history.js"
 
@@ -18,6 +18,18 @@ export interface JournalUnderTest {
   readonly layer: (directory: string) => Layer.Layer<Journal, unknown>
   /** True when data survives closing and reopening the journal on the same directory. */
   readonly durable: boolean
+  /**
+   * For journals that check what they read back (checksums): changes one stored byte of the task's
+   * events behind the journal's back, while no journal is open on `directory`, as disk damage or a stray
+   * write would. With it, the suite checks that the damaged task is refused and reported while every
+   * other task stays readable. Journals that cannot detect such damage (in memory) leave it out.
+   */
+  readonly damage?: (directory: string, taskId: TaskId) => Promise<void> | void
+  /**
+   * True when the journal has a single owner: a second journal on the same directory is refused while
+   * the first is open, and opens once it closed. Not for journals that live inside one process's memory.
+   */
+  readonly exclusive?: boolean
 }
 
 /**
@@ -406,6 +418,86 @@ export const journalConformance = (subject: JournalUnderTest): void => {
         expect(reopened.history.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
         expect(Option.getOrThrow(reopened.checkpoint)).toEqual({ step: 9 })
         expect(reopened.appended[0]?.position).toBe(6)
+      })
+    }
+
+    it("reports no damaged task on a sound journal (when it checks what it reads)", async () => {
+      const a = newTask()
+      const damaged = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          yield* journal.append([...a.events, ...eventsFor(a.id, 2, toCompleted())])
+          return journal.damagedTasks === undefined ? [] : yield* journal.damagedTasks
+        })
+      )
+      expect(damaged).toEqual([])
+    })
+
+    const damage = subject.damage
+    if (damage !== undefined) {
+      it("refuses a damaged task as Corrupt naming it, and keeps every other task readable", async () => {
+        const directory = freshDirectory()
+        const tasks = [newTask(), newTask(), newTask()]
+        await run(
+          Effect.gen(function* () {
+            const journal = yield* Journal
+            for (const task of tasks) yield* journal.append([...task.events, ...eventsFor(task.id, 2, toCompleted())])
+          }),
+          directory
+        )
+        const victim = tasks[1]?.id as TaskId
+        await damage(directory, victim)
+        const seen = await run(
+          Effect.gen(function* () {
+            const journal = yield* Journal
+            const damaged = journal.damagedTasks === undefined ? undefined : yield* journal.damagedTasks
+            return {
+              load: yield* Effect.flip(journal.loadTask(victim)),
+              read: yield* Effect.flip(journal.readTask(victim, 0)),
+              append: yield* Effect.flip(
+                journal.append(eventsFor(victim, 6, [{ type: "log", level: "info", message: "x" }]))
+              ),
+              listed: (yield* journal.listTasks({ filter: {} }, { limit: 100 })).items.map((record) => record.id),
+              all: yield* journal.readAll(0, 1_000),
+              others: yield* Effect.forEach([tasks[0], tasks[2]], (task) => journal.readTask(task?.id as TaskId, 0)),
+              damaged
+            }
+          }),
+          directory
+        )
+        const others = [tasks[0]?.id, tasks[2]?.id]
+        expect(seen.load).toMatchObject({ reason: "Corrupt", taskId: victim })
+        expect(seen.read).toMatchObject({ reason: "Corrupt", taskId: victim })
+        expect(seen.append).toMatchObject({ reason: "Corrupt", taskId: victim })
+        expect([...seen.listed].sort()).toEqual([...others].sort())
+        expect(new Set(seen.all.map((envelope) => envelope.taskId))).toEqual(new Set(others))
+        const positions = seen.all.map((envelope) => envelope.position)
+        expect(positions).toEqual([...positions].sort((x, y) => x - y))
+        expect(seen.others.map((history) => history.length)).toEqual([5, 5])
+        // A journal that detects damage also lists what it found (the runtime's health reports it).
+        expect(seen.damaged?.map((task) => task.taskId)).toEqual([victim])
+      })
+    }
+
+    if (subject.exclusive === true) {
+      it("refuses a second journal on the same directory while the first is open, and opens once it closed", async () => {
+        const directory = freshDirectory()
+        const second = await Effect.runPromise(
+          Effect.scoped(
+            Effect.gen(function* () {
+              yield* Layer.build(subject.layer(directory))
+              return yield* Effect.exit(Effect.scoped(Layer.build(subject.layer(directory))))
+            })
+          ) as Effect.Effect<Exit.Exit<unknown, unknown>>
+        )
+        expect(Exit.isFailure(second)).toBe(true)
+        const reopened = await run(
+          Effect.gen(function* () {
+            return yield* (yield* Journal).lastPosition
+          }),
+          directory
+        )
+        expect(reopened).toBe(0)
       })
     }
   })

@@ -5,6 +5,7 @@ import { registerApprove } from "../commands/approve.js"
 import { registerAudit } from "../commands/audit.js"
 import { registerCancel } from "../commands/cancel.js"
 import { registerDevices } from "../commands/devices.js"
+import { registerDoctor } from "../commands/doctor.js"
 import { registerInput } from "../commands/input.js"
 import { registerLogin } from "../commands/login.js"
 import { registerServe } from "../commands/serve.js"
@@ -78,6 +79,7 @@ export const buildProgram = (context: CommandContext): Command => {
   registerUsers(program, context)
   registerDevices(program, context)
   registerSessions(program, context)
+  registerDoctor(program, context)
   registerAudit(program, context)
   addUsageHints(program)
   return program

@@ -26,6 +26,7 @@ const startupError = (error: unknown, where: { readonly database: string; readon
     case "SecurityConfigError":
       return usageError(tagged.message ?? "the security configuration was refused")
     case "JournalError":
+    case "SqliteJournalRefused":
     case "SqliteSecurityStoreError":
       return failedError(`cannot open the database ${where.database}: ${tagged.detail ?? tagged.message}`)
     case "StateDirectoryError":

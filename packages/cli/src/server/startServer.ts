@@ -1,5 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs"
+import { createServer, type Server as HttpServer } from "node:http"
 import { dirname } from "node:path"
+import type { Duplex } from "node:stream"
 import { workflowAgent } from "@coderclaw/orchestrator"
 import {
   type AgentDefinition,
@@ -11,7 +13,7 @@ import {
 } from "@coderclaw/runtime"
 import { Security, type SecurityConfig, type SecurityShape, signAuditHead } from "@coderclaw/security"
 import { SqliteJournal, SqliteSecurityStore } from "@coderclaw/store-sqlite"
-import { startWsServer, type WsLimits } from "@coderclaw/transport-ws"
+import { startWsServer, type WsLimits, WsServerError } from "@coderclaw/transport-ws"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type ResolvedRuntimeConfig, resolveRuntimeConfig } from "../config/loadRuntimeConfig.js"
 import { defaultSecurityConfig } from "../config/loadSecurityFile.js"
@@ -103,11 +105,34 @@ const refuseLegacyDatabase = (config: ResolvedRuntimeConfig): void => {
   })
 }
 
+/**
+ * Listens on the configured port before anything else is opened, so a start that cannot have its port
+ * (another server runs there) fails having touched nothing: no journal opened, no task recovered.
+ * Until the WebSocket server is attached, upgrades are answered 503 (retry), other requests 426.
+ */
+const bindPort = (port: number, host: string): Promise<HttpServer> =>
+  new Promise((resolve, reject) => {
+    const http = createServer((_, response) => response.writeHead(426).end("Upgrade Required"))
+    http.on("upgrade", (_request, socket: Duplex) => {
+      // Once the WebSocket server listens too, it answers; this one only covers the start.
+      if (http.listenerCount("upgrade") > 1) return
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+    })
+    http.once("error", (error) => reject(new WsServerError({ reason: error.message })))
+    http.listen(port, host, () => resolve(http))
+  })
+
+const closeHttp = (http: HttpServer): Promise<void> =>
+  new Promise((resolve) => {
+    http.close(() => resolve())
+    http.closeAllConnections()
+  })
+
 // The database holds password hashes and session-signing keys, the inspection log every task's inputs:
 // when they live inside the repository the agents work on (the default `.coderclaw/` does), the repository
 // tools must not read, list or search them, whatever the policies allow.
 const serverFiles = (config: ResolvedRuntimeConfig): ReadonlyArray<string> => [
-  ...["", "-wal", "-shm", "-journal"].map((suffix) => `${config.database}${suffix}`),
+  ...["", "-wal", "-shm", "-journal", ".lock", ".owner", ".mark"].map((suffix) => `${config.database}${suffix}`),
   ...(config.inspect === undefined ? [] : [config.inspect.file])
 ]
 
@@ -115,12 +140,29 @@ const serverFiles = (config: ResolvedRuntimeConfig): ReadonlyArray<string> => [
  * Starts a coderClaw server: the runtime on a durable SQLite journal, the security service on the same
  * database file (accounts, sessions, signing keys, devices, audit log), its authenticator and authorizer as
  * the runtime's ports, the built-in agents and skills plus the workflow agent, behind an authenticated
- * WebSocket server. Rejects with the typed error of what could not start (`StateDirectoryError`,
- * `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`, `WsServerError`).
+ * WebSocket server. The port is bound first and the journal opened next (taking its single-writer lock)
+ * before anything is recovered, so a start that fails touches nothing of a server already running on the
+ * same port or database. Rejects with the typed error of what could not start (`StateDirectoryError`,
+ * `WsServerError` for the port, `SqliteJournalRefused` for a journal owned by another server or missing
+ * acknowledged events, `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`).
  */
 export const startServer = async (options: StartServerOptions = {}): Promise<CoderclawServer> => {
   const config = resolveRuntimeConfig(options.config ?? {}, options.cwd ?? process.cwd(), options.env ?? process.env)
   if (options.config?.database === undefined) refuseLegacyDatabase(config)
+  const http = await bindPort(config.port, config.host)
+  try {
+    return await startOn(http, config, options)
+  } catch (error) {
+    await closeHttp(http)
+    throw error
+  }
+}
+
+const startOn = async (
+  http: HttpServer,
+  config: ResolvedRuntimeConfig,
+  options: StartServerOptions
+): Promise<CoderclawServer> => {
   const securityConfig = options.security ?? defaultSecurityConfig
   const builtin =
     options.builtins === false
@@ -176,8 +218,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
     const service = await runtime.runPromise(securityService)
     const server = await startWsServer({
       runtime,
+      server: http,
       host: config.host,
-      port: config.port,
       ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
       ...(config.path === undefined ? {} : { path: config.path }),
       ...(options.limits === undefined ? {} : { limits: options.limits }),
@@ -200,7 +242,11 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
       agentIds: agents.map((agent) => agent.descriptor.id),
       close: () => {
         clearInterval(headTimer)
-        closing ??= server.close().then(signHead).then(closeAll)
+        closing ??= server
+          .close()
+          .then(signHead)
+          .then(closeAll)
+          .then(() => closeHttp(http))
         return closing
       }
     }

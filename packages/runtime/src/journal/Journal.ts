@@ -13,6 +13,13 @@ import type { JournalError } from "./JournalError.js"
 /** An event to append: its envelope without `position`, which the journal assigns. */
 export type PendingEvent = Omit<TaskEventEnvelope, "position">
 
+/** A task whose stored data failed an integrity check: it is not served until an operator restores it. */
+export interface DamagedTask {
+  readonly taskId: string
+  /** What was found, e.g. which event failed its checksum. */
+  readonly detail: string
+}
+
 /** Which tasks `listTasks` returns: a protocol filter plus the sessions the caller may see. */
 export interface TaskQuery {
   readonly filter: TaskFilter
@@ -80,6 +87,12 @@ export interface JournalShape {
   claimIdempotencyKey(claim: IdempotencyClaim, now: number): Effect.Effect<IdempotencyClaim, JournalError>
   /** Proves the journal is writable now (a health check); fails with `Unavailable` when it is not. */
   readonly probe: Effect.Effect<void, JournalError>
+  /**
+   * Optional, for journals that check what they read back (checksums): the tasks found damaged so far.
+   * A damaged task is quarantined: reading it fails `Corrupt` naming it, and `listTasks`, `readAll` and
+   * `activeTasks` leave it out, so the other tasks stay readable. The runtime's health reports them.
+   */
+  readonly damagedTasks?: Effect.Effect<ReadonlyArray<DamagedTask>, JournalError>
 }
 
 /** The journal service. Provide a layer: `InMemoryJournal.layer`, or the SQLite store's. */

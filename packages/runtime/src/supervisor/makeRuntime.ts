@@ -50,6 +50,7 @@ import {
 } from "../RuntimeOptions.js"
 import { TaskQueue } from "../scheduling/TaskQueue.js"
 import { makeEventLoopLag } from "../status/EventLoopLag.js"
+import { journalIntegrityCheck } from "../status/journalIntegrityCheck.js"
 import { RUNTIME_VERSION } from "../version.js"
 import { workflowAgentId } from "../workflowAgentId.js"
 import { approvalSummary } from "./approvalSummary.js"
@@ -1183,6 +1184,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
               ? { name: "journal-writable", state: "ok" }
               : { name: "journal-writable", state: "failing", detail: Cause.pretty(probe.cause).slice(0, 4_000) }
         )
+        const integrity = yield* journalIntegrityCheck(journal)
+        if (integrity !== undefined) checks.push(integrity)
         const lagMs = yield* lag.readP99Ms
         checks.push({
           name: "event-loop-lag",

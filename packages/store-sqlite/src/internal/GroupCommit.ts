@@ -62,7 +62,14 @@ class Refusal {
  * writes of the batch commit. If the transaction itself fails (disk full, I/O error), every write of the
  * batch fails with `Unavailable` and none is stored.
  */
-export const makeGroupCommit = (db: Database.Database, options: { readonly maxBatchEvents: number }): GroupCommit => {
+export const makeGroupCommit = (
+  db: Database.Database,
+  options: {
+    readonly maxBatchEvents: number
+    /** Runs after each committed transaction, before any of its writes is acknowledged. */
+    readonly afterCommit?: () => void
+  }
+): GroupCommit => {
   const queue: Array<WriteRequest> = []
   let scheduled: NodeJS.Immediate | undefined
   let closed = false
@@ -116,6 +123,7 @@ export const makeGroupCommit = (db: Database.Database, options: { readonly maxBa
       return
     }
     counters.commits++
+    options.afterCommit?.()
     for (const { request, outcome } of outcomes) {
       if (typeof outcome === "function") {
         if (request.kind === "append") {

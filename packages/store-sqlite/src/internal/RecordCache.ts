@@ -1,6 +1,6 @@
 import type { TaskRecord } from "@coderclaw/protocol"
 import { JournalError } from "@coderclaw/runtime"
-import { type RecordRow, recordFromRow } from "./rowCodec.js"
+import { type RecordRow, recordFromRow, rowChecksumHolds } from "./rowCodec.js"
 
 /**
  * Records not worth keeping: a finished task is appended to no more, and a waiting one may wait for hours
@@ -27,7 +27,7 @@ export class RecordCache {
   /** The record a row holds, decoded only if its text is not the one remembered for the task. */
   read(row: RecordRow): TaskRecord | JournalError {
     const known = this.entries.get(row.id)
-    if (known !== undefined && known.text === row.record) return known.record
+    if (known !== undefined && known.text === row.record && rowChecksumHolds(row)) return known.record
     const record = recordFromRow(row)
     if (!(record instanceof JournalError)) this.remember(row.id, row.record, record)
     return record

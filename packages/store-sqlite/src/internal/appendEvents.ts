@@ -1,5 +1,6 @@
 import type { TaskEventEnvelope, TaskId, TaskRecord } from "@coderclaw/protocol"
 import { JournalError, type PendingEvent, projectTaskRecord } from "@coderclaw/runtime"
+import type { Quarantine } from "./Quarantine.js"
 import type { RecordCache } from "./RecordCache.js"
 import { eventToRow, taskToRow } from "./rowCodec.js"
 import type { Statements } from "./statements.js"
@@ -26,6 +27,7 @@ const loadRecord = (
 export const appendEvents = (
   statements: Statements,
   records: RecordCache,
+  quarantine: Quarantine,
   events: ReadonlyArray<PendingEvent>
 ): ReadonlyArray<TaskEventEnvelope> | JournalError => {
   let position = statements.lastPosition.get() ?? 0
@@ -33,7 +35,8 @@ export const appendEvents = (
   const stored: Array<TaskEventEnvelope> = []
   for (const pending of events) {
     const previous = staged.get(pending.taskId) ?? loadRecord(statements, records, pending.taskId)
-    if (previous instanceof JournalError) return previous
+    // A stored record that fails its checks is damage, not a refusal of this call: quarantine its task.
+    if (previous instanceof JournalError) return quarantine.note(previous)
     const expected = previous === undefined ? 1 : previous.lastSeq + 1
     if (pending.seq !== expected) {
       return new JournalError({

@@ -1,7 +1,9 @@
 import type { PageRequest, TaskPage, TaskRecord } from "@coderclaw/protocol"
 import { defaultPageSize, JournalError, type TaskQuery } from "@coderclaw/runtime"
 import type Database from "better-sqlite3"
+import type { Quarantine } from "./Quarantine.js"
 import { type RecordRow, recordFromRow } from "./rowCodec.js"
+import { taskColumns } from "./statements.js"
 
 type Param = string | number
 
@@ -33,7 +35,7 @@ const conditions = (query: TaskQuery, page: PageRequest): { readonly where: stri
  * page at a time. Reads one row past the page to know whether `nextCursor` is due. `sessions: []` (no
  * visible session) returns an empty page without touching the database.
  */
-export const makeListTasks = (db: Database.Database) => {
+export const makeListTasks = (db: Database.Database, quarantine: Quarantine) => {
   const prepared = new Map<string, Database.Statement<Array<Param>, RecordRow>>()
   const statementFor = (sql: string) => {
     const cached = prepared.get(sql)
@@ -47,17 +49,21 @@ export const makeListTasks = (db: Database.Database) => {
     if (query.sessions?.length === 0 || query.filter.status?.length === 0) return { items: [] }
     const limit = page.limit ?? defaultPageSize
     const { where, params } = conditions(query, page)
-    const rows = statementFor(`SELECT id, record FROM tasks ${where} ORDER BY id DESC LIMIT ?`).all(
+    const rows = statementFor(`SELECT ${taskColumns} FROM tasks ${where} ORDER BY id DESC LIMIT ?`).all(
       ...params,
       limit + 1
     )
     const items: Array<TaskRecord> = []
-    for (const row of rows.slice(0, limit)) {
+    const scanned = rows.slice(0, limit)
+    // A damaged task is left out (and quarantined), never fatal for the page: the others stay listable.
+    for (const row of scanned) {
+      if (quarantine.has(row.id)) continue
       const record = recordFromRow(row)
-      if (record instanceof JournalError) return record
-      items.push(record)
+      if (record instanceof JournalError) quarantine.note(record)
+      else items.push(record)
     }
-    const last = items.at(-1)
+    // The cursor is the last row scanned, listed or not, so a page ending on a damaged task still moves on.
+    const last = scanned.at(-1)
     return rows.length > limit && last !== undefined ? { items, nextCursor: last.id } : { items }
   }
 }

@@ -7,6 +7,14 @@ interface Migration {
   readonly sql: string
 }
 
+/** `coderclaw_crc` over a table's columns, as `checksum.ts` computes it for new rows. */
+const eventCrcSql = "coderclaw_crc(position, task_id, seq, at, caused_by, event)"
+const taskCrcSql = "coderclaw_crc(id, status, session_id, agent_id, parent_id, root_id, created_at, last_seq, record)"
+const checkpointCrcSql = "coderclaw_crc(task_id, data)"
+
+/** The SQL checksum expressions, for the integrity scan. */
+export const checksumSql = { event: eventCrcSql, task: taskCrcSql, checkpoint: checkpointCrcSql } as const
+
 // The statuses a task can still leave; `activeTasks` and the open-time verification read them through the
 // partial index below. Kept as SQL text here because changing them means migrating that index.
 export const activeStatusesSql = "('pending', 'planning', 'running', 'waiting')"
@@ -54,6 +62,20 @@ const migrations: ReadonlyArray<Migration> = [
         id INTEGER PRIMARY KEY CHECK (id = 1),
         probed_at INTEGER NOT NULL
       ) STRICT;
+    `
+  },
+  {
+    // Checksums: every row carries the CRC-32 of its columns, checked on each read, so a changed byte is
+    // reported (and the task quarantined) instead of served. Existing rows get theirs here, computed from
+    // their current content: damage older than this migration cannot be told from data.
+    version: 2,
+    sql: `
+      ALTER TABLE tasks ADD COLUMN crc INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE events ADD COLUMN crc INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE checkpoints ADD COLUMN crc INTEGER NOT NULL DEFAULT 0;
+      UPDATE tasks SET crc = ${taskCrcSql};
+      UPDATE events SET crc = ${eventCrcSql};
+      UPDATE checkpoints SET crc = ${checkpointCrcSql};
     `
   }
 ]

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { JournalError } from "@coderclaw/runtime"
 import Database from "better-sqlite3"
+import { registerChecksums } from "./checksum.js"
 
 /** The connection settings `openDatabase` applies. */
 export interface ConnectionSettings {
@@ -24,6 +25,7 @@ const configure = (db: Database.Database, settings: ConnectionSettings): Journal
   db.pragma(`synchronous = ${settings.synchronous === "full" ? "FULL" : "NORMAL"}`)
   db.pragma("foreign_keys = ON")
   db.pragma(`busy_timeout = ${settings.busyTimeoutMs}`)
+  registerChecksums(db)
   return undefined
 }
 

@@ -1,6 +1,7 @@
 import { JsonValue, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
 import { JournalError, type PendingEvent } from "@coderclaw/runtime"
 import { Result, Schema } from "effect"
+import { checkpointChecksum, eventChecksum, taskChecksum } from "./checksum.js"
 
 /** A row of `events`, as better-sqlite3 returns it. */
 export interface EventRow {
@@ -10,12 +11,8 @@ export interface EventRow {
   readonly at: number
   readonly caused_by: string
   readonly event: string
-}
-
-/** The columns of `tasks` read back: the id and the record's JSON. */
-export interface RecordRow {
-  readonly id: string
-  readonly record: string
+  /** `eventChecksum` of the other columns, written with the row and checked on every read. */
+  readonly crc: number
 }
 
 /** A row of `tasks` to write: the filter and sort columns, and the whole record as JSON. */
@@ -29,6 +26,17 @@ export interface TaskRow {
   readonly created_at: number
   readonly last_seq: number
   readonly record: string
+  /** `taskChecksum` of the other columns, written with the row and checked on every read. */
+  readonly crc: number
+}
+
+/** The columns of `tasks` read back: all of them, so the checksum can be checked. */
+export type RecordRow = TaskRow
+
+/** A row of `checkpoints` read back. */
+export interface CheckpointRow {
+  readonly data: string
+  readonly crc: number
 }
 
 const { position: _position, ...pendingFields } = TaskEventEnvelope.fields
@@ -58,6 +66,9 @@ export const eventFromRow = (row: EventRow): TaskEventEnvelope | JournalError =>
       taskId: row.task_id,
       seq: row.seq
     })
+  if (row.crc !== eventChecksum(row.position, row.task_id, row.seq, row.at, row.caused_by, row.event)) {
+    return corrupt("fails its checksum: the row was changed outside the journal or damaged on disk")
+  }
   const event = parseJson(row.event)
   if (event === unreadable) return corrupt("is not valid JSON")
   const decoded = decodeEnvelope({
@@ -75,6 +86,9 @@ export const eventFromRow = (row: EventRow): TaskEventEnvelope | JournalError =>
 export const recordFromRow = (row: RecordRow): TaskRecord | JournalError => {
   const corrupt = (detail: string) =>
     new JournalError({ reason: "Corrupt", detail: `the stored record ${detail}`, taskId: row.id })
+  if (!rowChecksumHolds(row)) {
+    return corrupt("fails its checksum: the row was changed outside the journal or damaged on disk")
+  }
   const record = parseJson(row.record)
   if (record === unreadable) return corrupt("is not valid JSON")
   const decoded = decodeRecord(record)
@@ -82,8 +96,31 @@ export const recordFromRow = (row: RecordRow): TaskRecord | JournalError => {
   return decoded.success.id === row.id ? decoded.success : corrupt(`belongs to task ${decoded.success.id}`)
 }
 
-/** A stored checkpoint; JSON that does not decode is `Corrupt`. */
-export const checkpointFromText = (taskId: string, text: string): JsonValue | JournalError => {
+/** Whether a task row's checksum matches its columns. */
+export const rowChecksumHolds = (row: TaskRow): boolean =>
+  row.crc ===
+  taskChecksum(
+    row.id,
+    row.status,
+    row.session_id,
+    row.agent_id,
+    row.parent_id,
+    row.root_id,
+    row.created_at,
+    row.last_seq,
+    row.record
+  )
+
+/** A stored checkpoint; a row failing its checksum or JSON that does not decode is `Corrupt`. */
+export const checkpointFromRow = (taskId: string, row: CheckpointRow): JsonValue | JournalError => {
+  if (row.crc !== checkpointChecksum(taskId, row.data)) {
+    return new JournalError({
+      reason: "Corrupt",
+      detail: "the stored checkpoint fails its checksum: the row was changed outside the journal or damaged on disk",
+      taskId
+    })
+  }
+  const text = row.data
   const data = parseJson(text)
   const decoded = data === unreadable ? undefined : decodeJsonValue(data)
   return decoded !== undefined && Result.isSuccess(decoded)
@@ -92,27 +129,46 @@ export const checkpointFromText = (taskId: string, text: string): JsonValue | Jo
 }
 
 /** A task record as the row that stores it. */
-export const taskToRow = (record: TaskRecord): TaskRow => ({
-  id: record.id,
-  status: record.status,
-  session_id: record.sessionId,
-  agent_id: record.agentId,
-  parent_id: record.parentId ?? null,
-  root_id: record.rootId,
-  created_at: record.createdAt,
-  last_seq: record.lastSeq,
-  record: JSON.stringify(record)
-})
+export const taskToRow = (record: TaskRecord): TaskRow => {
+  const text = JSON.stringify(record)
+  const parentId = record.parentId ?? null
+  return {
+    id: record.id,
+    status: record.status,
+    session_id: record.sessionId,
+    agent_id: record.agentId,
+    parent_id: parentId,
+    root_id: record.rootId,
+    created_at: record.createdAt,
+    last_seq: record.lastSeq,
+    record: text,
+    crc: taskChecksum(
+      record.id,
+      record.status,
+      record.sessionId,
+      record.agentId,
+      parentId,
+      record.rootId,
+      record.createdAt,
+      record.lastSeq,
+      text
+    )
+  }
+}
 
 /** An envelope as the row that stores it. */
-export const eventToRow = (envelope: TaskEventEnvelope): EventRow => ({
-  position: envelope.position,
-  task_id: envelope.taskId,
-  seq: envelope.seq,
-  at: envelope.at,
-  caused_by: envelope.causedBy,
-  event: JSON.stringify(envelope.event)
-})
+export const eventToRow = (envelope: TaskEventEnvelope): EventRow => {
+  const event = JSON.stringify(envelope.event)
+  return {
+    position: envelope.position,
+    task_id: envelope.taskId,
+    seq: envelope.seq,
+    at: envelope.at,
+    caused_by: envelope.causedBy,
+    event,
+    crc: eventChecksum(envelope.position, envelope.taskId, envelope.seq, envelope.at, envelope.causedBy, event)
+  }
+}
 
 /**
  * Checks events before they are queued for a commit. Anything stored must decode again when read, or
@@ -137,14 +193,16 @@ export const checkPendingEvents = (events: ReadonlyArray<PendingEvent>): Readonl
   return checked
 }
 
-/** A checkpoint as stored JSON text; a value JSON cannot represent is refused, nothing stored. */
-export const checkpointToText = (taskId: string, data: JsonValue): string | JournalError => {
+/** A checkpoint as the row that stores it; a value JSON cannot represent is refused, nothing stored. */
+export const checkpointToRow = (taskId: string, data: JsonValue): CheckpointRow | JournalError => {
   const decoded = decodeJsonValue(data)
-  return Result.isSuccess(decoded)
-    ? JSON.stringify(decoded.success)
-    : new JournalError({
-        reason: "Corrupt",
-        detail: `the checkpoint is not JSON: ${decoded.failure.message}`,
-        taskId
-      })
+  if (Result.isSuccess(decoded)) {
+    const text = JSON.stringify(decoded.success)
+    return { data: text, crc: checkpointChecksum(taskId, text) }
+  }
+  return new JournalError({
+    reason: "Corrupt",
+    detail: `the checkpoint is not JSON: ${decoded.failure.message}`,
+    taskId
+  })
 }

@@ -1,42 +1,46 @@
 import type Database from "better-sqlite3"
 import { activeStatusesSql } from "./migrate.js"
-import type { EventRow, RecordRow, TaskRow } from "./rowCodec.js"
+import type { CheckpointRow, EventRow, RecordRow, TaskRow } from "./rowCodec.js"
 
 // Active tasks are read through the partial index `tasks_active` (named, so the plan cannot drift to a
 // sort of every task): recovery reads only unfinished tasks, already in id order.
-const eventColumns = "position, task_id, seq, at, caused_by, event"
+const eventColumns = "position, task_id, seq, at, caused_by, event, crc"
+/** Every column of `tasks`, so a row's checksum can be checked whenever it is read. */
+export const taskColumns = "id, status, session_id, agent_id, parent_id, root_id, created_at, last_seq, record, crc"
 
 /** Every fixed statement the journal runs, prepared once per connection. */
 export interface Statements {
   readonly lastPosition: Database.Statement<[], number>
   readonly loadRecord: Database.Statement<[string], RecordRow>
-  readonly taskColumns: Database.Statement<[string], Omit<TaskRow, "record">>
+  readonly taskColumns: Database.Statement<[string], Omit<TaskRow, "record" | "crc">>
   readonly upsertTask: Database.Statement<[TaskRow]>
   readonly insertEvent: Database.Statement<[EventRow]>
   readonly readTask: Database.Statement<[string, number], EventRow>
   readonly readAll: Database.Statement<[number, number], EventRow>
+  readonly taskOfPosition: Database.Statement<[number], string>
   readonly activeTasks: Database.Statement<[], RecordRow>
   readonly activeTaskIds: Database.Statement<[], string>
   readonly countByStatus: Database.Statement<[], { readonly status: string; readonly count: number }>
-  readonly saveCheckpoint: Database.Statement<[string, string, number]>
-  readonly loadCheckpoint: Database.Statement<[string], string>
+  readonly saveCheckpoint: Database.Statement<[string, string, number, number]>
+  readonly loadCheckpoint: Database.Statement<[string], CheckpointRow>
   readonly probe: Database.Statement<[number]>
 }
 
 /** Prepares the journal's statements on an open, migrated connection. */
 export const prepareStatements = (db: Database.Database): Statements => ({
   lastPosition: db.prepare<[], number>("SELECT coalesce(max(position), 0) FROM events").pluck(),
-  loadRecord: db.prepare<[string], RecordRow>("SELECT id, record FROM tasks WHERE id = ?"),
-  taskColumns: db.prepare<[string], Omit<TaskRow, "record">>(
+  loadRecord: db.prepare<[string], RecordRow>(`SELECT ${taskColumns} FROM tasks WHERE id = ?`),
+  taskColumns: db.prepare<[string], Omit<TaskRow, "record" | "crc">>(
     "SELECT id, status, session_id, agent_id, parent_id, root_id, created_at, last_seq FROM tasks WHERE id = ?"
   ),
   upsertTask: db.prepare<[TaskRow]>(
-    `INSERT INTO tasks (id, status, session_id, agent_id, parent_id, root_id, created_at, last_seq, record)
-     VALUES (@id, @status, @session_id, @agent_id, @parent_id, @root_id, @created_at, @last_seq, @record)
-     ON CONFLICT (id) DO UPDATE SET status = excluded.status, last_seq = excluded.last_seq, record = excluded.record`
+    `INSERT INTO tasks (${taskColumns})
+     VALUES (@id, @status, @session_id, @agent_id, @parent_id, @root_id, @created_at, @last_seq, @record, @crc)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, last_seq = excluded.last_seq, record = excluded.record,
+       crc = excluded.crc`
   ),
   insertEvent: db.prepare<[EventRow]>(
-    `INSERT INTO events (${eventColumns}) VALUES (@position, @task_id, @seq, @at, @caused_by, @event)`
+    `INSERT INTO events (${eventColumns}) VALUES (@position, @task_id, @seq, @at, @caused_by, @event, @crc)`
   ),
   readTask: db.prepare<[string, number], EventRow>(
     `SELECT ${eventColumns} FROM events WHERE task_id = ? AND seq > ? ORDER BY seq`
@@ -44,8 +48,9 @@ export const prepareStatements = (db: Database.Database): Statements => ({
   readAll: db.prepare<[number, number], EventRow>(
     `SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position LIMIT ?`
   ),
+  taskOfPosition: db.prepare<[number], string>("SELECT task_id FROM events WHERE position = ?").pluck(),
   activeTasks: db.prepare<[], RecordRow>(
-    `SELECT id, record FROM tasks INDEXED BY tasks_active WHERE status IN ${activeStatusesSql} ORDER BY id`
+    `SELECT ${taskColumns} FROM tasks INDEXED BY tasks_active WHERE status IN ${activeStatusesSql} ORDER BY id`
   ),
   activeTaskIds: db
     .prepare<[], string>(
@@ -55,11 +60,11 @@ export const prepareStatements = (db: Database.Database): Statements => ({
   countByStatus: db.prepare<[], { readonly status: string; readonly count: number }>(
     "SELECT status, count(*) AS count FROM tasks GROUP BY status"
   ),
-  saveCheckpoint: db.prepare<[string, string, number]>(
-    `INSERT INTO checkpoints (task_id, data, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (task_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`
+  saveCheckpoint: db.prepare<[string, string, number, number]>(
+    `INSERT INTO checkpoints (task_id, data, crc, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (task_id) DO UPDATE SET data = excluded.data, crc = excluded.crc, updated_at = excluded.updated_at`
   ),
-  loadCheckpoint: db.prepare<[string], string>("SELECT data FROM checkpoints WHERE task_id = ?").pluck(),
+  loadCheckpoint: db.prepare<[string], CheckpointRow>("SELECT data, crc FROM checkpoints WHERE task_id = ?"),
   probe: db.prepare<[number]>(
     "INSERT INTO health (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at"
   )

@@ -1,8 +1,10 @@
 import type { TaskRecord } from "@coderclaw/protocol"
 import { JournalError, projectTaskRecord } from "@coderclaw/runtime"
 import type Database from "better-sqlite3"
+import type { Quarantine } from "./Quarantine.js"
 import { eventFromRow, recordFromRow, taskToRow } from "./rowCodec.js"
 import { sameJson } from "./sameJson.js"
+import { scanDamage } from "./scanDamage.js"
 import type { Statements } from "./statements.js"
 
 const corrupt = (detail: string, taskId?: string, seq?: number) =>
@@ -73,24 +75,28 @@ const verifyTask = (statements: Statements, taskId: string): JournalError | unde
 }
 
 /**
- * The open-time integrity check: SQLite's `quick_check`, then every task not in a final status (the tasks
- * recovery will resume) re-projected from its events with `projectTaskRecord`, starting from nothing,
- * and compared with its stored record; their seqs must run 1, 2, 3… to the record's `lastSeq`. Nothing
- * is skipped or repaired: the first finding fails the open as `Corrupt`.
- *
- * Tasks in a final status are not re-projected here (their history can no longer change, and reading all
- * of it would make opening a large journal slow); every row is still decoded when it is read, so damage
- * there surfaces as `Corrupt` on that read.
+ * The open-time integrity check. SQLite's `quick_check` first: damage to the file's structure (pages,
+ * indexes) fails the open as `Corrupt`, since no read can be trusted. Then the damage scan (`scanDamage`:
+ * every row's checksum, every task's seqs against its record), and every task not in a final status (the
+ * tasks recovery will resume) re-projected from its events with `projectTaskRecord` and compared with its
+ * stored record. A task failing any of these is quarantined, not repaired: it is not resumed, reading it
+ * fails `Corrupt` naming it, and every other task opens and runs as usual.
  */
-export const verifyJournal = (db: Database.Database, statements: Statements): JournalError | undefined =>
+export const verifyJournal = (
+  db: Database.Database,
+  statements: Statements,
+  quarantine: Quarantine
+): JournalError | undefined =>
   // One read transaction: every statement sees the same snapshot, even if another connection writes meanwhile.
   db
     .transaction((): JournalError | undefined => {
       const damaged = quickCheck(db)
       if (damaged !== undefined) return damaged
+      for (const finding of scanDamage(db)) quarantine.add(finding.taskId, finding.detail)
       for (const taskId of statements.activeTaskIds.all()) {
+        if (quarantine.has(taskId)) continue
         const finding = verifyTask(statements, taskId)
-        if (finding !== undefined) return finding
+        if (finding !== undefined) quarantine.note(finding)
       }
       return undefined
     })
