@@ -124,7 +124,7 @@ export const registerAudit = (program: Command, context: CommandContext): void =
   ).action(async (options: AuditOptions, command: Command) => {
     const out = context.output(command)
     const signed = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         signAuditHead(security.audit, security.serverIdentity, { force: true }).pipe(
           orFail("cannot read the audit log")
         )

@@ -47,7 +47,7 @@ export const registerSessions = (program: Command, context: CommandContext): voi
   ).action(async (options: SessionsOptions, command: Command) => {
     const out = context.output(command)
     const list = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         (options.user === undefined
           ? security.sessions.listActive
           : security.sessions.listFor(principalOf(options.user))
@@ -86,7 +86,7 @@ export const registerSessions = (program: Command, context: CommandContext): voi
       throw usageError("name a session id, or a principal with --user (not both)")
     }
     const revoked = await Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         Effect.gen(function* () {
           const target = options.user === undefined ? `session/${sessionId}` : `user/${principalOf(options.user)}`
           const count =

@@ -133,7 +133,7 @@ export const registerUsers = (program: Command, context: CommandContext): void =
     details: Record<string, string> = {}
   ) =>
     Effect.runPromise(
-      withAdmin(adminOptionsOf(options, context.io.cwd), ({ security }) =>
+      withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         Effect.gen(function* () {
           yield* apply(security).pipe(
             Effect.mapError((error) =>
