@@ -188,3 +188,36 @@ describe("recovery that is itself interrupted", () => {
     expect(interrupted).toHaveLength(1)
   })
 })
+
+describe("recovery of a task waiting out a retry's back-off", () => {
+  it("runs the retry when its back-off ends, recording no interrupted attempt", async () => {
+    const journal = makeInMemoryJournal()
+    const attempts: Array<number> = []
+    const flaky = (failFirst: boolean) =>
+      defineAgent({
+        id: "flaky",
+        name: "flaky",
+        run: (_input, ctx) =>
+          Effect.gen(function* () {
+            attempts.push(ctx.attempt)
+            if (failFirst && ctx.attempt === 1) return yield* Effect.fail(new Error("first try fails"))
+            return { attempt: ctx.attempt }
+          })
+      })
+    // The back-off is long enough that the restart below certainly happens before it ends.
+    const retry = { initialDelayMs: 5_000, factor: 1, maxDelayMs: 5_000 }
+    const first = start(journal, { agents: [flaky(true)], retry, shutdownGraceMs: 0 })
+    const task = await first.submit({ agentId: "flaky", description: "retried", maxAttempts: 2 })
+    await until(async () => (await first.get(task.id)).attempt === 2)
+    await first.dispose()
+    running.splice(0)
+
+    const second = start(journal, { agents: [flaky(false)], retry })
+    const ended = await second.settled(task.id)
+    expect(ended.status).toBe("completed")
+    expect(ended.result).toEqual({ attempt: 2 })
+    expect(attempts).toEqual([1, 2])
+    const failures = (await second.events(task.id)).filter((e) => e.event.type === "attempt_failed")
+    expect(failures.map((e) => (e.event as { error: { code: string } }).error.code)).toEqual(["AGENT_ERROR"])
+  }, 30_000)
+})

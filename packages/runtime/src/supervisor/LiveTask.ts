@@ -52,6 +52,8 @@ export interface LiveTask {
    * journalled when the next attempt actually starts, so an attempt is only counted once it ran.
    */
   interrupted: boolean
+  /** Recovered while its next attempt waited out a back-off: when that attempt may start. */
+  retryAt: number | undefined
 }
 
 /**

@@ -344,7 +344,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         // Only a running or waiting task can have spawned children; theirs are read when needed.
         children: taskRecord.status === "running" || taskRecord.status === "waiting" ? undefined : [],
         holdsSlot: false,
-        interrupted: false
+        interrupted: false,
+        retryAt: undefined
       }
       tasks.set(task.id, task)
       return task
@@ -473,6 +474,11 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     if (Option.isNone(stored)) return
     const input = stored.value.input
     const byAgent = agentPrincipal(task.agent.descriptor.id)
+    if (task.retryAt !== undefined) {
+      const wait = task.retryAt - (yield* Clock.currentTimeMillis)
+      task.retryAt = undefined
+      if (wait > 0) yield* Effect.sleep(wait)
+    }
     if (task.interrupted) {
       // Recorded now, as the re-run starts, not when the task was recovered: a crash in between must not
       // use up an attempt that never ran.
@@ -889,7 +895,8 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
             pendingApproval: undefined,
             children: [],
             holdsSlot: false,
-            interrupted: false
+            interrupted: false,
+            retryAt: undefined
           }
           tasks.set(id, task)
           const stored = yield* journalCreated({ taskId: id, seq: 1, at, causedBy: principal.id, event: created }).pipe(
@@ -978,26 +985,54 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   })
 
   /**
+   * When a running task's last event is a failed attempt whose back-off had not ended by now, the next
+   * attempt certainly had not started before the stop: the time it may start. Otherwise `undefined`.
+   */
+  const pendingRetryAt = (stored: TaskRecord): Effect.Effect<number | undefined> =>
+    stored.attempt <= 1
+      ? Effect.succeed(undefined)
+      : Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const [last] = yield* persist(journal.readTask(stored.id, stored.lastSeq - 1))
+          if (last?.event.type !== "attempt_failed") return undefined
+          const retryAt = last.at + last.event.retryInMs
+          return retryAt > now ? retryAt : undefined
+        }).pipe(
+          // Unreadable: the attempt is taken as started, as before this check existed.
+          Effect.catchTag("JournalError", (error) =>
+            Effect.as(logLost(`task ${stored.id}: its last attempt could not be read`)(error), undefined)
+          )
+        )
+
+  /**
    * Recovery's step for one rehydrated task besides queueing it: a running task's interrupted attempt is
    * recorded (true when the task stays running, to be queued for its next attempt); a waiting task re-arms
    * its waiting deadline, resumes if its children ended meanwhile, and is passivated if configured.
    */
   const recoverStep = (stored: TaskRecord, task: LiveTask): Effect.Effect<boolean> => {
     switch (stored.status) {
-      case "running": {
-        // An attempt is counted when it starts: the interrupted one is recorded as the re-run starts
-        // (`attempts`), so a crash before then leaves the record as it is. Only a task whose last attempt was
-        // interrupted fails now.
-        if (stored.attempt < stored.maxAttempts) {
-          task.interrupted = true
-          return Effect.succeed(true)
-        }
-        return apply(task, { type: "fail", error: interruptedError }, recovery).pipe(
-          Effect.as(false),
-          Effect.catchTag("InvalidTransition", () => Effect.succeed(false)),
-          Effect.catchTag("Unavailable", (refused) => Effect.as(evict(task, refused), false))
-        )
-      }
+      case "running":
+        return Effect.gen(function* () {
+          // A retry still waiting out its back-off had not started: it runs when the back-off ends, and
+          // nothing was interrupted.
+          const retryAt = yield* pendingRetryAt(stored)
+          if (retryAt !== undefined) {
+            task.retryAt = retryAt
+            return true
+          }
+          // An attempt is counted when it starts: the interrupted one is recorded as the re-run starts
+          // (`attempts`), so a crash before then leaves the record as it is. Only a task whose last attempt
+          // was interrupted fails now.
+          if (stored.attempt < stored.maxAttempts) {
+            task.interrupted = true
+            return true
+          }
+          return yield* apply(task, { type: "fail", error: interruptedError }, recovery).pipe(
+            Effect.as(false),
+            Effect.catchTag("InvalidTransition", () => Effect.succeed(false)),
+            Effect.catchTag("Unavailable", (refused) => Effect.as(evict(task, refused), false))
+          )
+        })
       case "waiting":
         return Effect.gen(function* () {
           if (stored.waitingDeadline !== undefined) yield* armWaitingDeadline(task, stored.waitingDeadline)
