@@ -150,3 +150,22 @@ describe("a caller's wait for a failing journal (virtual time)", () => {
     expect(await Effect.runPromise(inner.lastPosition)).toBe(0)
   })
 })
+
+describe("shutdown while the journal refuses writes", () => {
+  it("stops the retrying steps instead of waiting for the journal for ever; the task stays as journalled", async () => {
+    const { journal, inner, state } = fillableJournal()
+    const { agent, open } = gated()
+    const harness = startRuntime(
+      { agents: [agent], shutdownGraceMs: 0, journalRetry: { initialDelayMs: 1, factor: 2, maxDelayMs: 10 } },
+      Layer.succeed(Journal, journal)
+    )
+    const task = await harness.submit({ agentId: "gated", description: "stuck" })
+    await until(async () => ((await harness.get(task.id)).progress?.percent ?? 0) >= 10)
+    state.full = true
+    open()
+    await until(() => state.refused >= 3)
+    await harness.dispose()
+    const stored = await Effect.runPromise(inner.loadTask(task.id))
+    expect(stored._tag === "Some" && stored.value.status).toBe("running")
+  })
+})
