@@ -2,7 +2,7 @@ import type { TaskEventEnvelope } from "@coderclaw/protocol"
 import { describe, expect, it } from "vitest"
 import { alice } from "../fixtures/principals.js"
 import type { Harness } from "../support/Harness.js"
-import { collect, isFinalEvent, pause, readUntil, settle } from "../support/streams.js"
+import { collect, isFinalEvent, readUntil, settle } from "../support/streams.js"
 
 const seqs = (events: ReadonlyArray<TaskEventEnvelope>) => events.map((envelope) => envelope.seq)
 const oneToN = (n: number) => Array.from({ length: n }, (_, index) => index + 1)
@@ -93,20 +93,15 @@ export const subscribeTests = (harness: Harness): void => {
         const next = await stalled.next()
         if (next.done !== true) stalledEvents.push(next.value)
       }
-      const stallMs = 800
-      const resumeAt = Date.now() + stallMs
-
+      // The stalled subscriber reads nothing until the others have their whole streams: were it holding
+      // them back, they would never end (decided by what happens, not by a clock, so a busy machine
+      // cannot fail it).
       const fast = await Promise.all(
-        Array.from({ length: 3 }, async () => {
-          const events = await collect(client.subscribe(task.id))
-          return { events, endedAt: Date.now() }
-        })
+        Array.from({ length: 3 }, async () => ({ events: await collect(client.subscribe(task.id)) }))
       )
       const done = await client.get(task.id)
       expect(done.status).toBe("completed")
-      for (const { endedAt } of fast) expect(endedAt).toBeLessThan(resumeAt)
 
-      await pause(Math.max(0, resumeAt - Date.now()))
       for (let next = await stalled.next(); next.done !== true; next = await stalled.next()) {
         stalledEvents.push(next.value)
       }
