@@ -22,7 +22,8 @@ export const deadlineTests = (harness: Harness): void => {
       expect(done.status).toBe("failed")
       expect(done.error?.code).toBe("TIMEOUT")
       expect(done.completedAt).toBeGreaterThanOrEqual(task.createdAt + 100)
-      expect(done.completedAt).toBeLessThan(task.createdAt + 400)
+      // Stopped before its work was done (the agent writes after 400 ms), however late the machine ran it.
+      expect(existsSync(path)).toBe(false)
       const events = await collect(client.subscribe(task.id))
       expect(events.at(-1)?.event).toMatchObject({
         type: "status_changed",
