@@ -76,6 +76,7 @@ describe("SqliteJournal single-writer ownership", () => {
     const child = await holdInChild(filename)
 
     const refused = await refusal(filename)
+    expect(child.exitCode).toBeNull() // refused while the holder runs, not because it had gone
     expect(refused.reason).toBe("Locked")
     expect(refused.holder).toMatchObject({ pid: child.pid, host: hostname() })
     expect(refused.message).toContain(`process ${child.pid} on ${hostname()}`)

@@ -15,6 +15,11 @@ export interface JournalLock {
   release(): void
 }
 
+// The connections holding locks, pinned here until released. better-sqlite3 closes a connection that is
+// garbage-collected, which would drop its lock silently: a journal whose scope is still open but no longer
+// reachable (e.g. a process parked forever) must keep its lock all the same.
+const held = new Set<Database.Database>()
+
 const decodeHolder = Schema.decodeUnknownOption(Schema.fromJsonString(JournalHolder))
 
 /** The holder named by the owner file, if it is there and readable. */
@@ -47,7 +52,7 @@ export const describeHolder = (holder: JournalHolder | undefined): string =>
  *
  * Node has no `flock`, but SQLite's locks are POSIX `fcntl` locks, which the OS drops when their process
  * ends in any way (`kill -9` included): a sidecar database `<db>.lock`, held in `locking_mode=EXCLUSIVE`
- * inside an open `BEGIN EXCLUSIVE` transaction, is a lock that cannot outlive its process. SQLite's unix
+ * inside an open write transaction, is a lock that cannot outlive its process. SQLite's unix
  * VFS also tracks locks per file inside one process, so a second journal on the same file in the same
  * process is refused too. The main database stays shareable: the security stores and the admin commands
  * open it beside a running server.
@@ -60,8 +65,14 @@ export const acquireJournalLock = (filename: string, startedAt: number): Journal
   mkdirSync(dirname(filename), { recursive: true })
   const lock = new Database(lockFileOf(filename), { timeout: 0 })
   try {
+    // A real write first, so the lock is the one SQLite takes for writing (kept after the commit in
+    // exclusive locking mode), then an open write transaction holds it for good. The rollback journal
+    // stays in memory: nothing of the lock file is worth recovering after a crash.
     lock.pragma("locking_mode = EXCLUSIVE")
+    lock.pragma("journal_mode = MEMORY")
+    lock.exec("CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1))")
     lock.exec("BEGIN EXCLUSIVE")
+    lock.exec("INSERT OR REPLACE INTO owner (id) VALUES (1)")
   } catch (error) {
     lock.close()
     if (!isBusy(error)) throw error
@@ -73,10 +84,12 @@ export const acquireJournalLock = (filename: string, startedAt: number): Journal
       ...(holder === undefined ? {} : { holder })
     })
   }
+  held.add(lock)
   const holder: JournalHolder = { pid: process.pid, host: hostname(), startedAt }
   try {
     writeFileSync(ownerFileOf(filename), JSON.stringify(holder), { mode: 0o600 })
   } catch (error) {
+    held.delete(lock)
     lock.close()
     throw error
   }
@@ -88,6 +101,7 @@ export const acquireJournalLock = (filename: string, startedAt: number): Journal
       released = true
       // The note first: once the lock is gone, a new holder may write its own.
       rmSync(ownerFileOf(filename), { force: true })
+      held.delete(lock)
       lock.close()
     }
   }
