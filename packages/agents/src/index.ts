@@ -1,7 +1,7 @@
 /**
  * `@coderclaw/agents`: built-in agents and skills for the coderClaw runtime that do real, checkable work
  * offline — read, list and search a repository, git status and log, run a command (dangerous: approved
- * first, killed with its process group on cancel), scan, test and review a repository — and an
+ * first, confined to the repository by a bubblewrap sandbox, killed with it on cancel), scan, test and review a repository — and an
  * OpenAI-compatible chat agent that is off unless configured.
  *
  * @packageDocumentation
@@ -38,6 +38,8 @@ export type { BranchState, FileState, StatusEntry } from "./internal/parseGitSta
 export type { SearchMatch } from "./internal/searchWorker.js"
 export type { Severity } from "./internal/secretRules.js"
 export type { TestCounts, TestReporter } from "./internal/testSummary.js"
+/** Whether bubblewrap can confine `shell.run`'s commands on this machine (asked once per program). */
+export { defaultBwrap, probeSandbox, type SandboxProbe } from "./probeSandbox.js"
 /** `fs.read`: text files of the repository, one or a batch. */
 export {
   type FsReadFile,
@@ -61,7 +63,8 @@ export {
   type ShellRunOptions,
   type ShellRunResult,
   shellRun,
-  shellRunId
+  shellRunId,
+  shellRunMaxInputChars
 } from "./skills/shellRun.js"
 /** `text.search`: a literal or a regular expression across the repository, with a time limit. */
 export { type TextSearchOptions, textSearch, textSearchId } from "./skills/textSearch.js"

@@ -1,3 +1,4 @@
+import { defaultBwrap, probeSandbox, shellRunId } from "@coderclaw/agents"
 import { isRuntimeError } from "@coderclaw/protocol"
 import type { Command } from "commander"
 import { Effect } from "effect"
@@ -32,6 +33,21 @@ const startupError = (error: unknown, where: { readonly database: string; readon
   }
   if (isRuntimeError(error)) return failedError(error.message)
   return failedError(error instanceof Error ? error.message : String(error))
+}
+
+/**
+ * The start-up warning about the sandbox of dangerous skills, or `undefined` when commands are confined:
+ * without bubblewrap, `shell.run` is refused, or, where the operator opted out, runs unconfined.
+ */
+export const sandboxWarning = async (
+  unsandboxed: ReadonlyArray<string> | undefined,
+  bwrap: string = defaultBwrap
+): Promise<string | undefined> => {
+  const probe = await probeSandbox(bwrap)
+  if (probe.available) return undefined
+  return unsandboxed?.includes(shellRunId) === true
+    ? `WARNING: no sandbox (${probe.reason}); ${shellRunId} runs commands UNCONFINED, as this server's user, because runtime.yaml lists it under \`unsandboxed\``
+    : `WARNING: no sandbox (${probe.reason}); ${shellRunId} refuses every command until bubblewrap is installed (or runtime.yaml opts out with \`unsandboxed: [${shellRunId}]\`)`
 }
 
 /** Resolves when the command's signal aborts, or on the process's first SIGINT/SIGTERM. */
@@ -77,6 +93,7 @@ export const registerServe = (program: Command, context: CommandContext): void =
       } catch (error) {
         throw startupError(error, where)
       }
+      const warning = await sandboxWarning(runtime.resolved.unsandboxed)
       const accounts = await Effect.runPromise(Effect.orElseSucceed(server.security.users.listUsers, () => []))
       if (out.json) {
         out.jsonLine({
@@ -85,7 +102,8 @@ export const registerServe = (program: Command, context: CommandContext): void =
           repository: server.config.repository,
           runtimeConfig: runtime.source ?? null,
           securityConfig: security.source ?? null,
-          agents: server.agentIds
+          agents: server.agentIds,
+          warnings: warning === undefined ? [] : [warning]
         })
       } else {
         out.line(`coderclaw serving on ${server.url}`)
@@ -95,6 +113,7 @@ export const registerServe = (program: Command, context: CommandContext): void =
           `  settings    ${runtime.source ?? "defaults"}; security ${security.source ?? "defaults (local accounts)"}`
         )
         out.line(`  agents      ${server.agentIds.join(", ")}`)
+        if (warning !== undefined) out.line(warning)
         if (accounts.length === 0) {
           out.line("No accounts yet: create one with `coderclaw users add <name> --role admin` (in this directory).")
         }

@@ -17,6 +17,8 @@ export interface ResolvedRuntimeConfig {
   readonly path?: string
   readonly llm?: LlmConfig
   readonly inspect?: InspectConfig
+  /** Dangerous skills the operator lets run without a sandbox when none is available. */
+  readonly unsandboxed?: ReadonlyArray<string>
 }
 
 const decode = makeDecoder(RuntimeConfig, "runtime configuration")
@@ -33,7 +35,8 @@ export const resolveRuntimeConfig = (config: RuntimeConfig, cwd: string): Resolv
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     ...(config.path === undefined ? {} : { path: config.path }),
     ...(config.llm === undefined ? {} : { llm: config.llm }),
-    ...(config.inspect === undefined ? {} : { inspect: { file: path(config.inspect.file) } })
+    ...(config.inspect === undefined ? {} : { inspect: { file: path(config.inspect.file) } }),
+    ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
   }
 }
 

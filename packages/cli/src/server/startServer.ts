@@ -106,7 +106,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
           repository: config.repository,
           hidden: serverFiles(config),
           env: options.env ?? process.env,
-          ...(config.llm === undefined ? {} : { llm: config.llm })
+          ...(config.llm === undefined ? {} : { llm: config.llm }),
+          ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
         })
   const agents = byId([...(options.agents ?? []), ...builtin.agents, workflowAgent()], (agent) => agent.descriptor.id)
   const skills = byId([...(options.skills ?? []), ...builtin.skills], (skill) => skill.descriptor.id)
