@@ -1,7 +1,7 @@
 import type { Stats } from "node:fs"
 import { realpath, stat } from "node:fs/promises"
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
-import type { SkillScope } from "@coderclaw/runtime"
+import type { SkillCall, SkillScope } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import { RepositoryError } from "../RepositoryError.js"
 import { type RepositoryOptions, repositoryNameOf } from "../RepositoryOptions.js"
@@ -35,9 +35,24 @@ export interface ResolvedRepository {
   readonly hidden: ReadonlyArray<string>
 }
 
-/** Whether the repository-relative `path` is a hidden entry or inside one. */
+/**
+ * Whether the repository-relative `path` is hidden from the repository tools: git's own directory (its
+ * configuration may hold credential URLs; its objects are the whole history) or a hidden entry (the
+ * server's own files), or inside one.
+ */
 export const isHidden = (repository: ResolvedRepository, path: string): boolean =>
+  path === ".git" ||
+  path.startsWith(".git/") ||
   repository.hidden.some((hidden) => path === hidden || path.startsWith(`${hidden}/`))
+
+/** What a skill asks the runtime about paths beyond its scope: the call's `refusedPaths`, if any. */
+export type PathDecider = SkillCall["refusedPaths"]
+
+/** The paths of `paths` the call may not touch, as a walk asks for them (none outside a runtime). */
+export const refusedPathsOf =
+  (decide: PathDecider) =>
+  async (paths: ReadonlyArray<string>): Promise<ReadonlySet<string>> =>
+    decide === undefined ? new Set() : new Set(await Effect.runPromise(decide(paths)))
 
 // A hidden entry may not exist yet (a database created later): its directory's real path places it.
 const hiddenWithin = async (root: string, entries: ReadonlyArray<string>): Promise<ReadonlyArray<string>> => {
@@ -102,19 +117,27 @@ export const resolveRepository = (
 /** A path inside a repository: as given (normalised) and as found on disk (real, symlinks resolved). */
 export interface ConfinedPath {
   readonly relative: string
+  /** Where it lies, repository-relative (differs from `relative` when a symlink led elsewhere). */
+  readonly real: string
   readonly absolute: string
   readonly stats: Stats
 }
 
 /**
  * Resolves a repository-relative path to a real path inside the root, or refuses it: hostile forms,
- * symlinks that lead outside the root, paths outside the call's authorised `scope.paths`, missing entries
- * and entries of the wrong kind.
+ * symlinks that lead outside the root, paths outside the call's authorised `scope.paths`, hidden paths
+ * (`.git`, the server's files) and protected ones (as given or as resolved), missing entries and entries of
+ * the wrong kind.
  */
 export const confinePath = (
   repository: ResolvedRepository,
   path: string,
-  options: { readonly scope?: SkillScope | undefined; readonly kind?: "file" | "directory" | undefined } = {}
+  options: {
+    readonly scope?: SkillScope | undefined
+    readonly kind?: "file" | "directory" | undefined
+    /** Decides on the path as given and as found on disk (the call's `refusedPaths`). */
+    readonly refusedPaths?: PathDecider
+  } = {}
 ): Effect.Effect<ConfinedPath, RepositoryError> =>
   Effect.gen(function* () {
     const normalized = normalizeRelative(path)
@@ -142,12 +165,26 @@ export const confinePath = (
         detail: "the path leads outside the repository (through a symlink)"
       })
     }
-    if (isHidden(repository, inside.split(sep).join("/"))) {
+    const real = inside === "" ? "." : inside.split(sep).join("/")
+    if (real !== relativePath) yield* checkScope(real, options.scope)
+    if (isHidden(repository, real) || isHidden(repository, relativePath)) {
       return yield* new RepositoryError({
         reason: "Hidden",
         path: relativePath,
         detail: "this path is hidden from the repository tools"
       })
+    }
+    // Both the name the call used and the place it leads to (through a symlink) must be allowed.
+    const asked = [...new Set([relativePath, real])].filter((path) => path !== ".")
+    if (options.refusedPaths !== undefined && asked.length > 0) {
+      const refused = yield* options.refusedPaths(asked)
+      if (refused.length > 0) {
+        return yield* new RepositoryError({
+          reason: "Protected",
+          path: relativePath,
+          detail: `protected by policy: ${refused.join(", ")}`
+        })
+      }
     }
     const stats = yield* Effect.tryPromise({
       try: () => stat(absolute),
@@ -159,7 +196,7 @@ export const confinePath = (
     if (options.kind === "directory" && !stats.isDirectory()) {
       return yield* new RepositoryError({ reason: "NotADirectory", path: relativePath, detail: "not a directory" })
     }
-    return { relative: relativePath, absolute, stats }
+    return { relative: relativePath, real, absolute, stats }
   })
 
 /**

@@ -208,7 +208,11 @@ export const shellRun = (options: ShellRunOptions): SkillDefinition => {
         })
       }
       const repository = yield* resolveRepository(options, call.scope)
-      const cwd = yield* confinePath(repository, request.cwd ?? ".", { scope: call.scope, kind: "directory" })
+      const cwd = yield* confinePath(repository, request.cwd ?? ".", {
+        scope: call.scope,
+        kind: "directory",
+        refusedPaths: call.refusedPaths
+      })
       const bin = yield* binDirectories(repository, request.prependPath ?? [])
       const [file, ...args] = request.shell === true ? ["/bin/sh", "-c", ...request.command] : request.command
       const timeoutMs = Math.min(request.timeoutMs ?? defaultTimeoutMs, maxTimeoutMs)

@@ -47,6 +47,7 @@ import { RUNTIME_VERSION } from "../version.js"
 import { workflowAgentId } from "../workflowAgentId.js"
 import { approvalSummary } from "./approvalSummary.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
+import { refusedPathsWith } from "./refusedPaths.js"
 import { makeSubscriptions } from "./subscriptions.js"
 import { decideCommand, sendDecided, startTaskActor } from "./taskActor.js"
 
@@ -581,21 +582,17 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       if (skill === undefined) {
         return yield* new SkillError({ reason: "Unknown", skillId, detail: "no skill with this id is registered" })
       }
+      const context = {
+        taskOwner: task.owner.id,
+        taskSession: task.sessionId,
+        agentId: task.agent.descriptor.id,
+        skillId,
+        dangerous: skill.descriptor.dangerous,
+        skillPermissions: skill.descriptor.permissions,
+        ...scope
+      }
       const grant = yield* authorizer
-        .authorize({
-          principal: task.owner,
-          action: "skill:execute",
-          resource: `skill/${skillId}`,
-          context: {
-            taskOwner: task.owner.id,
-            taskSession: task.sessionId,
-            agentId: task.agent.descriptor.id,
-            skillId,
-            dangerous: skill.descriptor.dangerous,
-            skillPermissions: skill.descriptor.permissions,
-            ...scope
-          }
-        })
+        .authorize({ principal: task.owner, action: "skill:execute", resource: `skill/${skillId}`, context })
         .pipe(
           Effect.mapError(
             (forbidden) => new SkillError({ reason: "Forbidden", skillId, detail: forbidden.reasons.join(", ") })
@@ -609,7 +606,16 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           agentId: task.agent.descriptor.id,
           principal: task.owner,
           ...(scope === undefined ? {} : { scope }),
-          ...reportersOf(task)
+          ...reportersOf(task),
+          // Each path the skill reaches beyond its scope is decided like the call itself.
+          refusedPaths: refusedPathsWith((paths) =>
+            authorizer.authorize({
+              principal: task.owner,
+              action: "skill:execute",
+              resource: `skill/${skillId}`,
+              context: { ...context, paths }
+            })
+          )
         })
         .pipe(
           Effect.mapError(
