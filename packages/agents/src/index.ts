@@ -57,7 +57,7 @@ export { gitStatus, gitStatusId } from "./skills/gitStatus.js"
 export { type LlmChatResult, llmChat, llmChatId } from "./skills/llmChat.js"
 /** `repo.list`: the repository's files as git sees them. */
 export { type RepoListOptions, repoList, repoListId } from "./skills/repoList.js"
-/** `shell.run` (dangerous): a command in the repository, its process group killed on timeout or cancel. */
+/** `shell.run` (dangerous): a command in a sandbox of the repository, everything it started killed on timeout or cancel. */
 export {
   defaultEnvAllowList,
   type ShellRunOptions,

@@ -45,7 +45,7 @@ export interface ShellRunOptions extends RepositoryOptions {
   readonly defaultTimeoutMs?: number
   /** Most a call's `timeoutMs` may ask for. Default 3,600,000 ms. */
   readonly maxTimeoutMs?: number
-  /** How long a stopped process group gets between `SIGTERM` and `SIGKILL`. Default 2,000 ms. */
+  /** How long a stopped command gets between `SIGTERM` and `SIGKILL`. Default 2,000 ms. */
   readonly killGraceMs?: number
   /** Characters of stdout and of stderr kept for the result. Default 16,384 each. */
   readonly tailChars?: number
@@ -100,7 +100,7 @@ export type ShellRunResult = {
   /** The exit code, or `null` when a signal stopped the process. */
   readonly exitCode: number | null
   readonly signal: string | null
-  /** True when the time limit stopped the command (its process group was killed). */
+  /** True when the time limit stopped the command (and everything it started). */
   readonly timedOut: boolean
   readonly durationMs: number
   readonly stdoutTail: string
@@ -157,13 +157,19 @@ const binDirectories = (repository: ResolvedRepository, dirs: ReadonlyArray<stri
  * `shell.run`: runs a command in the repository. DANGEROUS: declared `dangerous`, so a runtime asks for a
  * person's approval (under `Authorizer.permissive`, for every call) before it runs.
  *
- * - No shell unless `shell: true`; the working directory is confined to the repository; the command sees
- *   only the allow-listed variables of the runtime's environment plus the call's `env`.
+ * - No shell unless `shell: true`; the working directory is confined to the repository (and authorised like
+ *   any path a skill touches); the command sees only the allow-listed variables of the runtime's
+ *   environment plus the call's `env`; the input is at most `shellRunMaxInputChars` characters, so the
+ *   approval summary shows all of it.
+ * - It runs in a bubblewrap sandbox (see `sandboxArgs`): the repository (its `.git` read-only, hidden entries
+ *   masked), a private scratch dir as `/tmp` and `HOME`, the system directories read-only, no network, its
+ *   own PID namespace. Without a working sandbox it fails with `SandboxUnavailable` unless the operator opted
+ *   out (`allowUnsandboxed`).
  * - While it runs, its stdout and stderr lines are sent as outputs `stdout` / `stderr` of the calling task
  *   (`{ lines }`, batched every `flushIntervalMs`), with a log line when it starts and when it ends.
- * - It is started as its own process group: on its time limit, and when the calling task is cancelled (the
- *   fiber interrupted), the whole group gets `SIGTERM`, then `SIGKILL` after the grace period. Processes it
- *   left running in its group are stopped when it ends too.
+ * - On its time limit, and when the calling task is cancelled (the fiber interrupted), the sandbox gets
+ *   `SIGTERM`, then `SIGKILL` after the grace period; its PID namespace ends with it, so every process the
+ *   command started dies too, `setsid` or not. Unsandboxed, its process group is stopped instead.
  * - A non-zero exit or a timeout is a result (`exitCode`, `signal`, `timedOut`), not an error.
  */
 export const shellRun = (options: ShellRunOptions): SkillDefinition => {
@@ -310,7 +316,7 @@ export const shellRun = (options: ShellRunOptions): SkillDefinition => {
       yield* call.log(
         exit.code === 0 && !timedOut ? "info" : "warn",
         timedOut
-          ? `timed out after ${timeoutMs} ms; its process group was stopped`
+          ? `timed out after ${timeoutMs} ms; it and everything it started were stopped`
           : exit.code === null
             ? `stopped by ${exit.signal ?? "a signal"} after ${durationMs} ms`
             : `exited with code ${exit.code} after ${durationMs} ms`
@@ -339,7 +345,7 @@ export const shellRun = (options: ShellRunOptions): SkillDefinition => {
     id: shellRunId,
     name: "Run a command",
     description:
-      "Runs a command (argv, no shell unless asked) in the repository with an allow-listed environment and a time limit, streaming its output lines; the whole process group is killed on timeout or cancel. Dangerous: needs approval.",
+      "Runs a command (argv, no shell unless asked) in the repository, in a sandbox that sees only the repository and a scratch dir (no network), with an allow-listed environment and a time limit, streaming its output lines; everything it started is killed on timeout or cancel. Dangerous: needs approval.",
     permissions: ["skill:execute"],
     dangerous: true,
     run
