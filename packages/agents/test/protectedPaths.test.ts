@@ -157,6 +157,10 @@ describe("protected and hidden paths under security's policies", () => {
     const found = await run(client, "code-search", { query: "needle" })
     expect(found.status).toBe("completed")
     expect(leaks(found.result)).toEqual([])
+    expect((found.result as { searches: Array<{ skipped: Array<unknown> }> }).searches[0]?.skipped).toContainEqual({
+      path: "secret",
+      reason: "protected"
+    })
     const reviewed = await run(client, "reviewer", {})
     expect(leaks(reviewed.result)).toEqual([])
   })
