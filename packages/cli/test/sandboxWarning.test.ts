@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { sandboxWarning } from "../src/commands/serve.js"
 import { parseRuntimeConfig } from "../src/config/loadRuntimeConfig.js"
+import { sandboxWarning } from "../src/server/sandboxWarning.js"
 
 const missing = "/nonexistent/coderclaw-test/bwrap"
 

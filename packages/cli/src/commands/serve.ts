@@ -1,4 +1,3 @@
-import { defaultBwrap, probeSandbox, shellRunId } from "@coderclaw/agents"
 import { isRuntimeError } from "@coderclaw/protocol"
 import type { Command } from "commander"
 import { Effect } from "effect"
@@ -6,6 +5,7 @@ import { CliError, failedError, usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { loadRuntimeConfig } from "../config/loadRuntimeConfig.js"
 import { loadSecurityFile } from "../config/loadSecurityFile.js"
+import { sandboxWarning } from "../server/sandboxWarning.js"
 import { type CoderclawServer, startServer } from "../server/startServer.js"
 
 interface ServeOptions {
@@ -33,21 +33,6 @@ const startupError = (error: unknown, where: { readonly database: string; readon
   }
   if (isRuntimeError(error)) return failedError(error.message)
   return failedError(error instanceof Error ? error.message : String(error))
-}
-
-/**
- * The start-up warning about the sandbox of dangerous skills, or `undefined` when commands are confined:
- * without bubblewrap, `shell.run` is refused, or, where the operator opted out, runs unconfined.
- */
-export const sandboxWarning = async (
-  unsandboxed: ReadonlyArray<string> | undefined,
-  bwrap: string = defaultBwrap
-): Promise<string | undefined> => {
-  const probe = await probeSandbox(bwrap)
-  if (probe.available) return undefined
-  return unsandboxed?.includes(shellRunId) === true
-    ? `WARNING: no sandbox (${probe.reason}); ${shellRunId} runs commands UNCONFINED, as this server's user, because runtime.yaml lists it under \`unsandboxed\``
-    : `WARNING: no sandbox (${probe.reason}); ${shellRunId} refuses every command until bubblewrap is installed (or runtime.yaml opts out with \`unsandboxed: [${shellRunId}]\`)`
 }
 
 /** Resolves when the command's signal aborts, or on the process's first SIGINT/SIGTERM. */

@@ -18,6 +18,7 @@ import { defaultSecurityConfig } from "../config/loadSecurityFile.js"
 import type { RuntimeConfig } from "../config/RuntimeConfig.js"
 import { builtins } from "./builtins.js"
 import { type InspectionFile, inspectToFile } from "./inspectToFile.js"
+import { sandboxWarning } from "./sandboxWarning.js"
 
 /** How to assemble a coderClaw server. Every field is optional. */
 export interface StartServerOptions {
@@ -112,6 +113,9 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
   const agents = byId([...(options.agents ?? []), ...builtin.agents, workflowAgent()], (agent) => agent.descriptor.id)
   const skills = byId([...(options.skills ?? []), ...builtin.skills], (skill) => skill.descriptor.id)
 
+  // Shown in every status while it applies: commands are refused, or run unconfined.
+  const warning = options.builtins === false ? undefined : await sandboxWarning(config.unsandboxed)
+
   let inspection: InspectionFile | undefined
   if (config.inspect !== undefined) inspection = inspectToFile(config.inspect.file)
   const inspectors = [options.inspect, inspection?.inspect].filter((inspect) => inspect !== undefined)
@@ -141,7 +145,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
     skills,
     mode: "remote-enabled",
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
-    ...(inspect === undefined ? {} : { inspect })
+    ...(inspect === undefined ? {} : { inspect }),
+    ...(warning === undefined ? {} : { healthChecks: [{ name: "sandbox", state: "degraded", detail: warning }] })
   }).pipe(Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename: config.database }), ports)))
   const runtime = ManagedRuntime.make(runtimeLayer)
 

@@ -1004,6 +1004,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           observed: queue.size
         })
         if (!accepting) checks.push({ name: "accepting", state: "failing", detail: "the runtime is shutting down" })
+        checks.push(...(options.healthChecks ?? []))
         const rank: Record<HealthState, number> = { ok: 0, degraded: 1, failing: 2 }
         const state = checks.reduce<HealthState>(
           (worst, check) => (rank[check.state] > rank[worst] ? check.state : worst),
