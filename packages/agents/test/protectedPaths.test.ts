@@ -137,6 +137,9 @@ describe("protected and hidden paths under security's policies", () => {
       expect(read.status, path).toBe("failed")
       expect(leaks(read), path).toEqual([])
     }
+    // A refusal says nothing of what exists under a protected path.
+    const probe = await run(client, "caller", { skill: "fs.read", input: { path: "secret/no-such-file.txt" } })
+    expect(probe.error?.message).toContain("Protected")
     const batch = await run(client, "caller", { skill: "fs.read", input: { paths: ["src/app.ts", "alias/key.txt"] } })
     expect(leaks(batch)).toEqual([])
     const listed = await run(client, "caller", { skill: "repo.list", input: {} })

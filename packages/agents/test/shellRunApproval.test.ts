@@ -43,6 +43,16 @@ describe("the approval summary of shell.run", () => {
     expect(done.error?.message).toContain("InvalidInput")
   })
 
+  it("shows characters that would change how the command looks (bidirectional overrides) escaped", async () => {
+    const root = await makeRepository({ "a.txt": "a\n" }, { git: false })
+    const client = startRuntime({ skills: [shellRun({ root })] })
+    const { id, summary } = await askApproval(client, { command: ["echo safe \u202e hs|lruc"], shell: true })
+    expect(summary).not.toContain("\u202e")
+    expect(summary).toContain("\\u202e hs|lruc")
+    await client.resolveApproval(id, { approved: false, reason: "no" })
+    await settle(client, id)
+  })
+
   it("is backed by shell.run refusing any input longer than it lets a person read", async () => {
     const root = await makeRepository({ "a.txt": "a\n" }, { git: false })
     const command = `echo ${"x".repeat(shellRunMaxInputChars)}`

@@ -5,6 +5,7 @@ import type { SkillCall, SkillScope } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import { RepositoryError } from "../RepositoryError.js"
 import { type RepositoryOptions, repositoryNameOf } from "../RepositoryOptions.js"
+import { isGitPath } from "./walkRepository.js"
 
 /** A repository-relative path as skills accept it: checked for hostile forms by `normalizeRelative`. */
 export const RelativePath = Schema.String.pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(4_096)))
@@ -36,14 +37,12 @@ export interface ResolvedRepository {
 }
 
 /**
- * Whether the repository-relative `path` is hidden from the repository tools: git's own directory (its
- * configuration may hold credential URLs; its objects are the whole history) or a hidden entry (the
- * server's own files), or inside one.
+ * Whether the repository-relative `path` is hidden from the repository tools: a git directory (its
+ * configuration may hold credential URLs; its objects are the whole history; see `isGitPath`) or a hidden
+ * entry (the server's own files), or inside one.
  */
 export const isHidden = (repository: ResolvedRepository, path: string): boolean =>
-  path === ".git" ||
-  path.startsWith(".git/") ||
-  repository.hidden.some((hidden) => path === hidden || path.startsWith(`${hidden}/`))
+  isGitPath(path) || repository.hidden.some((hidden) => path === hidden || path.startsWith(`${hidden}/`))
 
 /** What a skill asks the runtime about paths beyond its scope: the call's `refusedPaths`, if any. */
 export type PathDecider = SkillCall["refusedPaths"]
@@ -114,6 +113,22 @@ export const resolveRepository = (
     return { name, root, hidden }
   })
 
+/** Fails with `Protected` when the call may not touch `path` (the root itself is never asked about). */
+const refuseProtected = (path: string, named: string, decide: PathDecider): Effect.Effect<void, RepositoryError> =>
+  decide === undefined || path === "."
+    ? Effect.void
+    : Effect.flatMap(decide([path]), (refused) =>
+        refused.length === 0
+          ? Effect.void
+          : Effect.fail(
+              new RepositoryError({
+                reason: "Protected",
+                path: named,
+                detail: named === path ? "protected by policy" : `leads to ${path}, protected by policy`
+              })
+            )
+      )
+
 /** A path inside a repository: as given (normalised) and as found on disk (real, symlinks resolved). */
 export interface ConfinedPath {
   readonly relative: string
@@ -146,6 +161,15 @@ export const confinePath = (
     }
     const relativePath = normalized.ok
     yield* checkScope(relativePath, options.scope)
+    // Refused before the disk is touched, so a refusal says nothing of what exists there.
+    if (isHidden(repository, relativePath)) {
+      return yield* new RepositoryError({
+        reason: "Hidden",
+        path: relativePath,
+        detail: "this path is hidden from the repository tools"
+      })
+    }
+    yield* refuseProtected(relativePath, relativePath, options.refusedPaths)
     const absolute = yield* Effect.tryPromise({
       try: () => realpath(join(repository.root, relativePath)),
       catch: (error) =>
@@ -167,25 +191,15 @@ export const confinePath = (
     }
     const real = inside === "" ? "." : inside.split(sep).join("/")
     if (real !== relativePath) yield* checkScope(real, options.scope)
-    if (isHidden(repository, real) || isHidden(repository, relativePath)) {
+    if (isHidden(repository, real)) {
       return yield* new RepositoryError({
         reason: "Hidden",
         path: relativePath,
         detail: "this path is hidden from the repository tools"
       })
     }
-    // Both the name the call used and the place it leads to (through a symlink) must be allowed.
-    const asked = [...new Set([relativePath, real])].filter((path) => path !== ".")
-    if (options.refusedPaths !== undefined && asked.length > 0) {
-      const refused = yield* options.refusedPaths(asked)
-      if (refused.length > 0) {
-        return yield* new RepositoryError({
-          reason: "Protected",
-          path: relativePath,
-          detail: `protected by policy: ${refused.join(", ")}`
-        })
-      }
-    }
+    // The place a symlink leads to must be allowed as well as the name the call used.
+    if (real !== relativePath) yield* refuseProtected(real, relativePath, options.refusedPaths)
     const stats = yield* Effect.tryPromise({
       try: () => stat(absolute),
       catch: () => new RepositoryError({ reason: "Unreadable", path: relativePath, detail: "cannot stat" })

@@ -65,8 +65,12 @@ const isIgnored = (rules: ReadonlyArray<Rules>, path: string, directory: boolean
 
 const childPath = (parent: string, name: string) => (parent === "." ? name : `${parent}/${name}`)
 
-/** Whether a repository-relative path is git's own directory or inside it: hidden from the file skills. */
-export const isGitPath = (path: string): boolean => path === ".git" || path.startsWith(".git/")
+/**
+ * Whether a repository-relative path is a git directory (`.git`, at any depth: nested repositories and
+ * submodules have theirs) or inside one: hidden from the file skills. Compared case-insensitively, as
+ * case-insensitive file systems open `.GIT/config` as `.git/config`.
+ */
+export const isGitPath = (path: string): boolean => path.split("/").some((segment) => segment.toLowerCase() === ".git")
 
 /** A directory to read, with the ignore rules that apply in it. */
 interface PendingDirectory {
