@@ -1,11 +1,14 @@
-// `npm test`: everything CI checks, in order: install, build, lint, type-check, tests.
+// `npm test`: everything CI checks, in order: install (bubblewrap too, see ensureBubblewrap.mjs), build, lint,
+// type-check, tests.
 // Ends with one plain line `N passed, N failed` read from vitest's JSON report, and exits non-zero when
 // any step or any test failed.
 import { existsSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
+import { ensureBubblewrap } from "./ensureBubblewrap.mjs"
 import { bin, build, install, repoRoot, run, runOrExit, step } from "./workspace.mjs"
 
 install()
+ensureBubblewrap()
 build()
 
 step("Linting and format check (biome)")

@@ -7,6 +7,8 @@ import { Schema } from "effect"
  * - `UnknownRepository`: the call's scope names a repository the skill was not configured with;
  * - `OutsideRepository`: a path is absolute, contains `..`, or resolves (through a symlink) outside the root;
  * - `OutsideScope`: a path is outside the paths the call was authorised for (`scope.paths`);
+ * - `Hidden`: a path is git's own directory (`.git`) or one of the server's files, or lies inside one;
+ * - `Protected`: the authorizer refuses the path (a protected path), as named or where a symlink leads;
  * - `NotFound`, `NotAFile`, `NotADirectory`, `TooLarge`, `Binary`, `Unreadable`: what was found at a path;
  * - `InvalidPattern`, `SearchTimedOut`: a search pattern that does not compile, or that ran too long;
  * - `NotAGitRepository`, `GitUnavailable`, `GitFailed`: the root is no git repository root, `git` is missing,
@@ -19,6 +21,7 @@ export class RepositoryError extends Schema.TaggedError<RepositoryError>()("Repo
     "OutsideRepository",
     "OutsideScope",
     "Hidden",
+    "Protected",
     "NotFound",
     "NotAFile",
     "NotADirectory",

@@ -1,7 +1,7 @@
 /**
  * `@coderclaw/agents`: built-in agents and skills for the coderClaw runtime that do real, checkable work
  * offline — read, list and search a repository, git status and log, run a command (dangerous: approved
- * first, killed with its process group on cancel), scan, test and review a repository — and an
+ * first, confined to the repository by a bubblewrap sandbox, killed with it on cancel), scan, test and review a repository — and an
  * OpenAI-compatible chat agent that is off unless configured.
  *
  * @packageDocumentation
@@ -38,6 +38,8 @@ export type { BranchState, FileState, StatusEntry } from "./internal/parseGitSta
 export type { SearchMatch } from "./internal/searchWorker.js"
 export type { Severity } from "./internal/secretRules.js"
 export type { TestCounts, TestReporter } from "./internal/testSummary.js"
+/** Whether bubblewrap can confine `shell.run`'s commands on this machine (asked once per program). */
+export { defaultBwrap, probeSandbox, type SandboxProbe } from "./probeSandbox.js"
 /** `fs.read`: text files of the repository, one or a batch. */
 export {
   type FsReadFile,
@@ -55,13 +57,14 @@ export { gitStatus, gitStatusId } from "./skills/gitStatus.js"
 export { type LlmChatResult, llmChat, llmChatId } from "./skills/llmChat.js"
 /** `repo.list`: the repository's files as git sees them. */
 export { type RepoListOptions, repoList, repoListId } from "./skills/repoList.js"
-/** `shell.run` (dangerous): a command in the repository, its process group killed on timeout or cancel. */
+/** `shell.run` (dangerous): a command in a sandbox of the repository, everything it started killed on timeout or cancel. */
 export {
   defaultEnvAllowList,
   type ShellRunOptions,
   type ShellRunResult,
   shellRun,
-  shellRunId
+  shellRunId,
+  shellRunMaxInputChars
 } from "./skills/shellRun.js"
 /** `text.search`: a literal or a regular expression across the repository, with a time limit. */
 export { type TextSearchOptions, textSearch, textSearchId } from "./skills/textSearch.js"

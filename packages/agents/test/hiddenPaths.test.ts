@@ -55,4 +55,26 @@ describe("hidden paths", () => {
     if (!Exit.isSuccess(listed)) throw new Error("repo.list failed")
     expect((listed.value as { files: Array<unknown> }).files).toHaveLength(4)
   })
+
+  it("include every git directory, nested ones too, whatever its case, in reads, listings and searches", async () => {
+    const root = await makeRepository(
+      {
+        "src/app.ts": "export const app = 'needle'\n",
+        "vendor/lib/.git/config": "url = https://needle:TOKEN@example.com/lib.git\n",
+        "vendor/lib/index.ts": "export const lib = 'needle'\n"
+      },
+      { git: false }
+    )
+    for (const path of [".git/config", "vendor/lib/.git/config", "vendor/lib/.GIT/config", "./vendor/lib/.git"]) {
+      expect(await failureOf(fsRead({ root }), { path }), path).toMatchObject({ reason: "Hidden" })
+    }
+    const searched = await runSkillDirectly(textSearch({ root }), { query: "needle" })
+    if (!Exit.isSuccess(searched)) throw new Error("text.search failed")
+    expect(JSON.stringify(searched.value)).not.toContain("TOKEN")
+    expect((searched.value as { skipped: Array<unknown> }).skipped).toContainEqual({
+      path: "vendor/lib/.git",
+      reason: "hidden"
+    })
+    expect(await failureOf(repoList({ root }), { path: "vendor/lib/.git" })).toMatchObject({ reason: "Hidden" })
+  })
 })

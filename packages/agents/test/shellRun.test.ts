@@ -10,6 +10,9 @@ import { alive, killAfterTest, readPid } from "./support/processes.js"
 
 const node = process.execPath
 
+// Where the operator opted out of the sandbox (and none is available), the process group is what is killed.
+const unsandboxed = { bwrap: "/nonexistent/coderclaw-test/bwrap", allowUnsandboxed: true } as const
+
 const submit = (client: RuntimeClient, input: Record<string, unknown>) =>
   client.submit({ agentId: "caller", description: "run a command", input: { skill: "shell.run", input } as never })
 
@@ -94,9 +97,9 @@ describe("shell.run", () => {
     expect(done.result).toMatchObject({ exitCode: null, signal: "SIGTERM", timedOut: true, stdoutTail: "started\n" })
   })
 
-  it("kills the whole process group when the task is cancelled", async () => {
+  it("kills the whole process group when the task is cancelled (unsandboxed, opted out)", async () => {
     const root = await makeRepository({ "a.txt": "a\n" }, { git: false })
-    const client = startRuntime({ skills: [shellRun({ root })] })
+    const client = startRuntime({ skills: [shellRun({ root, ...unsandboxed })] })
     const id = await approved(client, {
       command: ["sleep 300 & echo $! > child.pid; echo $$ > shell.pid; wait"],
       shell: true
@@ -116,9 +119,9 @@ describe("shell.run", () => {
     expect(() => process.kill(shellPid, 0)).toThrow()
   })
 
-  it("escalates to SIGKILL for a process group that ignores SIGTERM", async () => {
+  it("escalates to SIGKILL for a process group that ignores SIGTERM (unsandboxed, opted out)", async () => {
     const root = await makeRepository({ "a.txt": "a\n" }, { git: false })
-    const client = startRuntime({ skills: [shellRun({ root, killGraceMs: 200 })] })
+    const client = startRuntime({ skills: [shellRun({ root, killGraceMs: 200, ...unsandboxed })] })
     const id = await approved(client, {
       command: ["trap '' TERM; sleep 300 & echo $! > child.pid; wait; wait"],
       shell: true

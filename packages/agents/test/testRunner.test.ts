@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs"
-import { chmod, readFile } from "node:fs/promises"
+import { chmod } from "node:fs/promises"
 import { join } from "node:path"
 import type { JsonValue, RuntimeClient } from "@coderclaw/protocol"
 import { describe, expect, it } from "vitest"
 import { fsRead, shellRun, type TestRun, testRunner } from "../src/index.js"
 import { makeRepository } from "./support/fixtures.js"
 import { collect, outputsOf, reached, readUntil, runTask, settle, startRuntime, until } from "./support/harness.js"
-import { alive, killAfterTest } from "./support/processes.js"
+import { alive, killAfterTest, pidsWithArgument } from "./support/processes.js"
 
 const node = JSON.stringify(process.execPath)
 
@@ -192,11 +192,13 @@ describe("test-runner", () => {
   })
 
   it("kills the test process and everything it started when the task is cancelled", async () => {
+    // Found by a unique argument: inside the sandbox, a process knows only its id in the sandbox.
+    const marker = `300.${process.pid}${Date.now() % 100_000}`
     const suite = [
       'const { spawn } = require("node:child_process")',
       'const fs = require("node:fs")',
-      'const worker = spawn("sleep", ["300"], { stdio: "ignore" })',
-      'fs.writeFileSync("pids.txt", process.pid + " " + worker.pid + "\\n")',
+      `spawn("sleep", ["${marker}"], { stdio: "ignore" })`,
+      'fs.writeFileSync("started.txt", "yes\\n")',
       'console.log("started")',
       "setInterval(() => {}, 1000)"
     ].join("\n")
@@ -205,17 +207,12 @@ describe("test-runner", () => {
     const id = await approvedRun(client, null)
     // The line the suite printed arrives while it still runs.
     await readUntil(client.subscribe(id), ({ event }) => event.type === "output" && event.name === "stdout")
-    await until(() => existsSync(join(root, "pids.txt")))
-    await until(async () => (await readFile(join(root, "pids.txt"), "utf8")).endsWith("\n"))
-    const [runnerPid = 0, workerPid = 0] = (await readFile(join(root, "pids.txt"), "utf8"))
-      .trim()
-      .split(" ")
-      .map(Number)
-    killAfterTest(runnerPid, workerPid)
-    expect(alive(runnerPid) && alive(workerPid)).toBe(true)
+    await until(() => pidsWithArgument(marker).length > 0)
+    const workerPids = pidsWithArgument(marker)
+    killAfterTest(...workerPids)
 
     await client.cancel(id, "enough")
     expect((await settle(client, id)).status).toBe("cancelled")
-    await until(() => !alive(runnerPid) && !alive(workerPid))
+    await until(() => workerPids.every((pid) => !alive(pid)))
   })
 })

@@ -1,4 +1,4 @@
-import type { DeploymentMode } from "@coderclaw/protocol"
+import type { DeploymentMode, HealthCheck } from "@coderclaw/protocol"
 import type { InspectionEvent } from "xstate"
 import type { AgentDefinition } from "./agent/defineAgent.js"
 import type { SkillDefinition } from "./agent/defineSkill.js"
@@ -58,6 +58,11 @@ export interface RuntimeOptions {
    * returns the task the first call created. Default 24 hours.
    */
   readonly idempotencyWindowMs?: number
+  /**
+   * Checks the host found at start-up, reported in every `status().health` beside the runtime's own (e.g.
+   * `sandbox`, degraded when dangerous skills cannot be confined on this machine).
+   */
+  readonly healthChecks?: ReadonlyArray<HealthCheck>
 }
 
 export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 100, factor: 2, maxDelayMs: 30_000 }

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs"
 import type { TaskEventEnvelope } from "@coderclaw/protocol"
 import { Effect } from "effect"
 import type { DemoContext } from "../DemoContext.js"
@@ -30,22 +31,48 @@ const waitUntilGone = (pid: number, ms: number): Effect.Effect<boolean> =>
     return true
   })
 
-const pidLine = /pid (\d+)/
+/**
+ * The id, as this machine sees it, of the process whose arguments are exactly `argv`. The command runs in a
+ * sandbox with its own PID namespace, where it knows only its id inside; it is found from outside by a
+ * unique argument (Linux `/proc`).
+ */
+const hostPidOf = (argv: ReadonlyArray<string>): number | undefined => {
+  const wanted = `${argv.join("\0")}\0`
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8") === wanted) return Number(entry)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined
+}
 
-/** The process id the command printed first, if this event is that output line. */
-const pidOf = (envelope: TaskEventEnvelope): number | undefined => {
+/** Polls for the process running `argv`, for at most `ms`. */
+const findProcess = (argv: ReadonlyArray<string>, ms: number): Effect.Effect<number | undefined> =>
+  Effect.gen(function* () {
+    const until = Date.now() + ms
+    for (;;) {
+      const pid = hostPidOf(argv)
+      if (pid !== undefined || Date.now() > until) return pid
+      yield* Effect.sleep("25 millis")
+    }
+  })
+
+/** Whether this event is the command's first output line. */
+const isStarted = (envelope: TaskEventEnvelope): boolean => {
   const event = envelope.event
-  if (event.type !== "output" || event.name !== "stdout") return undefined
+  if (event.type !== "output" || event.name !== "stdout") return false
   const lines = (event.value as { readonly lines?: ReadonlyArray<string> }).lines ?? []
-  const match = lines.map((line) => pidLine.exec(line)).find((found) => found !== null)
-  return match?.[1] === undefined ? undefined : Number(match[1])
+  return lines.includes("started")
 }
 
 /**
  * Step 5: alice runs `sleep 30` through the `test-runner` agent. Its `shell.run` call is dangerous, so the
- * task waits for approval; the admin approves over his own connection; the command starts and prints its
- * process id; alice cancels the task. The task ends `cancelled` and the process is really gone: the
- * runtime interrupted the agent, and `shell.run` killed the command's process group.
+ * task waits for approval; the admin approves over his own connection; the command starts (in `shell.run`'s
+ * sandbox) and says so; alice cancels the task. The task ends `cancelled` and the process is really gone:
+ * the runtime interrupted the agent, and `shell.run` stopped the sandbox and everything in it.
  */
 export const approveAndCancel = (
   context: DemoContext,
@@ -57,6 +84,8 @@ export const approveAndCancel = (
     yield* narrator.section("Approval and cancellation: a dangerous command, approved, then stopped")
     let pid: number | undefined
     let summary = ""
+    // A duration no other process on this machine is likely to sleep for: how the demo finds its process.
+    const sleepFor = `30.${process.pid}${Date.now() % 1_000}`
     const followed = yield* submitAndFollow(
       step,
       context,
@@ -64,7 +93,7 @@ export const approveAndCancel = (
       {
         agentId: "test-runner",
         description: "Run a long command (sleep 30)",
-        input: { cwd: context.scanPath, command: 'echo "pid $$"; exec sleep 30', timeoutMs: 60_000 }
+        input: { cwd: context.scanPath, command: `echo started; exec sleep ${sleepFor}`, timeoutMs: 60_000 }
       },
       {
         label: "test-runner",
@@ -87,7 +116,8 @@ export const approveAndCancel = (
                 `approval resolved: ${event.approved ? "approved" : "denied"}${event.reason === undefined ? "" : ` (${event.reason})`}`
               )
             }
-            const started = pidOf(envelope)
+            const started =
+              isStarted(envelope) && pid === undefined ? yield* findProcess(["sleep", sleepFor], 5_000) : undefined
             if (started !== undefined && pid === undefined) {
               pid = started
               // Checked alive first, so that "gone" afterwards means the cancel stopped it.
@@ -108,7 +138,7 @@ export const approveAndCancel = (
     )
     yield* ensure(step, followed.path.includes("waiting"), () => "test-runner never waited for approval")
     if (pid === undefined) {
-      return yield* new DemoError({ step, reason: "Unexpected", detail: "the command never reported its process id" })
+      return yield* new DemoError({ step, reason: "Unexpected", detail: "the command was never found running" })
     }
     const gone = yield* waitUntilGone(pid, 5_000)
     yield* ensure(step, gone, () => `process ${pid} still runs after the task was cancelled`)

@@ -18,7 +18,12 @@ const CodeSearchInput = Schema.Struct({
   maxResults: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: 1_000 }))))
 })
 
-const SearchResult = Schema.Struct({ matches: Schema.Array(Schema.Json), truncated: Schema.Boolean })
+const SearchResult = Schema.Struct({
+  matches: Schema.Array(Schema.Json),
+  truncated: Schema.Boolean,
+  // What the search left out (protected, hidden, symlinks), so the agent's caller knows the answer is partial.
+  skipped: Schema.optionalKey(Schema.Array(Schema.Json))
+})
 
 /** Most terms taken from a workflow step's text. */
 const maxTerms = 5
@@ -58,7 +63,8 @@ const proseOf = (input: JsonValue): string =>
  * `code-search`: finds where the code mentions something, through `text.search`. Given a `query` (or a
  * string), it searches for it; as a workflow step (e.g. the `analyst` of a bugfix), it searches for the code
  * identifiers the step's text mentions (`parseConfig`, `config.load`, `` `retry` ``). Result:
- * `{ kind: "search", searches: [{ query, matches: [{ path, line, column, preview }], truncated }] }`.
+ * `{ kind: "search", searches: [{ query, matches: [{ path, line, column, preview }], truncated, skipped }] }`
+ * (`skipped`: what `text.search` left out — protected and hidden paths, symlinks).
  */
 export const codeSearch = (options: AgentOptions = {}): AgentDefinition => {
   const decode = agentInputDecoder(CodeSearchInput, codeSearchId)
@@ -102,7 +108,7 @@ export const codeSearch = (options: AgentOptions = {}): AgentDefinition => {
               scopeOf(options, [path])
             )
           )
-          searches.push({ query, matches: found.matches, truncated: found.truncated })
+          searches.push({ query, matches: found.matches, truncated: found.truncated, skipped: found.skipped ?? [] })
           yield* ctx.progress((100 * (index + 1)) / queries.length, `searched ${query}`)
         }
         return { kind: "search", searches }

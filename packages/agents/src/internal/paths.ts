@@ -1,10 +1,11 @@
 import type { Stats } from "node:fs"
 import { realpath, stat } from "node:fs/promises"
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
-import type { SkillScope } from "@coderclaw/runtime"
+import type { SkillCall, SkillScope } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import { RepositoryError } from "../RepositoryError.js"
 import { type RepositoryOptions, repositoryNameOf } from "../RepositoryOptions.js"
+import { isGitPath } from "./walkRepository.js"
 
 /** A repository-relative path as skills accept it: checked for hostile forms by `normalizeRelative`. */
 export const RelativePath = Schema.String.pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(4_096)))
@@ -35,9 +36,22 @@ export interface ResolvedRepository {
   readonly hidden: ReadonlyArray<string>
 }
 
-/** Whether the repository-relative `path` is a hidden entry or inside one. */
+/**
+ * Whether the repository-relative `path` is hidden from the repository tools: a git directory (its
+ * configuration may hold credential URLs; its objects are the whole history; see `isGitPath`) or a hidden
+ * entry (the server's own files), or inside one.
+ */
 export const isHidden = (repository: ResolvedRepository, path: string): boolean =>
-  repository.hidden.some((hidden) => path === hidden || path.startsWith(`${hidden}/`))
+  isGitPath(path) || repository.hidden.some((hidden) => path === hidden || path.startsWith(`${hidden}/`))
+
+/** What a skill asks the runtime about paths beyond its scope: the call's `refusedPaths`, if any. */
+export type PathDecider = SkillCall["refusedPaths"]
+
+/** The paths of `paths` the call may not touch, as a walk asks for them (none outside a runtime). */
+export const refusedPathsOf =
+  (decide: PathDecider) =>
+  async (paths: ReadonlyArray<string>): Promise<ReadonlySet<string>> =>
+    decide === undefined ? new Set() : new Set(await Effect.runPromise(decide(paths)))
 
 // A hidden entry may not exist yet (a database created later): its directory's real path places it.
 const hiddenWithin = async (root: string, entries: ReadonlyArray<string>): Promise<ReadonlyArray<string>> => {
@@ -99,22 +113,46 @@ export const resolveRepository = (
     return { name, root, hidden }
   })
 
+/** Fails with `Protected` when the call may not touch `path` (the root itself is never asked about). */
+const refuseProtected = (path: string, named: string, decide: PathDecider): Effect.Effect<void, RepositoryError> =>
+  decide === undefined || path === "."
+    ? Effect.void
+    : Effect.flatMap(decide([path]), (refused) =>
+        refused.length === 0
+          ? Effect.void
+          : Effect.fail(
+              new RepositoryError({
+                reason: "Protected",
+                path: named,
+                detail: named === path ? "protected by policy" : `leads to ${path}, protected by policy`
+              })
+            )
+      )
+
 /** A path inside a repository: as given (normalised) and as found on disk (real, symlinks resolved). */
 export interface ConfinedPath {
   readonly relative: string
+  /** Where it lies, repository-relative (differs from `relative` when a symlink led elsewhere). */
+  readonly real: string
   readonly absolute: string
   readonly stats: Stats
 }
 
 /**
  * Resolves a repository-relative path to a real path inside the root, or refuses it: hostile forms,
- * symlinks that lead outside the root, paths outside the call's authorised `scope.paths`, missing entries
- * and entries of the wrong kind.
+ * symlinks that lead outside the root, paths outside the call's authorised `scope.paths`, hidden paths
+ * (`.git`, the server's files) and protected ones (as given or as resolved), missing entries and entries of
+ * the wrong kind.
  */
 export const confinePath = (
   repository: ResolvedRepository,
   path: string,
-  options: { readonly scope?: SkillScope | undefined; readonly kind?: "file" | "directory" | undefined } = {}
+  options: {
+    readonly scope?: SkillScope | undefined
+    readonly kind?: "file" | "directory" | undefined
+    /** Decides on the path as given and as found on disk (the call's `refusedPaths`). */
+    readonly refusedPaths?: PathDecider
+  } = {}
 ): Effect.Effect<ConfinedPath, RepositoryError> =>
   Effect.gen(function* () {
     const normalized = normalizeRelative(path)
@@ -123,6 +161,15 @@ export const confinePath = (
     }
     const relativePath = normalized.ok
     yield* checkScope(relativePath, options.scope)
+    // Refused before the disk is touched, so a refusal says nothing of what exists there.
+    if (isHidden(repository, relativePath)) {
+      return yield* new RepositoryError({
+        reason: "Hidden",
+        path: relativePath,
+        detail: "this path is hidden from the repository tools"
+      })
+    }
+    yield* refuseProtected(relativePath, relativePath, options.refusedPaths)
     const absolute = yield* Effect.tryPromise({
       try: () => realpath(join(repository.root, relativePath)),
       catch: (error) =>
@@ -142,13 +189,17 @@ export const confinePath = (
         detail: "the path leads outside the repository (through a symlink)"
       })
     }
-    if (isHidden(repository, inside.split(sep).join("/"))) {
+    const real = inside === "" ? "." : inside.split(sep).join("/")
+    if (real !== relativePath) yield* checkScope(real, options.scope)
+    if (isHidden(repository, real)) {
       return yield* new RepositoryError({
         reason: "Hidden",
         path: relativePath,
         detail: "this path is hidden from the repository tools"
       })
     }
+    // The place a symlink leads to must be allowed as well as the name the call used.
+    if (real !== relativePath) yield* refuseProtected(real, relativePath, options.refusedPaths)
     const stats = yield* Effect.tryPromise({
       try: () => stat(absolute),
       catch: () => new RepositoryError({ reason: "Unreadable", path: relativePath, detail: "cannot stat" })
@@ -159,7 +210,7 @@ export const confinePath = (
     if (options.kind === "directory" && !stats.isDirectory()) {
       return yield* new RepositoryError({ reason: "NotADirectory", path: relativePath, detail: "not a directory" })
     }
-    return { relative: relativePath, absolute, stats }
+    return { relative: relativePath, real, absolute, stats }
   })
 
 /**

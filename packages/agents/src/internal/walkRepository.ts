@@ -1,5 +1,5 @@
-import { lstat, readdir, readFile } from "node:fs/promises"
-import { join } from "node:path"
+import { lstat, readdir, readFile, realpath } from "node:fs/promises"
+import { isAbsolute, join, relative, sep } from "node:path"
 import ignore, { type Ignore } from "ignore"
 
 /** A regular file found by `walkRepository`: its repository-relative path (forward slashes) and size. */
@@ -8,10 +8,29 @@ export interface WalkedFile {
   readonly bytes: number
 }
 
+/**
+ * Why a walk left an entry out: `.git` and the server's own files (`hidden`), a path the call may not touch
+ * (`protected`), a symlink (never followed: `outside-repository` when it leads out of the root, `hidden` or
+ * `protected` when it leads into such a path, `symlink` otherwise — its target is listed where it lies).
+ */
+export type SkipReason = "hidden" | "protected" | "symlink" | "outside-repository"
+
+/** An entry a walk left out, and why. */
+export type SkippedPath = {
+  readonly path: string
+  readonly reason: SkipReason
+}
+
+/** Most skipped entries a walk reports (it counts them all). */
+export const maxReportedSkips = 1_000
+
 /** What `walkRepository` found; `truncated` when a limit stopped it early. */
 export interface WalkResult {
   readonly files: ReadonlyArray<WalkedFile>
   readonly truncated: boolean
+  /** What was left out and why, at most `maxReportedSkips` entries. */
+  readonly skipped: ReadonlyArray<SkippedPath>
+  readonly skippedCount: number
 }
 
 /** The rules of one ignore file, and the directory (repository-relative, `""` for the root) they apply below. */
@@ -47,10 +66,33 @@ const isIgnored = (rules: ReadonlyArray<Rules>, path: string, directory: boolean
 const childPath = (parent: string, name: string) => (parent === "." ? name : `${parent}/${name}`)
 
 /**
- * Lists the regular files under `start` (a normalised repository-relative directory, `.` for the root) the
- * way git sees the working tree: `.git` is skipped, and `.git/info/exclude`, the root `.gitignore` and every
- * nested `.gitignore` are honoured. Symlinks are not followed (nor listed), so the walk never leaves the root.
- * Stops after `maxFiles` files or `maxDirectories` directories, or when `signal` is aborted.
+ * Whether a repository-relative path is a git directory (`.git`, at any depth: nested repositories and
+ * submodules have theirs) or inside one: hidden from the file skills. Compared case-insensitively, as
+ * case-insensitive file systems open `.GIT/config` as `.git/config`.
+ */
+export const isGitPath = (path: string): boolean => path.split("/").some((segment) => segment.toLowerCase() === ".git")
+
+/** A directory to read, with the ignore rules that apply in it. */
+interface PendingDirectory {
+  readonly dir: string
+  readonly rules: ReadonlyArray<Rules>
+}
+
+/** An entry found in one level of the walk, waiting for the decision on its path. */
+type Candidate =
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "directory"; readonly path: string; readonly rules: ReadonlyArray<Rules> }
+  | { readonly kind: "symlink"; readonly path: string; readonly target: string }
+
+/**
+ * Lists the regular files under `start` (a normalised, real repository-relative directory, `.` for the
+ * root) the way git sees the working tree: `.git/info/exclude`, the root `.gitignore` and every nested
+ * `.gitignore` are honoured. Every entry is authorised before it is used: `.git` and `hidden` entries are
+ * skipped, and the paths `refused` names (protected paths, decided by the call's authorizer) are skipped
+ * with everything below them, never read. The walk goes one directory level at a time and asks about a
+ * whole level at once, so a big repository costs a decision per level, not per file. Symlinks are never
+ * followed, so the walk never leaves the root; each is reported with where it leads. Stops after
+ * `maxFiles` files or `maxDirectories` directories, or when `signal` is aborted.
  */
 export const walkRepository = async (
   root: string,
@@ -61,10 +103,14 @@ export const walkRepository = async (
     readonly signal?: AbortSignal
     /** Repository-relative entries skipped as if they did not exist (`RepositoryOptions.hidden`). */
     readonly hidden?: ReadonlyArray<string>
+    /** Of these paths, the ones the call may not touch (the runtime's `SkillCall.refusedPaths`). */
+    readonly refused?: (paths: ReadonlyArray<string>) => Promise<ReadonlySet<string>>
   }
 ): Promise<WalkResult> => {
   const maxDirectories = limits.maxDirectories ?? 50_000
-  const hidden = new Set(limits.hidden ?? [])
+  const hiddenEntries = limits.hidden ?? []
+  const isHiddenPath = (path: string) =>
+    isGitPath(path) || hiddenEntries.some((hidden) => path === hidden || path.startsWith(`${hidden}/`))
   const inherited: Array<Rules> = []
   const exclude = await readRules(root, "", join(".git", "info", "exclude"))
   if (exclude !== undefined) inherited.push(exclude)
@@ -77,39 +123,66 @@ export const walkRepository = async (
   }
 
   const files: Array<WalkedFile> = []
-  const pending: Array<{ readonly dir: string; readonly rules: ReadonlyArray<Rules> }> = [
-    { dir: start, rules: inherited }
-  ]
+  const skipped: Array<SkippedPath> = []
+  let skippedCount = 0
+  const skip = (path: string, reason: SkipReason) => {
+    skippedCount++
+    if (skipped.length < maxReportedSkips) skipped.push({ path, reason })
+  }
+  let level: Array<PendingDirectory> = [{ dir: start, rules: inherited }]
   let directories = 0
   let truncated = false
-  while (pending.length > 0) {
-    limits.signal?.throwIfAborted()
-    const next = pending.pop()
-    if (next === undefined) break
-    if (++directories > maxDirectories) {
-      truncated = true
-      break
-    }
-    const own = await readRules(root, next.dir === "." ? "" : next.dir, join(next.dir, ".gitignore"))
-    const rules = own === undefined ? next.rules : [...next.rules, own]
-    let entries: Array<import("node:fs").Dirent>
-    try {
-      entries = await readdir(join(root, next.dir), { withFileTypes: true })
-    } catch {
-      continue
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    const subdirectories: Array<string> = []
-    const found: Array<string> = []
-    for (const entry of entries) {
-      if (entry.name === ".git") continue
-      const path = childPath(next.dir, entry.name)
-      if (hidden.has(path)) continue
-      if (entry.isDirectory()) {
-        if (!isIgnored(rules, path, true)) subdirectories.push(path)
-      } else if (entry.isFile() && !isIgnored(rules, path, false)) {
-        found.push(path)
+  while (level.length > 0 && !truncated) {
+    const candidates: Array<Candidate> = []
+    for (const next of level) {
+      limits.signal?.throwIfAborted()
+      if (++directories > maxDirectories) {
+        truncated = true
+        break
       }
+      const own = await readRules(root, next.dir === "." ? "" : next.dir, join(next.dir, ".gitignore"))
+      const rules = own === undefined ? next.rules : [...next.rules, own]
+      let entries: Array<import("node:fs").Dirent>
+      try {
+        entries = await readdir(join(root, next.dir), { withFileTypes: true })
+      } catch {
+        continue
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      for (const entry of entries) {
+        const path = childPath(next.dir, entry.name)
+        if (isHiddenPath(path)) {
+          skip(path, "hidden")
+          continue
+        }
+        if (entry.isDirectory()) {
+          if (!isIgnored(rules, path, true)) candidates.push({ kind: "directory", path, rules })
+        } else if (entry.isFile()) {
+          if (!isIgnored(rules, path, false)) candidates.push({ kind: "file", path })
+        } else if (entry.isSymbolicLink() && !isIgnored(rules, path, false)) {
+          const real = await realpath(join(root, path)).catch(() => undefined)
+          if (real === undefined) continue
+          const inside = relative(root, real)
+          if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) skip(path, "outside-repository")
+          else candidates.push({ kind: "symlink", path, target: inside === "" ? "." : inside.split(sep).join("/") })
+        }
+      }
+    }
+    const asked = candidates.flatMap((candidate) =>
+      candidate.kind === "symlink" ? [candidate.path, candidate.target] : [candidate.path]
+    )
+    const refused = limits.refused === undefined || asked.length === 0 ? new Set() : await limits.refused(asked)
+    const nextLevel: Array<PendingDirectory> = []
+    const found: Array<string> = []
+    for (const candidate of candidates) {
+      if (refused.has(candidate.path)) skip(candidate.path, "protected")
+      else if (candidate.kind === "symlink") {
+        skip(
+          candidate.path,
+          isHiddenPath(candidate.target) ? "hidden" : refused.has(candidate.target) ? "protected" : "symlink"
+        )
+      } else if (candidate.kind === "directory") nextLevel.push({ dir: candidate.path, rules: candidate.rules })
+      else found.push(candidate.path)
     }
     const room = limits.maxFiles - files.length
     if (found.length > room) truncated = true
@@ -123,12 +196,8 @@ export const walkRepository = async (
       })
     )
     for (const file of sizes) if (file !== undefined) files.push(file)
-    if (truncated) break
-    for (let index = subdirectories.length - 1; index >= 0; index--) {
-      const dir = subdirectories[index]
-      if (dir !== undefined) pending.push({ dir, rules })
-    }
+    level = nextLevel
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  return { files, truncated }
+  return { files, truncated, skipped, skippedCount }
 }

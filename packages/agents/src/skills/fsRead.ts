@@ -54,7 +54,11 @@ export type FsReadRefusal = {
 
 const readOne = (repository: ResolvedRepository, path: string, maxBytes: number, call: SkillCall) =>
   Effect.gen(function* () {
-    const file = yield* confinePath(repository, path, { scope: call.scope, kind: "file" })
+    const file = yield* confinePath(repository, path, {
+      scope: call.scope,
+      kind: "file",
+      refusedPaths: call.refusedPaths
+    })
     const read = yield* Effect.promise(() => readTextFile(file.absolute, maxBytes))
     if ("problem" in read) {
       return yield* new RepositoryError({ reason: read.problem, path: file.relative, detail: read.detail })

@@ -1,7 +1,7 @@
 import { defineSkill, type SkillDefinition } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import { inputDecoder } from "../internal/decodeInput.js"
-import { confinePath, RelativePath, resolveRepository } from "../internal/paths.js"
+import { confinePath, RelativePath, refusedPathsOf, resolveRepository } from "../internal/paths.js"
 import { walkRepository } from "../internal/walkRepository.js"
 import { RepositoryError } from "../RepositoryError.js"
 import type { RepositoryOptions } from "../RepositoryOptions.js"
@@ -23,8 +23,9 @@ const RepoListInput = Schema.Struct({
 
 /**
  * `repo.list`: the files of the repository (or of one of its directories) as git sees the working tree:
- * `.git` skipped, `.gitignore` files honoured at every level, symlinks not followed. Returns
- * `{ path, files: [{ path, bytes }], count, truncated }`, paths relative to the repository root.
+ * `.git`, hidden and protected paths skipped, `.gitignore` files honoured at every level, symlinks not
+ * followed. Returns `{ path, files: [{ path, bytes }], count, truncated, skipped: [{ path, reason }],
+ * skippedCount }`, paths relative to the repository root.
  */
 export const repoList = (options: RepoListOptions): SkillDefinition => {
   const maxFiles = options.maxFiles ?? 20_000
@@ -41,13 +42,18 @@ export const repoList = (options: RepoListOptions): SkillDefinition => {
           Effect.mapError((detail) => new RepositoryError({ reason: "InvalidInput", detail }))
         )
         const repository = yield* resolveRepository(options, call.scope)
-        const dir = yield* confinePath(repository, request.path ?? ".", { scope: call.scope, kind: "directory" })
+        const dir = yield* confinePath(repository, request.path ?? ".", {
+          scope: call.scope,
+          kind: "directory",
+          refusedPaths: call.refusedPaths
+        })
         const walked = yield* Effect.tryPromise({
           try: (signal) =>
-            walkRepository(repository.root, dir.relative, {
+            walkRepository(repository.root, dir.real, {
               maxFiles: Math.min(request.maxFiles ?? maxFiles, maxFiles),
               signal,
-              hidden: repository.hidden
+              hidden: repository.hidden,
+              refused: refusedPathsOf(call.refusedPaths)
             }),
           catch: () => new RepositoryError({ reason: "Unreadable", path: dir.relative, detail: "cannot list" })
         })
@@ -55,7 +61,9 @@ export const repoList = (options: RepoListOptions): SkillDefinition => {
           path: dir.relative,
           files: walked.files.map((file) => ({ path: file.path, bytes: file.bytes })),
           count: walked.files.length,
-          truncated: walked.truncated
+          truncated: walked.truncated,
+          skipped: walked.skipped,
+          skippedCount: walked.skippedCount
         }
       })
   })

@@ -1,7 +1,7 @@
 import { defineSkill, type SkillDefinition } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import { inputDecoder } from "../internal/decodeInput.js"
-import { confinePath, RelativePath, resolveRepository } from "../internal/paths.js"
+import { confinePath, RelativePath, refusedPathsOf, resolveRepository } from "../internal/paths.js"
 import { runSearch } from "../internal/searchWorker.js"
 import { walkRepository } from "../internal/walkRepository.js"
 import { RepositoryError } from "../RepositoryError.js"
@@ -52,7 +52,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 /**
  * `text.search`: finds a text or a regular expression in the repository's files (honouring `.gitignore`,
  * skipping binary and oversized files) and returns the first match of each matching line:
- * `{ query, regex, matches: [{ path, line, column, preview }], filesSearched, truncated }`. The search runs
+ * `{ query, regex, matches: [{ path, line, column, preview }], filesSearched, truncated, skipped, skippedCount }`
+ * (`skipped`: what the walk left out and why — `.git`, hidden, protected paths, symlinks). The search runs
  * in a worker thread that is terminated after `timeoutMs` (default 5 s), so a pathological pattern fails
  * with `SearchTimedOut` instead of blocking the runtime.
  */
@@ -78,13 +79,18 @@ export const textSearch = (options: TextSearchOptions): SkillDefinition => {
         const problem = patternProblem(source, flags)
         if (problem !== undefined) return yield* new RepositoryError({ reason: "InvalidPattern", detail: problem })
         const repository = yield* resolveRepository(options, call.scope)
-        const dir = yield* confinePath(repository, request.path ?? ".", { scope: call.scope, kind: "directory" })
+        const dir = yield* confinePath(repository, request.path ?? ".", {
+          scope: call.scope,
+          kind: "directory",
+          refusedPaths: call.refusedPaths
+        })
         const walked = yield* Effect.tryPromise({
           try: (signal) =>
-            walkRepository(repository.root, dir.relative, {
+            walkRepository(repository.root, dir.real, {
               maxFiles: options.maxFiles ?? 20_000,
               signal,
-              hidden: repository.hidden
+              hidden: repository.hidden,
+              refused: refusedPathsOf(call.refusedPaths)
             }),
           catch: () => new RepositoryError({ reason: "Unreadable", path: dir.relative, detail: "cannot list" })
         })
@@ -119,7 +125,9 @@ export const textSearch = (options: TextSearchOptions): SkillDefinition => {
           path: dir.relative,
           matches: outcome.matches,
           filesSearched: outcome.filesSearched,
-          truncated: outcome.truncated || walked.truncated
+          truncated: outcome.truncated || walked.truncated,
+          skipped: walked.skipped,
+          skippedCount: walked.skippedCount
         }
       })
   })

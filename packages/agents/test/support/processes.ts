@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { afterEach } from "vitest"
 
@@ -36,3 +36,20 @@ export const killAfterTest = (...pids: ReadonlyArray<number>): void => {
 
 /** The process id a command wrote to `path` (followed by a newline once it is complete). */
 export const readPid = async (path: string): Promise<number> => Number((await readFile(path, "utf8")).trim())
+
+/**
+ * The ids, as this machine sees them, of the processes whose command line contains `marker`: a process in a
+ * sandbox's PID namespace knows only its id inside it, so tests find it from outside by a unique argument.
+ */
+export const pidsWithArgument = (marker: string): ReadonlyArray<number> => {
+  const found: Array<number> = []
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(marker)) found.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found
+}

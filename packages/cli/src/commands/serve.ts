@@ -5,6 +5,7 @@ import { CliError, failedError, usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { loadRuntimeConfig } from "../config/loadRuntimeConfig.js"
 import { loadSecurityFile } from "../config/loadSecurityFile.js"
+import { sandboxWarning } from "../server/sandboxWarning.js"
 import { type CoderclawServer, startServer } from "../server/startServer.js"
 
 interface ServeOptions {
@@ -87,6 +88,7 @@ export const registerServe = (program: Command, context: CommandContext): void =
       } catch (error) {
         throw startupError(error, where)
       }
+      const warning = await sandboxWarning(runtime.resolved.unsandboxed)
       const accounts = await Effect.runPromise(Effect.orElseSucceed(server.security.users.listUsers, () => []))
       if (out.json) {
         out.jsonLine({
@@ -95,7 +97,8 @@ export const registerServe = (program: Command, context: CommandContext): void =
           repository: server.config.repository,
           runtimeConfig: runtime.source ?? null,
           securityConfig: security.source ?? null,
-          agents: server.agentIds
+          agents: server.agentIds,
+          warnings: warning === undefined ? [] : [warning]
         })
       } else {
         out.line(`coderclaw serving on ${server.url}`)
@@ -105,6 +108,7 @@ export const registerServe = (program: Command, context: CommandContext): void =
           `  settings    ${runtime.source ?? "defaults"}; security ${security.source ?? "defaults (local accounts)"}`
         )
         out.line(`  agents      ${server.agentIds.join(", ")}`)
+        if (warning !== undefined) out.line(warning)
         if (accounts.length === 0) {
           out.line("No accounts yet: create one with `coderclaw users add <name> --role admin` (in this directory).")
         }

@@ -77,7 +77,14 @@ export const RuntimeConfig = Schema.Struct({
   /** Most tasks planning or running at once. Default 16. */
   maxConcurrentTasks: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))),
   llm: Schema.optionalKey(LlmConfig),
-  inspect: Schema.optionalKey(InspectConfig)
+  inspect: Schema.optionalKey(InspectConfig),
+  /**
+   * Dangerous skills allowed to run WITHOUT a sandbox when none is available (bubblewrap missing or unable
+   * to create one): by default they are refused. Only `shell.run` is dangerous among the built-ins. An
+   * opted-out skill runs as the server's own user, with access to everything that user can reach;
+   * `serve` warns at start-up while this applies.
+   */
+  unsandboxed: Schema.optionalKey(Schema.Array(Schema.Literals(["shell.run"])))
 })
 export type RuntimeConfig = typeof RuntimeConfig.Type
 

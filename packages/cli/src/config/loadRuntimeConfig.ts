@@ -20,6 +20,8 @@ export interface ResolvedRuntimeConfig {
   readonly path?: string
   readonly llm?: LlmConfig
   readonly inspect?: InspectConfig
+  /** Dangerous skills the operator lets run without a sandbox when none is available. */
+  readonly unsandboxed?: ReadonlyArray<string>
 }
 
 const decode = makeDecoder(RuntimeConfig, "runtime configuration")
@@ -47,7 +49,8 @@ export const resolveRuntimeConfig = (
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     ...(config.path === undefined ? {} : { path: config.path }),
     ...(config.llm === undefined ? {} : { llm: config.llm }),
-    ...(config.inspect === undefined ? {} : { inspect: { file: resolve(dataDir, config.inspect.file) } })
+    ...(config.inspect === undefined ? {} : { inspect: { file: resolve(dataDir, config.inspect.file) } }),
+    ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
   }
 }
 

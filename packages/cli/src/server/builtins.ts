@@ -1,4 +1,4 @@
-import { builtinAgents, builtinSkills, type LlmOptions } from "@coderclaw/agents"
+import { builtinAgents, builtinSkills, type LlmOptions, shellRunId } from "@coderclaw/agents"
 import type { AgentDefinition, SkillDefinition } from "@coderclaw/runtime"
 import { Redacted } from "effect"
 import type { LlmConfig } from "../config/RuntimeConfig.js"
@@ -10,6 +10,8 @@ export interface BuiltinOptions {
   readonly hidden: ReadonlyArray<string>
   readonly llm?: LlmConfig
   readonly env: Readonly<Record<string, string | undefined>>
+  /** Dangerous skills allowed to run without a sandbox when none is available (`unsandboxed` in runtime.yaml). */
+  readonly unsandboxed?: ReadonlyArray<string>
 }
 
 // The `llm` section of `runtime.yaml` wins; without it, `@coderclaw/agents` reads `CODERCLAW_LLM_BASE_URL`,
@@ -33,7 +35,8 @@ export const builtins = (
     root: options.repository,
     hidden: options.hidden,
     env: options.env,
-    ...(llm === undefined ? {} : { llm })
+    ...(llm === undefined ? {} : { llm }),
+    ...(options.unsandboxed?.includes(shellRunId) === true ? { shellRun: { allowUnsandboxed: true } } : {})
   }
   return { agents: builtinAgents(settings), skills: builtinSkills(settings) }
 }

@@ -22,6 +22,7 @@ import { StateDirectoryError } from "../config/StateDirectoryError.js"
 import { ensurePrivateDirectory, legacyDatabaseOf } from "../config/stateDirectory.js"
 import { builtins } from "./builtins.js"
 import { type InspectionFile, inspectToFile } from "./inspectToFile.js"
+import { sandboxWarning } from "./sandboxWarning.js"
 
 /** How to assemble a coderClaw server. Every field is optional. */
 export interface StartServerOptions {
@@ -171,10 +172,14 @@ const startOn = async (
           repository: config.repository,
           hidden: serverFiles(config),
           env: options.env ?? process.env,
-          ...(config.llm === undefined ? {} : { llm: config.llm })
+          ...(config.llm === undefined ? {} : { llm: config.llm }),
+          ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
         })
   const agents = byId([...(options.agents ?? []), ...builtin.agents, workflowAgent()], (agent) => agent.descriptor.id)
   const skills = byId([...(options.skills ?? []), ...builtin.skills], (skill) => skill.descriptor.id)
+
+  // Shown in every status while it applies: commands are refused, or run unconfined.
+  const warning = options.builtins === false ? undefined : await sandboxWarning(config.unsandboxed)
 
   let inspection: InspectionFile | undefined
   if (config.inspect !== undefined) inspection = inspectToFile(config.inspect.file)
@@ -206,7 +211,8 @@ const startOn = async (
     skills,
     mode: "remote-enabled",
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
-    ...(inspect === undefined ? {} : { inspect })
+    ...(inspect === undefined ? {} : { inspect }),
+    ...(warning === undefined ? {} : { healthChecks: [{ name: "sandbox", state: "degraded", detail: warning }] })
   }).pipe(Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename: config.database }), ports)))
   const runtime = ManagedRuntime.make(runtimeLayer)
 

@@ -26,6 +26,14 @@ export interface SkillCall {
   output(name: string, value: JsonValue, mimeType?: string): Effect.Effect<void>
   /** Writes a log line to the calling task's history. */
   log(level: LogLevel, message: string): Effect.Effect<void>
+  /**
+   * Of these repository-relative paths (in the call's repository), the ones this call may not touch: the
+   * authorizer decides on each as it decided on the call, with the path in place of the scope's `paths`
+   * (so protected paths are refused). A skill that reads, lists or searches more than its scope names asks
+   * before touching anything. Answered in batches, so a walk asks once per directory level, not per file.
+   * Absent when the skill runs outside a runtime.
+   */
+  readonly refusedPaths?: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string>>
 }
 
 /** A skill: its descriptor and its work. Register it in the runtime's `skills`. */

@@ -56,6 +56,7 @@ import { workflowAgentId } from "../workflowAgentId.js"
 import { approvalSummary } from "./approvalSummary.js"
 import { makeJournalWriter, type Patience } from "./journalWriter.js"
 import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
+import { refusedPathsWith } from "./refusedPaths.js"
 import { requestFingerprint } from "./requestFingerprint.js"
 import { makeSubscriptions } from "./subscriptions.js"
 import { decideCommand, sendDecided, startTaskActor } from "./taskActor.js"
@@ -662,21 +663,17 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       if (skill === undefined) {
         return yield* new SkillError({ reason: "Unknown", skillId, detail: "no skill with this id is registered" })
       }
+      const context = {
+        taskOwner: task.owner.id,
+        taskSession: task.sessionId,
+        agentId: task.agent.descriptor.id,
+        skillId,
+        dangerous: skill.descriptor.dangerous,
+        skillPermissions: skill.descriptor.permissions,
+        ...scope
+      }
       const grant = yield* authorizer
-        .authorize({
-          principal: task.owner,
-          action: "skill:execute",
-          resource: `skill/${skillId}`,
-          context: {
-            taskOwner: task.owner.id,
-            taskSession: task.sessionId,
-            agentId: task.agent.descriptor.id,
-            skillId,
-            dangerous: skill.descriptor.dangerous,
-            skillPermissions: skill.descriptor.permissions,
-            ...scope
-          }
-        })
+        .authorize({ principal: task.owner, action: "skill:execute", resource: `skill/${skillId}`, context })
         .pipe(
           Effect.mapError(
             (forbidden) => new SkillError({ reason: "Forbidden", skillId, detail: forbidden.reasons.join(", ") })
@@ -690,7 +687,16 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           agentId: task.agent.descriptor.id,
           principal: task.owner,
           ...(scope === undefined ? {} : { scope }),
-          ...reportersOf(task)
+          ...reportersOf(task),
+          // Each path the skill reaches beyond its scope is decided like the call itself.
+          refusedPaths: refusedPathsWith((paths) =>
+            authorizer.authorize({
+              principal: task.owner,
+              action: "skill:execute",
+              resource: `skill/${skillId}`,
+              context: { ...context, paths }
+            })
+          )
         })
         .pipe(
           Effect.mapError(
@@ -1198,6 +1204,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
           observed: queue.size
         })
         if (!accepting) checks.push({ name: "accepting", state: "failing", detail: "the runtime is shutting down" })
+        checks.push(...(options.healthChecks ?? []))
         const rank: Record<HealthState, number> = { ok: 0, degraded: 1, failing: 2 }
         const state = checks.reduce<HealthState>(
           (worst, check) => (rank[check.state] > rank[worst] ? check.state : worst),
