@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { killTracked, spawnTracked } from "@coderclaw/process-harness"
 import { Effect, Exit } from "effect"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
-import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import { DemoError, findRepositoryRoot, runDemo } from "../src/index.js"
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..")

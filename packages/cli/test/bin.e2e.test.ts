@@ -3,8 +3,8 @@ import { existsSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { killTracked, spawnTracked } from "@coderclaw/process-harness"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import { password, removeDir, tempDir } from "./support/harness.js"
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))

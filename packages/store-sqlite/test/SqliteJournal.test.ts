@@ -5,12 +5,12 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { crc32 } from "node:zlib"
 import { eventsFor, newTask, toCompleted } from "@coderclaw/journal-conformance"
+import { killTracked, spawnTracked } from "@coderclaw/process-harness"
 import type { TaskEvent, TaskEventEnvelope } from "@coderclaw/protocol"
 import type { JournalError } from "@coderclaw/runtime"
 import Database from "better-sqlite3"
 import { Effect, Exit, Fiber, Option } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import {
   SqliteJournal,
   type SqliteJournalOptions,

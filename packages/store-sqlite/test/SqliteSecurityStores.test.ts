@@ -4,6 +4,7 @@ import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { newTask } from "@coderclaw/journal-conformance"
+import { killTracked, spawnTracked } from "@coderclaw/process-harness"
 import { Journal } from "@coderclaw/runtime"
 import {
   AuditError,
@@ -26,7 +27,6 @@ import {
 import Database from "better-sqlite3"
 import { Effect, Exit, Layer, Option } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { killTracked, spawnTracked } from "../../../tooling/process-harness/index.js"
 import {
   SqliteJournal,
   SqliteSecurityStore,

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { killTracked, type Line, launchJsonLines } from "@coderclaw/process-harness"
 import { Runtime } from "@coderclaw/runtime"
 import { alice, conformanceAgents } from "@coderclaw/transport-conformance"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { killTracked, type Line, launchJsonLines } from "../../../tooling/process-harness/index.js"
 import { type RestartableServer, startRestartableServer } from "./support/restartableServer.js"
 
 const fixture = fileURLToPath(new URL("./fixtures/outageClient.mjs", import.meta.url))
