@@ -78,6 +78,7 @@ describe("the demo, run as npm start runs it", () => {
     expect(stdout).toMatch(/file-counter counted \d+ files in packages\/protocol/)
     // 5. approval, then a cancel that really stops the process
     expect(stdout).toContain("test-runner            running → waiting (for approval)")
+    expect(stdout).toContain("alice tries to approve her own command: refused (separation-of-duties:self-approval)")
     expect(stdout).toContain("approval resolved: approved")
     expect(stdout).toContain("test-runner            running → cancelled (cancelled by alice)")
     expect(stdout).toMatch(/process \d+ is gone/)

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs"
-import type { TaskEventEnvelope } from "@coderclaw/protocol"
+import { isRuntimeError, type TaskEventEnvelope } from "@coderclaw/protocol"
 import { Effect } from "effect"
 import type { DemoContext } from "../DemoContext.js"
 import { DemoError } from "../DemoError.js"
@@ -70,7 +70,8 @@ const isStarted = (envelope: TaskEventEnvelope): boolean => {
 
 /**
  * Step 5: alice runs `sleep 30` through the `test-runner` agent. Its `shell.run` call is dangerous, so the
- * task waits for approval; the admin approves over his own connection; the command starts (in `shell.run`'s
+ * task waits for approval; alice cannot approve her own command (separation of duties); the admin approves
+ * over his own connection; the command starts (in `shell.run`'s
  * sandbox) and says so; alice cancels the task. The task ends `cancelled` and the process is really gone:
  * the runtime interrupted the agent, and `shell.run` stopped the sandbox and everything in it.
  */
@@ -103,6 +104,21 @@ export const approveAndCancel = (
             if (event.type === "approval_requested") summary = `${event.skillId}: ${event.summary}`
             if (event.type === "status_changed" && event.to === "waiting" && event.waitingFor === "approval") {
               yield* narrator.line(`approval needed for ${summary}`)
+              // Separation of duties: the task's owner cannot approve its own dangerous command.
+              const own = yield* Effect.result(
+                Effect.tryPromise({
+                  try: (signal) => alice.client.resolveApproval(envelope.taskId, { approved: true }, { signal }),
+                  catch: (error) => error
+                })
+              )
+              const refusal = own._tag === "Failure" && isRuntimeError(own.failure) ? own.failure : undefined
+              yield* ensure(
+                step,
+                refusal?._tag === "Forbidden",
+                () => "alice could approve her own task's dangerous command"
+              )
+              const reasons = refusal?._tag === "Forbidden" ? refusal.reasons.join(", ") : ""
+              yield* narrator.line(`alice tries to approve her own command: refused (${reasons})`)
               yield* call(step, "approving", (signal) =>
                 admin.client.resolveApproval(
                   envelope.taskId,
