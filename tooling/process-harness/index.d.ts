@@ -57,3 +57,6 @@ export declare const runTracked: (
   args: ReadonlyArray<string>,
   options?: SpawnOptions
 ) => Promise<{ readonly stdout: string; readonly stderr: string }>
+
+/** A free loopback TCP port below the ephemeral range, for a server restarted on the same port. */
+export declare const freeFixedPort: () => Promise<number>

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { createInterface } from "node:readline"
 
 /**
@@ -184,3 +185,20 @@ export const runTracked = (command, args, options = {}) =>
         )
     })
   })
+
+/**
+ * A free loopback TCP port below the ephemeral range (32768+), for a server that is stopped and started
+ * again on the same port: while it is down, no client's own outbound port can take it.
+ * @returns {Promise<number>}
+ */
+export const freeFixedPort = async () => {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const free = await new Promise((resolve) => {
+      const probe = createServer()
+      probe.once("error", () => resolve(false))
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+}

@@ -25,6 +25,16 @@ const until = async (what: string, condition: () => Promise<boolean>) => {
   }
 }
 
+/** Starts a server that should be refused: returns its error (a server that did start is closed after the test). */
+const refusedStart = (options: Parameters<typeof startServer>[0]): Promise<unknown> =>
+  startServer(options).then(
+    (server) => {
+      cleanups.push(() => server.close())
+      return undefined
+    },
+    (error: unknown) => error
+  )
+
 describe("startServer on a port and database another server already uses", () => {
   it("fails with the port error and leaves the first server's running tasks untouched", {
     timeout: 90_000
@@ -77,19 +87,13 @@ describe("startServer on a port and database another server already uses", () =>
       return settled
     })
 
-    const second = await startServer({
+    const second = await refusedStart({
       cwd: dir,
       config: { port: first.port, database: "db/coderclaw.db" },
       agents: testAgents,
       builtins: false,
       env: {}
-    }).then(
-      (server) => {
-        cleanups.push(() => server.close())
-        return undefined
-      },
-      (error: unknown) => error
-    )
+    })
     expect(second).toMatchObject({ _tag: "WsServerError" })
     expect(String((second as { reason: string }).reason)).toContain("EADDRINUSE")
 
@@ -123,18 +127,12 @@ describe("startServer on a port and database another server already uses", () =>
       env: {}
     })
     cleanups.push(() => first.close())
-    const error = await startServer({
+    const error = await refusedStart({
       cwd: dir,
       config: { port: 0, database: "db/coderclaw.db" },
       builtins: false,
       env: {}
-    }).then(
-      (server) => {
-        cleanups.push(() => server.close())
-        return undefined
-      },
-      (failure: unknown) => failure
-    )
+    })
     expect(error).toMatchObject({ _tag: "SqliteJournalRefused", reason: "Locked", holder: { pid: process.pid } })
     // The refused server released its port again: the first keeps serving.
     expect(first.port).toBeGreaterThan(0)

@@ -1,28 +1,14 @@
 import type { ChildProcess } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
-import { createServer } from "node:net"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { exitOf, killTracked, spawnTracked } from "@coderclaw/process-harness"
+import { exitOf, freeFixedPort, killTracked, spawnTracked } from "@coderclaw/process-harness"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { password, removeDir, tempDir } from "./support/harness.js"
 import { type LlmEndpoint, startLlmEndpoint } from "./support/llmEndpoint.js"
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
-
-/** A free port below the ephemeral range, so no client's outbound port can take it while the server is down. */
-const freeFixedPort = async (): Promise<number> => {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000)
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer()
-      probe.once("error", () => resolve(false))
-      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)))
-    })
-    if (free) return port
-  }
-}
 
 interface Exited {
   readonly code: number | null

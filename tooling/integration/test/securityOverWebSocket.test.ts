@@ -1,4 +1,4 @@
-import { isRuntimeError, type Principal, type RuntimeClient, type RuntimeError } from "@coderclaw/protocol"
+import type { Principal, RuntimeClient } from "@coderclaw/protocol"
 import { defineAgent, defineSkill } from "@coderclaw/runtime"
 import { type AuditEntry, deviceProofSigner, generateDeviceKey, type SecurityConfig } from "@coderclaw/security"
 import { createWsClient } from "@coderclaw/transport-ws"
@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import { exportJWK, generateKeyPair, SignJWT } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
+import { rejection } from "./support/rejection.js"
 import { type SecuredMesh, startSecuredMesh } from "./support/securedMesh.js"
 
 // The whole security stack over real WebSocket connections on loopback: real session tokens (EdDSA), a
@@ -52,16 +53,6 @@ const connect = (token: string, device?: ReturnType<typeof deviceProofSigner>) =
   })
   clients.push(client)
   return client
-}
-
-const rejection = async (promise: Promise<unknown>): Promise<RuntimeError> => {
-  try {
-    await promise
-  } catch (error) {
-    expect(isRuntimeError(error), String(error)).toBe(true)
-    return error as RuntimeError
-  }
-  throw new Error("expected a rejection")
 }
 
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)

@@ -1,10 +1,11 @@
-import { isRuntimeError, type RuntimeClient, type RuntimeError, type TaskRecord } from "@coderclaw/protocol"
+import type { RuntimeClient, TaskRecord } from "@coderclaw/protocol"
 import { defineAgent, defineSkill } from "@coderclaw/runtime"
 import type { AuditEntry, SecurityConfig } from "@coderclaw/security"
 import { createWsClient } from "@coderclaw/transport-ws"
 import { Effect } from "effect"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
+import { rejection } from "./support/rejection.js"
 import { type SecuredMesh, startSecuredMesh } from "./support/securedMesh.js"
 
 // Separation of duties over real WebSocket connections: a dangerous call is approved by someone other
@@ -77,16 +78,6 @@ const meshWith = async (config: SecurityConfig) => {
     return client
   }
   return { mesh, as }
-}
-
-const rejection = async (promise: Promise<unknown>): Promise<RuntimeError> => {
-  try {
-    await promise
-  } catch (error) {
-    expect(isRuntimeError(error), String(error)).toBe(true)
-    return error as RuntimeError
-  }
-  throw new Error("expected a rejection")
 }
 
 const until = async (client: RuntimeClient, id: string, done: (task: TaskRecord) => boolean): Promise<TaskRecord> => {

@@ -1,21 +1,8 @@
-import { createServer } from "node:net"
+import { freeFixedPort } from "@coderclaw/process-harness"
 import { type Principal, Unauthenticated } from "@coderclaw/protocol"
 import { Authenticator, Runtime, type RuntimeOptions } from "@coderclaw/runtime"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { startWsServer, type WsServer } from "../../src/index.js"
-
-/** A free TCP port below the ephemeral range, so a client's own outbound port can never take it. */
-export const freeFixedPort = async (): Promise<number> => {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000)
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer()
-      probe.once("error", () => resolve(false))
-      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)))
-    })
-    if (free) return port
-  }
-}
 
 /**
  * One runtime outliving any number of WebSocket servers on the same port: `stop` is the server going away
