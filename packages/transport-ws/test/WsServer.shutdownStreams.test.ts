@@ -46,7 +46,11 @@ describe("server shutdown ends open streams", () => {
       [one.subscriptionId, all.subscriptionId].sort()
     )
     for (const end of ends)
-      expect(end.params?.error).toMatchObject({ code: "UNAVAILABLE", retryable: true, details: { _tag: "Unavailable" } })
+      expect(end.params?.error).toMatchObject({
+        code: "UNAVAILABLE",
+        retryable: true,
+        details: { _tag: "Unavailable" }
+      })
     // The ends come before the close, and nothing of those streams follows them.
     const lastEnd = Math.max(...ends.map((end) => seen.indexOf(end)))
     expect(seen.slice(lastEnd + 1)).toEqual([{ close: closeCodes.goingAway.code }])
