@@ -1,6 +1,7 @@
 import { jsonRpcErrorCodes } from "@coderclaw/protocol"
 import { alice, conformanceAgents } from "@coderclaw/transport-conformance"
 import { afterEach, describe, expect, it } from "vitest"
+import type { WsServerOptions } from "../src/index.js"
 import { recentIdWindow } from "../src/server/request/RequestIdWindow.js"
 import { type Loopback, startLoopback } from "./support/loopback.js"
 import { type Frame, RawSocket } from "./support/rawSocket.js"
@@ -13,8 +14,8 @@ afterEach(async () => {
   loopback = undefined
 })
 
-const connect = async () => {
-  loopback ??= await startLoopback({ agents: conformanceAgents, maxConcurrentTasks: 4 })
+const connect = async (serverOptions: WsServerOptions = {}) => {
+  loopback ??= await startLoopback({ agents: conformanceAgents, maxConcurrentTasks: 4 }, serverOptions)
   const raw = await RawSocket.connect(loopback.url, loopback.tokenFor(alice))
   sockets.push(raw)
   return raw
@@ -52,6 +53,20 @@ describe("request ids", () => {
     // Frames on one connection are handled in order: once the next request is answered, the first had its turn.
     expect((await raw.call("after", "connection.ping")).result).toBeDefined()
     expect(seen.map((frame) => frame.id)).toEqual(["after"])
+  })
+
+  it("notifications count as malformed frames: past the bad-frame budget the connection closes with 4012", async () => {
+    const raw = await connect({ limits: { badFrameBurst: 2, badFramesPerSecond: 0.001 } })
+    for (let sent = 0; sent < 3; sent++) raw.send({ jsonrpc: "2.0", method: "task.list" })
+    expect((await raw.closed).code).toBe(4012)
+  })
+
+  it("ids are per connection: another connection may use an id this one just used", async () => {
+    const one = await connect()
+    const other = await connect()
+    expect((await one.call("shared", "connection.ping")).result).toBeDefined()
+    expect((await other.call("shared", "connection.ping")).result).toBeDefined()
+    expect((await one.call("shared", "connection.ping")).error?.code).toBe(jsonRpcErrorCodes.invalidRequest)
   })
 
   it(`an id is refused while it is among the last ${recentIdWindow} answered, and usable again after`, async () => {

@@ -10,15 +10,18 @@ const taskId = "0190a0a0-0000-7000-8000-000000000000"
 /**
  * A scripted server: it authenticates anyone, and ends every subscription it accepts with `Unavailable`
  * right after one event, without closing the connection (what a server would do if its runtime kept
- * failing the stream).
+ * failing the stream). It never answers `connection.ping`.
  */
-const startScriptedServer = async () => {
+const startScriptedServer = async (heartbeatIntervalMs = 60_000) => {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 })
   await new Promise<void>((resolve) => wss.once("listening", () => resolve()))
   const subscribes: Array<{ readonly connection: number; readonly afterSeq: unknown }> = []
+  const pings: Array<number> = []
+  const closes: Array<{ readonly connection: number; readonly code: number }> = []
   let connections = 0
   wss.on("connection", (socket) => {
     const connection = ++connections
+    socket.on("close", (code) => closes.push({ connection, code }))
     const send = (frame: unknown) => socket.send(JSON.stringify({ jsonrpc: "2.0", ...(frame as object) }))
     send({
       method: "connect.challenge",
@@ -33,7 +36,7 @@ const startScriptedServer = async () => {
             protocolVersion: PROTOCOL_VERSION,
             connectionId: `c${connection}`,
             principal: alice,
-            heartbeatIntervalMs: 60_000,
+            heartbeatIntervalMs,
             limits: {}
           }
         })
@@ -51,13 +54,16 @@ const startScriptedServer = async () => {
           method: "task.end",
           params: { subscriptionId, error: toErrorInfo(new Unavailable({ reason: "the runtime is shutting down" })) }
         })
-      } else send({ id: request.id, result: {} })
+      } else if (request.method === "connection.ping") pings.push(connection)
+      else send({ id: request.id, result: {} })
     })
   })
   const { port } = wss.address() as AddressInfo
   return {
     url: `ws://127.0.0.1:${port}`,
     subscribes,
+    pings,
+    closes,
     close: () => new Promise<void>((resolve) => wss.close(() => resolve()))
   }
 }
@@ -88,5 +94,16 @@ describe("a stream the server ends with Unavailable", () => {
       { connection: 1, afterSeq: 0 },
       { connection: 1, afterSeq: 1 }
     ])
+  })
+})
+
+describe("the client heartbeat", () => {
+  it("calls connection.ping and gives the connection up with 4011 when no answer comes within the interval", async () => {
+    server = await startScriptedServer(50)
+    client = createWsClient({ url: server.url, credentials: { type: "token", token: "t" }, WebSocket })
+    await client.hello()
+    const scripted = server
+    await expect.poll(() => scripted.closes, { timeout: 30_000 }).toEqual([{ connection: 1, code: 4011 }])
+    expect(scripted.pings).toEqual([1])
   })
 })
