@@ -1,32 +1,9 @@
 import { jsonRpcErrorCodes } from "@coderclaw/protocol"
-import { alice, conformanceAgents } from "@coderclaw/transport-conformance"
-import { afterEach, describe, expect, it } from "vitest"
-import type { WsServerOptions } from "../src/index.js"
+import { describe, expect, it } from "vitest"
 import { recentIdWindow } from "../src/server/request/RequestIdWindow.js"
-import { type Loopback, startLoopback } from "./support/loopback.js"
-import { type Frame, RawSocket } from "./support/rawSocket.js"
+import { rawLoopback, recordAll } from "./support/rawLoopback.js"
 
-let loopback: Loopback | undefined
-const sockets: Array<RawSocket> = []
-afterEach(async () => {
-  for (const raw of sockets.splice(0)) raw.socket.terminate()
-  await loopback?.close()
-  loopback = undefined
-})
-
-const connect = async (serverOptions: WsServerOptions = {}) => {
-  loopback ??= await startLoopback({ agents: conformanceAgents, maxConcurrentTasks: 4 }, serverOptions)
-  const raw = await RawSocket.connect(loopback.url, loopback.tokenFor(alice))
-  sockets.push(raw)
-  return raw
-}
-
-/** Records every frame from now on, so a test can prove that a frame got no answer. */
-const recordAll = (raw: RawSocket) => {
-  const seen: Array<Frame> = []
-  raw.socket.on("message", (data) => seen.push(JSON.parse(data.toString()) as Frame))
-  return seen
-}
+const { connect } = rawLoopback()
 
 describe("request ids", () => {
   it("a request whose id is unusable (object, null, empty, over 64 characters, fractional) is -32600 with id null", async () => {
@@ -52,7 +29,7 @@ describe("request ids", () => {
     raw.send({ jsonrpc: "2.0", method: "task.list" })
     // Frames on one connection are handled in order: once the next request is answered, the first had its turn.
     expect((await raw.call("after", "connection.ping")).result).toBeDefined()
-    expect(seen.map((frame) => frame.id)).toEqual(["after"])
+    expect(seen.map((frame) => ("id" in frame ? frame.id : frame))).toEqual(["after"])
   })
 
   it("notifications count as malformed frames: past the bad-frame budget the connection closes with 4012", async () => {

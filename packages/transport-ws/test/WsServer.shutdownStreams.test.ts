@@ -1,30 +1,15 @@
 import { closeCodes, Unavailable } from "@coderclaw/protocol"
-import { alice, conformanceAgents } from "@coderclaw/transport-conformance"
-import { afterEach, describe, expect, it } from "vitest"
-import { type Loopback, startLoopback } from "./support/loopback.js"
-import { type Frame, RawSocket } from "./support/rawSocket.js"
+import { alice } from "@coderclaw/transport-conformance"
+import { describe, expect, it } from "vitest"
+import { rawLoopback, recordAll } from "./support/rawLoopback.js"
+import type { Frame } from "./support/rawSocket.js"
 
-let loopback: Loopback | undefined
-const sockets: Array<RawSocket> = []
-afterEach(async () => {
-  for (const raw of sockets.splice(0)) raw.socket.terminate()
-  await loopback?.close()
-  loopback = undefined
-})
-
-/** Every frame the socket receives, in order, with the close as the last entry. */
-const recordAll = (raw: RawSocket) => {
-  const seen: Array<Frame | { readonly close: number }> = []
-  raw.socket.on("message", (data) => seen.push(JSON.parse(data.toString()) as Frame))
-  raw.socket.on("close", (code) => seen.push({ close: code }))
-  return seen
-}
+const { start, connect } = rawLoopback()
 
 describe("server shutdown ends open streams", () => {
   it("sends task.end with UNAVAILABLE for every open subscription before closing with 1001", async () => {
-    loopback = await startLoopback({ agents: conformanceAgents, maxConcurrentTasks: 4 })
-    const raw = await RawSocket.connect(loopback.url, loopback.tokenFor(alice))
-    sockets.push(raw)
+    const loopback = await start()
+    const raw = await connect()
     const seen = recordAll(raw)
     const submitted = await raw.call(1, "task.submit", { request: { agentId: "ask", description: "waits" } })
     const taskId = (submitted.result as { id: string }).id
@@ -57,7 +42,7 @@ describe("server shutdown ends open streams", () => {
   })
 
   it("a RuntimeClient stream fails with Unavailable when the server goes away for good", async () => {
-    loopback = await startLoopback({ agents: conformanceAgents, maxConcurrentTasks: 4 })
+    const loopback = await start()
     const client = loopback.client(alice, { reconnect: { initialDelayMs: 10, maxDelayMs: 50, giveUpAfterMs: 500 } })
     const task = await client.submit({ agentId: "ask", description: "waits" })
     const types: Array<string> = []
