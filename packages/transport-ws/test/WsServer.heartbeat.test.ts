@@ -51,7 +51,7 @@ const connectSilent = async (url: string, token: string) => {
       else reject(new Error(`connect failed: ${JSON.stringify(frame.error)}`))
     })
   })
-  return { hello, connectedAt: Date.now(), closed, pings: () => pings }
+  return { socket, hello, connectedAt: Date.now(), closed, pings: () => pings }
 }
 
 describe("server heartbeats", () => {
@@ -87,5 +87,48 @@ describe("server heartbeats", () => {
     expect(await client.listAgents()).toHaveLength(conformanceAgents.length)
     expect(closures.map((closed) => closed.connectionId)).toEqual([silent.hello.connectionId])
     expect(loopback.server.connectionCount).toBe(1)
+  })
+
+  it("only pongs count as liveness: a peer that calls connection.ping but never pongs is dropped with 4011", async () => {
+    const closures: Array<ConnectionClosed> = []
+    loopback = await startLoopback(
+      { agents: conformanceAgents, maxConcurrentTasks: 4 },
+      { limits: { heartbeatIntervalMs }, onConnectionClosed: (closed) => closures.push(closed) }
+    )
+    const silent = await connectSilent(loopback.url, loopback.tokenFor(alice))
+    let answered = 0
+    silent.socket.on("message", (data) => {
+      if ((JSON.parse(data.toString()) as { result?: unknown }).result !== undefined) answered++
+    })
+    // Far more often than the heartbeat: were calls liveness, this peer would never be dropped.
+    let id = 100
+    const calling = setInterval(
+      () => silent.socket.send(JSON.stringify({ jsonrpc: "2.0", id: id++, method: "connection.ping" })),
+      heartbeatIntervalMs / 5
+    )
+    try {
+      const dropped = await Promise.race([
+        silent.closed,
+        new Promise<undefined>((resolve) => setTimeout(resolve, 60_000))
+      ])
+      expect(dropped?.code).toBe(4011)
+    } finally {
+      clearInterval(calling)
+    }
+    expect(answered).toBeGreaterThan(0)
+    await expect.poll(() => closures.map((closed) => closed.code), { timeout: 30_000 }).toEqual([4011])
+  })
+
+  it("pings every connection from when it opens, before connect too", async () => {
+    loopback = await startLoopback(
+      { agents: conformanceAgents, maxConcurrentTasks: 4 },
+      { limits: { heartbeatIntervalMs, handshakeTimeoutMs: 60_000 } }
+    )
+    const socket = new WebSocket(loopback.url)
+    silentSockets.push(socket)
+    const pinged = new Promise<void>((resolve) => socket.once("ping", () => resolve()))
+    const closed = new Promise<"closed">((resolve) => socket.once("close", () => resolve("closed")))
+    // The handshake timeout is far away: the ping comes from the heartbeat, to a connection that never sent connect.
+    expect(await Promise.race([pinged.then(() => "pinged" as const), closed])).toBe("pinged")
   })
 })

@@ -12,8 +12,11 @@ import {
   Timeout,
   Unavailable
 } from "@coderclaw/protocol"
+import { Result } from "effect"
+import { parseJson } from "../internal/parseJson.js"
+import { ConnectionLost } from "./ConnectionLost.js"
+import { errorFromWire } from "./errorFromWire.js"
 import type { WebSocketLike, WsClientOptions } from "./WsClientOptions.js"
-import { connectionLost, errorFromWire } from "./wireErrors.js"
 
 /** Callbacks for a pending request; called synchronously when its answer frame is read. */
 export interface RequestHandlers {
@@ -131,7 +134,7 @@ export class ClientConnection {
    */
   request(method: string, params: unknown, timeoutMs: number, handlers: RequestHandlers): () => void {
     if (this.state === "closed") {
-      handlers.reject(connectionLost())
+      handlers.reject(new ConnectionLost())
       return () => undefined
     }
     const id = this.nextId++
@@ -148,7 +151,7 @@ export class ClientConnection {
       // never come, and the close event that follows repairs the connection.
       clearTimeout(timer)
       this.pending.delete(id)
-      handlers.reject(connectionLost())
+      handlers.reject(new ConnectionLost())
       return () => undefined
     }
     return () => {
@@ -186,7 +189,7 @@ export class ClientConnection {
     this.pending.clear()
     for (const entry of pending) {
       clearTimeout(entry.timer)
-      entry.reject(lost ? connectionLost() : error)
+      entry.reject(lost ? new ConnectionLost() : error)
     }
     this.settleReady?.reject(error)
     this.settleReady = undefined
@@ -208,13 +211,9 @@ export class ClientConnection {
 
   private onMessage(data: unknown): void {
     if (typeof data !== "string") return
-    let frame: Frame
-    try {
-      frame = JSON.parse(data) as Frame
-    } catch {
-      return
-    }
-    if (typeof frame !== "object" || frame === null) return
+    const parsed = parseJson(data)
+    if (Result.isFailure(parsed) || typeof parsed.success !== "object" || parsed.success === null) return
+    const frame = parsed.success as Frame
     if (typeof frame.method === "string" && frame.id === undefined) {
       if (frame.method === "connect.challenge")
         this.answerChallenge(frame.params).catch((error: unknown) =>

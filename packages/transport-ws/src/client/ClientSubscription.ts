@@ -10,8 +10,8 @@ export class ClientSubscription {
   /** The connection this subscription is (being) registered on, and its id there. */
   connection: ClientConnection | undefined
   serverId: string | undefined
-  /** Whether the server ever accepted it; until then a failed connection attempt ends it. */
-  acknowledged = false
+  /** The connection on which the server last ended this stream with `Unavailable` and it was resubscribed. */
+  resumedOn: ClientConnection | undefined
   private readonly queue: Array<TaskEventEnvelope> = []
   private head = 0
   private waiter: { resolve(result: IteratorResult<TaskEventEnvelope>): void; reject(error: unknown): void } | undefined

@@ -29,7 +29,10 @@ export interface ServerIdentityCheck {
   check(proof: ServerProof | undefined, serverNonce: string, clientNonce: string): RuntimeError | undefined
 }
 
-/** How the client reconnects after losing its connection: exponential backoff with jitter. */
+/**
+ * How the client reconnects after losing its connection: exponential backoff with jitter (each wait scaled
+ * at random by 0.8–1.2, then capped at `maxDelayMs`; see `reconnectSchedule`).
+ */
 export interface ReconnectOptions {
   /** Delay before the first retry. Default 100 ms. */
   readonly initialDelayMs?: number
@@ -74,20 +77,4 @@ export interface WsClientOptions {
   readonly clientInfo?: { readonly name: string; readonly version: string }
   /** Refuses servers that do not prove the expected identity key (see `ServerIdentityCheck`). */
   readonly serverIdentity?: ServerIdentityCheck
-}
-
-/**
- * The wait before reconnection attempt `attempt` (1, 2, …): exponential, capped, with "equal jitter" (half
- * fixed, half random) so clients dropped together do not come back together.
- */
-export const backoffDelayMs = (
-  options: ReconnectOptions | undefined,
-  attempt: number,
-  random = Math.random
-): number => {
-  const initial = options?.initialDelayMs ?? 100
-  const ceiling = options?.maxDelayMs ?? 5_000
-  const factor = options?.factor ?? 2
-  const delay = Math.min(ceiling, initial * factor ** Math.max(0, attempt - 1))
-  return Math.round(delay / 2 + random() * (delay / 2))
 }

@@ -6,8 +6,8 @@
  */
 
 export { createWsClient, type WsClient } from "./createWsClient.js"
+export { reconnectSchedule } from "./reconnectSchedule.js"
 export {
-  backoffDelayMs,
   type DeviceSigner,
   defaultGiveUpAfterMs,
   type ReconnectOptions,

@@ -5,37 +5,28 @@ import {
   clientNonceParameter,
   clientNoncePattern,
   closeCodes,
-  InternalError,
-  isRuntimeError,
   type JsonRpcId,
-  JsonRpcNotification,
-  JsonRpcRequest,
   jsonRpcErrorCodes,
-  makeDecoder,
-  Overloaded,
   type Principal,
-  RateLimited,
-  type RuntimeError,
-  type TaskEventEnvelope,
-  TaskFilter,
-  toErrorInfo,
-  Unavailable,
-  type WireMethod,
-  wireMethods
+  type RuntimeError
 } from "@coderclaw/protocol"
 import type { Authenticator, AuthenticatorShape, AuthorizerShape, Runtime, RuntimeShape } from "@coderclaw/runtime"
-import { Cause, Effect, type Fiber, Result, Stream } from "effect"
+import { Effect, type Fiber, Result } from "effect"
 import { type RawData, WebSocket } from "ws"
 import { callHandlers, isCallMethod } from "./callHandlers.js"
 import { corkForTick } from "./corkForTick.js"
-import { badMessage, failureFrame, notificationFrame, readableId, successFrame } from "./frames.js"
+import { errorOf, serverShuttingDown } from "./errorOf.js"
+import { badMessage, failureFrame, successFrame } from "./frames.js"
 import { type AdmittedConnect, admitFirstFrame } from "./handshake/admission.js"
 import { authenticate } from "./handshake/authentication.js"
 import { challengeFrame } from "./handshake/challenge.js"
 import type { HandshakeContext, HandshakeRejected } from "./handshake/HandshakeContext.js"
 import { helloFrame } from "./handshake/hello.js"
 import { negotiateVersion } from "./handshake/version.js"
-import { permissionOf } from "./methodPermissions.js"
+import { admitRequest } from "./request/admitRequest.js"
+import type { RequestContext, RequestRejected } from "./request/RequestContext.js"
+import { RequestIdWindow } from "./request/RequestIdWindow.js"
+import { type SubscribeParams, SubscriptionPumps } from "./SubscriptionPumps.js"
 import { TokenBucket } from "./TokenBucket.js"
 import type { ConnectionClosed, ServerIdentitySigner, WsLimits } from "./WsServerOptions.js"
 
@@ -54,39 +45,11 @@ export interface ConnectionServices {
   readonly onClosedBeforeAuthentication: (address: string) => void
 }
 
-const decodeRequest = makeDecoder(JsonRpcRequest, "JSON-RPC request")
-const decodeNotification = makeDecoder(JsonRpcNotification, "JSON-RPC notification")
-const decodeFilter = makeDecoder(TaskFilter, "task filter")
-const paramDecoders = Object.fromEntries(
-  Object.entries(wireMethods).map(([name, spec]) => [name, makeDecoder(spec.params, `${name} params`)])
-) as { readonly [Method in WireMethod]: ReturnType<typeof makeDecoder> }
-
-/** How many completed request ids a connection remembers to refuse a reused one. */
-const recentIdWindow = 1_024
 /** How long a closing connection may take to finish the close handshake before its socket is destroyed. */
 const closeGraceMs = 1_000
 
 const toBuffer = (data: RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
-
-const parseJson = (text: string): Result.Result<unknown, undefined> => {
-  try {
-    return Result.succeed(JSON.parse(text) as unknown)
-  } catch {
-    return Result.fail(undefined)
-  }
-}
-
-/** The typed error a failed call answers with; defects become `InternalError`, interruption `Unavailable`. */
-const errorOf = (cause: Cause.Cause<unknown>): RuntimeError => {
-  if (Cause.hasInterruptsOnly(cause)) return new Unavailable({ reason: "the server is shutting down" })
-  const error = Cause.squash(cause)
-  return isRuntimeError(error) ? error : new InternalError({ reference: `ws-${Date.now().toString(36)}` })
-}
-
-interface SubscriptionEntry {
-  fiber: Fiber.Fiber<void> | undefined
-}
 
 /**
  * One WebSocket connection: the handshake (challenge, admission, version, authentication, hello), then
@@ -99,19 +62,16 @@ export class ServerConnection {
   private readonly handshake: HandshakeContext
   private state: "handshake" | "authenticating" | "open" | "closing" | "closed" = "handshake"
   private principal: Principal | undefined
-  private readonly bucket: TokenBucket
+  /** The request pipeline's state: the id window and the rate bucket (see `request/`). */
+  private readonly requests: RequestContext
   /** Malformed frames spend from this budget; an empty budget closes the connection (4012). */
   private readonly badFrames: TokenBucket
   /** The peer address, counted by the server among unauthenticated connections until `connect` succeeds. */
   private readonly address: string
   /** The authenticator's check that this connection's session is still live; a no-op until `open`. */
   private sessionCheck: Effect.Effect<void, RuntimeError> = Effect.void
-  private readonly inFlight = new Set<JsonRpcId>()
-  private readonly recentIds: Array<JsonRpcId> = []
-  private readonly recentIdSet = new Set<JsonRpcId>()
   private readonly calls = new Set<Fiber.Fiber<unknown, unknown>>()
-  private readonly subscriptions = new Map<string, SubscriptionEntry>()
-  private nextSubscription = 0
+  private readonly pumps: SubscriptionPumps
   /** Why the server closed, reported even when the socket had to be destroyed and saw no close frame. */
   private closing: { readonly code: number; readonly reason: string } | undefined
   private readonly timers: Array<ReturnType<typeof setTimeout>> = []
@@ -127,7 +87,20 @@ export class ServerConnection {
   ) {
     this.id = id
     const { limits } = services
-    this.bucket = new TokenBucket(limits.requestsPerSecond, limits.requestBurst)
+    this.requests = {
+      limits,
+      ids: new RequestIdWindow(),
+      bucket: new TokenBucket(limits.requestsPerSecond, limits.requestBurst)
+    }
+    this.pumps = new SubscriptionPumps({
+      runFork: services.runFork,
+      runtime: services.runtime,
+      maxSubscriptions: limits.maxSubscriptions,
+      send: (frame) => this.send(frame),
+      answer: (requestId, frame) => this.answer(requestId, frame),
+      sessionCheck: () => this.sessionCheck,
+      sessionEnded: (error) => this.sessionEnded(error)
+    })
     this.badFrames = new TokenBucket(limits.badFramesPerSecond, limits.badFrameBurst)
     this.address = request.socket.remoteAddress ?? "unknown"
     // The upgraded request's socket is the one `ws` writes the frames to.
@@ -269,46 +242,12 @@ export class ServerConnection {
   }
 
   private onRequestFrame(data: Buffer): undefined {
-    const limits = this.services.limits
-    const invalid = jsonRpcErrorCodes.invalidRequest
-    if (data.length > limits.maxMessageBytes)
-      return this.badFrame(failureFrame(null, badMessage(`larger than ${limits.maxMessageBytes} bytes`), invalid))
-    const parsed = parseJson(data.toString("utf8"))
-    if (Result.isFailure(parsed))
-      return this.badFrame(failureFrame(null, badMessage("not valid JSON"), jsonRpcErrorCodes.parseError))
-    const frame = parsed.success
-    if (Array.isArray(frame)) return this.badFrame(failureFrame(null, badMessage("batches are not supported"), invalid))
-    if (typeof frame !== "object" || frame === null)
-      return this.badFrame(failureFrame(null, badMessage("expected a JSON-RPC request object"), invalid))
-    const decoded = decodeRequest(frame)
-    if (Result.isFailure(decoded)) {
-      // JSON-RPC forbids answering a notification; the protocol defines none from client to server.
-      if (!("id" in frame) && Result.isSuccess(decodeNotification(frame))) {
-        this.spendBadFrame()
-        return
-      }
-      return this.badFrame(failureFrame(readableId(frame), decoded.failure, invalid))
-    }
-    const { id, method, params } = decoded.success
-    if (this.inFlight.has(id) || this.recentIdSet.has(id))
-      return this.badFrame(
-        failureFrame(id, badMessage(`request id ${JSON.stringify(id)} was used recently`, ["id"]), invalid)
-      )
-    const retryAfterMs = this.bucket.take()
-    if (retryAfterMs > 0) return this.send(failureFrame(id, new RateLimited({ retryAfterMs })))
-    const permission = permissionOf(method)
-    if (permission === undefined)
-      return this.badFrame(
-        failureFrame(id, badMessage(`unknown method '${method}'`, ["method"]), jsonRpcErrorCodes.methodNotFound)
-      )
-    if (permission === "handshake")
-      return this.badFrame(failureFrame(id, badMessage("the connection is already authenticated", ["method"]), invalid))
-    const checked = paramDecoders[method as WireMethod](params ?? {})
-    if (Result.isFailure(checked))
-      return this.badFrame(failureFrame(id, checked.failure, jsonRpcErrorCodes.invalidParams))
+    const admitted = admitRequest(this.requests, data)
+    if (Result.isFailure(admitted)) return this.refuse(admitted.failure)
     const principal = this.principal
     if (principal === undefined) return
-    this.inFlight.add(id)
+    const { id, method, permission, params } = admitted.success
+    this.requests.ids.start(id)
     const { authorizer } = this.services
     // The session is re-checked on every call (cached, so cheap): a revoked session stops here at once.
     const gate =
@@ -319,28 +258,35 @@ export class ServerConnection {
             authorizer.authorize({ principal, action: permission, resource: `method/${method}` })
           )
     if (method === "task.subscribe" || method === "task.subscribeAll")
-      return this.subscribe(id, method, checked.success as never, principal, gate)
-    if (method === "task.unsubscribe") return this.unsubscribe(id, checked.success as { subscriptionId: string })
-    if (method === "session.logout") return this.logout(id, principal)
-    if (isCallMethod(method)) {
+      this.pumps.subscribe(id, method, params as SubscribeParams, principal, gate)
+    else if (method === "task.unsubscribe") this.pumps.unsubscribe(id, params as { subscriptionId: string })
+    else if (method === "session.logout") this.logout(id, principal)
+    else if (isCallMethod(method)) {
       const handler = callHandlers[method] as (
         runtime: RuntimeShape,
         principal: Principal,
         params: unknown
       ) => Effect.Effect<unknown, RuntimeError>
-      this.runCall(id, Effect.andThen(gate, handler(this.services.runtime, principal, checked.success)))
+      this.runCall(id, Effect.andThen(gate, handler(this.services.runtime, principal, params)))
+    }
+  }
+
+  /** Does what the request pipeline decided for a frame it did not admit. */
+  private refuse(rejected: RequestRejected): undefined {
+    switch (rejected._tag) {
+      case "Malformed":
+        return this.badFrame(failureFrame(rejected.requestId, rejected.error, rejected.jsonRpcCode))
+      case "Notification":
+        this.spendBadFrame()
+        return
+      case "RateLimited":
+        return this.send(failureFrame(rejected.requestId, rejected.error))
     }
   }
 
   /** Marks a request answered: its id joins the recent window, so it cannot be replayed on this connection. */
   private answer(id: JsonRpcId, frame: string): undefined {
-    this.inFlight.delete(id)
-    this.recentIds.push(id)
-    this.recentIdSet.add(id)
-    if (this.recentIds.length > recentIdWindow) {
-      const oldest = this.recentIds.shift()
-      if (oldest !== undefined) this.recentIdSet.delete(oldest)
-    }
+    this.requests.ids.answered(id)
     this.send(frame)
   }
 
@@ -391,78 +337,13 @@ export class ServerConnection {
     return undefined
   }
 
-  private subscribe(
-    id: JsonRpcId,
-    method: "task.subscribe" | "task.subscribeAll",
-    params: {
-      readonly taskId: string
-      readonly afterSeq?: number
-      readonly filter?: unknown
-      readonly afterPosition?: number
-    },
-    principal: Principal,
-    gate: Effect.Effect<void, RuntimeError>
-  ): undefined {
-    const limit = this.services.limits.maxSubscriptions
-    if (this.subscriptions.size >= limit)
-      return this.answer(id, failureFrame(id, new Overloaded({ queued: this.subscriptions.size, limit })))
-    const runtime = this.services.runtime
-    const subscriptionId = `s${++this.nextSubscription}`
-    // Checked before answering, so a bad id or filter fails the request itself, not the stream later.
-    const open =
-      method === "task.subscribe"
-        ? runtime
-            .get(principal, params.taskId)
-            .pipe(Effect.as(runtime.subscribe(principal, params.taskId, params.afterSeq ?? 0)))
-        : Effect.gen(function* () {
-            const filter = decodeFilter(params.filter ?? {})
-            if (Result.isFailure(filter)) return yield* Effect.fail(filter.failure)
-            return runtime.subscribeAll(principal, params.filter, params.afterPosition)
-          })
-    const entry: SubscriptionEntry = { fiber: undefined }
-    this.subscriptions.set(subscriptionId, entry)
-    const pump = (stream: Stream.Stream<TaskEventEnvelope, RuntimeError>) =>
-      stream.pipe(
-        // Each delivery re-checks the session first: once it is revoked, no further event leaves.
-        Stream.runForEachArray((events) =>
-          Effect.andThen(
-            this.sessionCheck,
-            Effect.sync(() => {
-              for (const envelope of events) this.send(notificationFrame("task.event", { subscriptionId, ...envelope }))
-            })
-          )
-        ),
-        Effect.matchCause({
-          onSuccess: () => this.send(notificationFrame("task.end", { subscriptionId })),
-          onFailure: (cause) => {
-            if (Cause.hasInterruptsOnly(cause)) return
-            const error = errorOf(cause)
-            this.send(notificationFrame("task.end", { subscriptionId, error: toErrorInfo(error) }))
-            if (error._tag === "Unauthenticated") this.sessionEnded(error)
-          }
-        })
-      )
-    const run = Effect.andThen(gate, open).pipe(
-      Effect.matchCauseEffect({
-        onFailure: (cause) => Effect.sync(() => this.answer(id, failureFrame(id, errorOf(cause)))),
-        onSuccess: (stream) =>
-          Effect.andThen(
-            // The answer goes out before the first event, so the client knows the id its events carry.
-            Effect.sync(() => this.answer(id, successFrame(id, { subscriptionId }))),
-            pump(stream)
-          )
-      }),
-      Effect.ensuring(Effect.sync(() => this.subscriptions.delete(subscriptionId)))
-    )
-    const fiber = this.services.runFork(run)
-    if (this.subscriptions.has(subscriptionId)) entry.fiber = fiber
-  }
-
-  private unsubscribe(id: JsonRpcId, params: { readonly subscriptionId: string }): undefined {
-    const entry = this.subscriptions.get(params.subscriptionId)
-    this.subscriptions.delete(params.subscriptionId)
-    entry?.fiber?.interruptUnsafe()
-    this.answer(id, successFrame(id, { unsubscribed: entry !== undefined }))
+  /**
+   * The server is going away: every open stream ends with `task.end` carrying `UNAVAILABLE`, then the
+   * connection closes with 1001. Calls in flight are interrupted with the close, as on any close.
+   */
+  shutdown(): void {
+    if (this.state === "open") this.pumps.endAll(serverShuttingDown())
+    this.close("goingAway", "server shutting down")
   }
 
   private onClose(code: number, reason: string): void {
@@ -471,8 +352,7 @@ export class ServerConnection {
       this.services.onClosedBeforeAuthentication(this.address)
     this.state = "closed"
     for (const timer of this.timers) clearTimeout(timer)
-    for (const entry of this.subscriptions.values()) entry.fiber?.interruptUnsafe()
-    this.subscriptions.clear()
+    this.pumps.interruptAll()
     for (const fiber of this.calls) fiber.interruptUnsafe()
     this.calls.clear()
     this.services.onClosed(this, {

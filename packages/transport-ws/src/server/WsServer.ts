@@ -20,8 +20,9 @@ export interface WsServer {
   /** The limits in force. */
   readonly limits: WsLimits
   /**
-   * Stops accepting connections and closes every open one with 1001 (going away); in-flight calls and
-   * subscriptions are interrupted. A server that listened by itself also stops listening.
+   * Stops accepting connections, ends every open stream with `task.end` carrying `UNAVAILABLE`, then closes
+   * every connection with 1001 (going away); in-flight calls are interrupted (their clients see the
+   * connection lost). A server that listened by itself also stops listening.
    */
   close(): Promise<void>
 }
@@ -180,7 +181,7 @@ export const makeWsServer = (
             }
           }, 5)
         })
-        for (const connection of open) connection.close("goingAway", "server shutting down")
+        for (const connection of open) connection.shutdown()
         await allClosed
         wss.close()
         if (ownServer) await new Promise<void>((resolve) => http.close(() => resolve()))

@@ -1,5 +1,6 @@
 import { ConnectParams, JsonRpcRequest, jsonRpcErrorCodes, makeDecoder, Unauthenticated } from "@coderclaw/protocol"
 import { Result } from "effect"
+import { parseJson } from "../../internal/parseJson.js"
 import { badMessage, readableId } from "../frames.js"
 import type { HandshakeContext, HandshakeRejected } from "./HandshakeContext.js"
 
@@ -10,14 +11,6 @@ const decodeConnect = makeDecoder(ConnectParams, "connect params")
 export interface AdmittedConnect {
   readonly requestId: JsonRpcRequest["id"]
   readonly params: ConnectParams
-}
-
-const parse = (text: string): Result.Result<unknown, undefined> => {
-  try {
-    return Result.succeed(JSON.parse(text) as unknown)
-  } catch {
-    return Result.fail(undefined)
-  }
 }
 
 /**
@@ -36,7 +29,7 @@ export const admitFirstFrame = (
       close: "preAuthFrameTooLarge",
       jsonRpcCode: jsonRpcErrorCodes.invalidRequest
     })
-  const parsed = parse(data.toString("utf8"))
+  const parsed = parseJson(data.toString("utf8"))
   if (Result.isFailure(parsed))
     return Result.fail({
       requestId: null,
