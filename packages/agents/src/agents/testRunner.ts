@@ -20,8 +20,9 @@ export const testRunnerId = "test-runner"
 
 /**
  * `{ command?, cwd?, timeoutMs?, failOnFailure? }`: `command` is a shell command line (string) or an argv
- * array; without it, `scripts.test` of `cwd/package.json` is run. `failOnFailure` fails the task (code
- * `TESTS_FAILED`) when the tests fail, instead of completing with `passed: false`.
+ * array; without it, `scripts.test` of `cwd/package.json` is run. `failOnFailure` (default: true when
+ * submitted directly, false as a workflow step) fails the task (code `TESTS_FAILED`) when the tests fail,
+ * instead of completing with `passed: false`.
  */
 const TestRunnerInput = Schema.Struct({
   command: Schema.optionalKey(
@@ -76,6 +77,17 @@ const testScriptOf = (packageJson: string): string | undefined => {
   }
 }
 
+/** `the tests failed (exit code 1): 1 failed, 3 passed, 0 skipped of 4 (vitest)`: the summary a caller sees. */
+const failureMessage = (run: TestRun): string => {
+  const how = run.timedOut
+    ? "the tests ran past their time limit"
+    : `the tests failed (${run.exitCode === null ? `killed by ${run.signal ?? "a signal"}` : `exit code ${run.exitCode}`})`
+  const { counts } = run
+  return counts === null
+    ? how
+    : `${how}: ${counts.failed} failed, ${counts.passed} passed, ${counts.skipped} skipped of ${counts.total} (${counts.reporter})`
+}
+
 const noTestCommand = (cwd: string, why: string) =>
   new AgentFailure({
     code: "NO_TEST_COMMAND",
@@ -89,7 +101,8 @@ const noTestCommand = (cwd: string, why: string) =>
  * and reports `{ kind: "test-run", command, cwd, passed, exitCode, signal, timedOut, durationMs, counts:
  * { reporter, passed, failed, skipped, total } | null, outputTail }`. The command's output lines are
  * streamed as the task's `stdout`/`stderr` outputs while it runs. Counts come from vitest, jest, node:test,
- * mocha or pytest summaries.
+ * mocha or pytest summaries. When the tests fail, the task fails with `TESTS_FAILED` (its message the summary,
+ * the run recorded as output `test-run`), unless `failOnFailure: false` or it runs as a workflow step.
  */
 export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
   const decode = agentInputDecoder(TestRunnerInput, testRunnerId)
@@ -104,7 +117,7 @@ export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
     skills: [fsReadId, shellRunId],
     run: (input, ctx) =>
       Effect.gen(function* () {
-        const { request } = yield* decode(input)
+        const { request, step } = yield* decode(input)
         const cwd = yield* relativeInput(request.cwd, "cwd")
         const command: string | ReadonlyArray<string> =
           request.command ??
@@ -149,15 +162,11 @@ export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
           outputTail: output.trim().slice(-4_000)
         }
         yield* ctx.progress(100, run.passed ? "tests passed" : "tests failed")
-        if (request.failOnFailure === true && !run.passed) {
+        // A caller that submits a test run wants a failed task when the tests fail (an exit code, a red
+        // status); a workflow step completes with `passed: false` so the next steps (the review) see it.
+        if ((request.failOnFailure ?? step === undefined) && !run.passed) {
           yield* ctx.output("test-run", run as unknown as JsonValue)
-          return yield* new AgentFailure({
-            code: "TESTS_FAILED",
-            message: run.timedOut
-              ? "the tests ran past their time limit"
-              : `the tests failed (exit code ${run.exitCode}${counts === null ? "" : `, ${counts.failed} failed`})`,
-            retryable: false
-          })
+          return yield* new AgentFailure({ code: "TESTS_FAILED", message: failureMessage(run), retryable: false })
         }
         return run
       })
