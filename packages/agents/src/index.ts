@@ -20,6 +20,8 @@ export { type RepositoryOptions, repositoryNameOf } from "./RepositoryOptions.js
 
 /** `code-search`: where the code mentions a text, a pattern, or the identifiers a workflow step names. */
 export { codeSearch, codeSearchId, codeTermsOf } from "./agents/codeSearch.js"
+/** `confirm`: asks its caller a yes/no question and completes with the decision. */
+export { type Confirmation, confirm, confirmId } from "./agents/confirm.js"
 /** `git-changes`: the working tree's status and the newest commits. */
 export { gitChanges, gitChangesId } from "./agents/gitChanges.js"
 /** `llm`: a chat agent over `llm.chat`; registered by `builtinAgents` only with an endpoint. */

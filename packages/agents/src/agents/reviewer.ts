@@ -168,6 +168,7 @@ export const reviewer = (options: AgentOptions = {}): AgentDefinition => {
     description:
       "Static review of the repository: committed secrets, large files, source files without tests, failing tests from earlier steps; each finding with a severity.",
     capabilities: ["review", "security", "repository"],
+    input: { schema: ReviewerInput, example: { path: ".", maxFindings: 100 } },
     skills: [repoListId, fsReadId],
     run: (input, ctx) =>
       Effect.gen(function* () {

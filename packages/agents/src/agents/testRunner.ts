@@ -114,6 +114,7 @@ export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
     description:
       "Runs the repository's test command (given, or scripts.test of package.json), streams its output and reports pass/fail counts and the exit code.",
     capabilities: ["test", "shell"],
+    input: { schema: TestRunnerInput, example: { command: "npm test", timeoutMs: 120_000 } },
     skills: [fsReadId, shellRunId],
     run: (input, ctx) =>
       Effect.gen(function* () {
