@@ -4,7 +4,7 @@ import { join } from "node:path"
 import type { JsonValue, RuntimeClient } from "@coderclaw/protocol"
 import { describe, expect, it } from "vitest"
 import { fsRead, shellRun, type TestRun, testRunner } from "../src/index.js"
-import { makeRepository } from "./support/fixtures.js"
+import { git, makeRepository } from "./support/fixtures.js"
 import { collect, outputsOf, reached, readUntil, runTask, settle, startRuntime, until } from "./support/harness.js"
 import { alive, killAfterTest, pidsWithArgument } from "./support/processes.js"
 
@@ -136,6 +136,37 @@ describe("test-runner", () => {
     expect(asStep).toMatchObject({ status: "completed", result: { kind: "test-run", passed: false } })
     const failing = await settle(client, await approvedRun(client, { ...step, input: { failOnFailure: true } }))
     expect(failing).toMatchObject({ status: "failed", error: { code: "TESTS_FAILED" } })
+  })
+
+  it("reads node:test's TAP report for the counts, and leaves the working tree clean", async () => {
+    const root = await makeRepository({
+      "math.test.mjs": [
+        'import { describe, it } from "node:test"',
+        'import assert from "node:assert"',
+        'describe("math", () => {',
+        '  it("adds", () => assert.equal(1 + 1, 2))',
+        '  it("fails", () => assert.equal(1 + 1, 3))',
+        '  it.skip("later", () => {})',
+        "})",
+        ""
+      ].join("\n")
+    })
+    const client = runtimeFor(root)
+    const id = await approvedRun(client, { command: [process.execPath, "--test"] })
+    expect(await settle(client, id)).toMatchObject({
+      status: "failed",
+      error: {
+        code: "TESTS_FAILED",
+        message: "the tests failed (exit code 1): 1 failed, 1 passed, 1 skipped of 3 (node-test)"
+      }
+    })
+    const events = await collect(client.subscribe(id))
+    const run = outputsOf(events).find(([name]) => name === "test-run")?.[1] as TestRun
+    expect(run.counts).toEqual({ reporter: "node-test", from: "report", passed: 1, failed: 1, skipped: 1, total: 3 })
+    // The command as given is what the caller sees; the spec reporter still prints to the console.
+    expect(run.command).toEqual([process.execPath, "--test"])
+    expect(streamedLines(events, "stdout").join("\n")).toContain("✖ fails")
+    expect(git(root, "status", "--porcelain")).toBe("")
   })
 
   it("treats a command that exits 0 but reports failed tests as failing", async () => {

@@ -1,5 +1,5 @@
 import type { JsonValue } from "@coderclaw/protocol"
-import { type AgentDefinition, AgentFailure, defineAgent } from "@coderclaw/runtime"
+import { type AgentContext, type AgentDefinition, AgentFailure, defineAgent } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import type { AgentOptions } from "../AgentOptions.js"
 import {
@@ -11,6 +11,8 @@ import {
   useSkill
 } from "../internal/agentSupport.js"
 import { RelativePath } from "../internal/paths.js"
+import { parseTestReport } from "../internal/parseTestReport.js"
+import { testReportPlan } from "../internal/testReportPlan.js"
 import { parseTestSummary, type TestCounts } from "../internal/testSummary.js"
 import { fsReadId } from "../skills/fsRead.js"
 import { shellRunId } from "../skills/shellRun.js"
@@ -37,6 +39,8 @@ const TestRunnerInput = Schema.Struct({
 })
 
 const FileResult = Schema.Struct({ content: Schema.String })
+
+const decodeFile = skillResultDecoder(FileResult, fsReadId)
 
 const ShellResult = Schema.Struct({
   exitCode: Schema.NullOr(Schema.Number),
@@ -88,6 +92,14 @@ const failureMessage = (run: TestRun): string => {
     : `${how}: ${counts.failed} failed, ${counts.passed} passed, ${counts.skipped} skipped of ${counts.total} (${counts.reporter})`
 }
 
+/** The report a runner wrote, or `undefined` if it wrote none (it crashed, or the file is too large to read). */
+const readReport = (ctx: AgentContext, options: AgentOptions, path: string) =>
+  useSkill(ctx, fsReadId, { path }, scopeOf(options, [path])).pipe(
+    Effect.flatMap(decodeFile),
+    Effect.map((file): string | undefined => file.content),
+    Effect.orElseSucceed(() => undefined)
+  )
+
 const noTestCommand = (cwd: string, why: string) =>
   new AgentFailure({
     code: "NO_TEST_COMMAND",
@@ -106,7 +118,6 @@ const noTestCommand = (cwd: string, why: string) =>
  */
 export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
   const decode = agentInputDecoder(TestRunnerInput, testRunnerId)
-  const decodeFile = skillResultDecoder(FileResult, fsReadId)
   const decodeShell = skillResultDecoder(ShellResult, shellRunId)
   return defineAgent({
     id: testRunnerId,
@@ -133,13 +144,15 @@ export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
           }))
         const argv = typeof command === "string" ? [command] : [...command]
         yield* ctx.progress(5, `running ${argv.join(" ")}`)
+        // A known runner also writes its machine-readable report, read back below; other commands run as given.
+        const plan = testReportPlan(command)
         const ran = yield* decodeShell(
           yield* useSkill(
             ctx,
             shellRunId,
             {
-              command: argv,
-              ...(typeof command === "string" ? { shell: true } : {}),
+              command: plan === undefined ? argv : [plan.command],
+              ...(typeof command === "string" || plan !== undefined ? { shell: true } : {}),
               cwd,
               env: { CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
               prependPath: [joinRelative(cwd, "node_modules/.bin")],
@@ -149,7 +162,13 @@ export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
           )
         )
         const output = `${ran.stdoutTail}\n${ran.stderrTail}`
-        const counts = parseTestSummary(output) ?? null
+        const reported = plan === undefined ? undefined : yield* readReport(ctx, options, joinRelative(cwd, plan.file))
+        const counts =
+          (plan === undefined || reported === undefined
+            ? undefined
+            : parseTestReport(plan.format, plan.reporter, reported)) ??
+          parseTestSummary(output) ??
+          null
         const run: TestRun = {
           kind: "test-run",
           command,
