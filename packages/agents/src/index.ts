@@ -35,10 +35,10 @@ export { type TestRun, testRunner, testRunnerId } from "./agents/testRunner.js"
 
 // Skills.
 
+export type { Severity } from "./internal/findSecrets.js"
 /** Types of the skills' results. */
 export type { BranchState, FileState, StatusEntry } from "./internal/parseGitStatus.js"
 export type { SearchMatch } from "./internal/searchWorker.js"
-export type { Severity } from "./internal/findSecrets.js"
 export type { TestCounts, TestReporter } from "./internal/testSummary.js"
 /** Whether bubblewrap can confine `shell.run`'s commands on this machine (asked once per program). */
 export { defaultBwrap, probeSandbox, type SandboxProbe } from "./probeSandbox.js"

@@ -39,9 +39,10 @@ describe("the built-in agents' inputs", () => {
     const client = startRuntime({ agents, skills: builtinSkills(options) })
     const listed = await client.listAgents()
     const wire = wireMethods["agent.list"].result
-    const decoded = Schema.decodeUnknownSync(wire, boundaryParseOptions)(
-      JSON.parse(JSON.stringify(Schema.encodeSync(wire)(listed)))
-    )
+    const decoded = Schema.decodeUnknownSync(
+      wire,
+      boundaryParseOptions
+    )(JSON.parse(JSON.stringify(Schema.encodeSync(wire)(listed))))
     for (const agent of agents) {
       const found = decoded.find((descriptor) => descriptor.id === agent.descriptor.id)
       expect(found?.input).toEqual(agent.descriptor.input)

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -74,35 +74,47 @@ describe("test reports", () => {
     })
   }, 60_000)
 
-  it.skipIf(!hasPytest)("pytest: its JUnit XML report", async () => {
-    const dir = await tempDir()
-    await writeFiles(dir, {
-      "test_math.py": [
-        "import pytest",
-        "def test_adds(): assert 1 + 1 == 2",
-        "def test_fails(): assert 1 + 1 == 3",
-        "@pytest.mark.skip",
-        "def test_skipped(): pass",
-        "@pytest.fixture",
-        "def broken(): raise RuntimeError('setup')",
-        "def test_error(broken): pass",
-        ""
-      ].join("\n")
-    })
-    const { plan, report } = runPlan(dir, ["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"])
-    expect(plan.command).toContain("python3 -m pytest -q -p no:cacheprovider --junitxml=.coderclaw-cache/test-report.xml")
-    expect(parseTestReport(plan.format, plan.reporter, report)).toEqual({
-      reporter: "pytest",
-      from: "report",
-      passed: 1,
-      failed: 2,
-      skipped: 1,
-      total: 4
-    })
-  }, 60_000)
+  it.skipIf(!hasPytest)(
+    "pytest: its JUnit XML report",
+    async () => {
+      const dir = await tempDir()
+      await writeFiles(dir, {
+        "test_math.py": [
+          "import pytest",
+          "def test_adds(): assert 1 + 1 == 2",
+          "def test_fails(): assert 1 + 1 == 3",
+          "@pytest.mark.skip",
+          "def test_skipped(): pass",
+          "@pytest.fixture",
+          "def broken(): raise RuntimeError('setup')",
+          "def test_error(broken): pass",
+          ""
+        ].join("\n")
+      })
+      const { plan, report } = runPlan(dir, ["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+      expect(plan.command).toContain(
+        "python3 -m pytest -q -p no:cacheprovider --junitxml=.coderclaw-cache/test-report.xml"
+      )
+      expect(parseTestReport(plan.format, plan.reporter, report)).toEqual({
+        reporter: "pytest",
+        from: "report",
+        passed: 1,
+        failed: 2,
+        skipped: 1,
+        total: 4
+      })
+    },
+    60_000
+  )
 
   it("jest: its JSON report, the format vitest shares", () => {
-    const report = JSON.stringify({ numTotalTests: 6, numPassedTests: 3, numFailedTests: 1, numPendingTests: 1, numTodoTests: 1 })
+    const report = JSON.stringify({
+      numTotalTests: 6,
+      numPassedTests: 3,
+      numFailedTests: 1,
+      numPendingTests: 1,
+      numTodoTests: 1
+    })
     expect(parseTestReport("jest-json", "jest", report)).toEqual({
       reporter: "jest",
       from: "report",

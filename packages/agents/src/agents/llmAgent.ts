@@ -59,7 +59,10 @@ export const llmAgent = (options: { readonly llm?: LlmOptions | undefined } = {}
     description:
       "Answers a prompt, a conversation or a workflow step with the configured OpenAI-compatible model; off unless configured.",
     capabilities: ["llm", "chat", "generate"],
-    input: { schema: Schema.Union([Prompt, LlmAgentInput]), example: { prompt: "Explain what a monorepo is in two sentences.", temperature: 0.2 } },
+    input: {
+      schema: Schema.Union([Prompt, LlmAgentInput]),
+      example: { prompt: "Explain what a monorepo is in two sentences.", temperature: 0.2 }
+    },
     skills: [llmChatId],
     run: (input, ctx) =>
       Effect.gen(function* () {

@@ -10,8 +10,8 @@ import {
   skillResultDecoder,
   useSkill
 } from "../internal/agentSupport.js"
-import { RelativePath } from "../internal/paths.js"
 import { parseTestReport } from "../internal/parseTestReport.js"
+import { RelativePath } from "../internal/paths.js"
 import { testReportPlan } from "../internal/testReportPlan.js"
 import { parseTestSummary, type TestCounts } from "../internal/testSummary.js"
 import { fsReadId } from "../skills/fsRead.js"

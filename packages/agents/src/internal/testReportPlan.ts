@@ -48,7 +48,13 @@ const hasOption = (words: ReadonlyArray<string>, option: string) =>
 /** The runner a command starts and the options that make it write its report to `file`, if known. */
 const reportOptions = (
   words: ReadonlyArray<string>
-): { readonly reporter: TestReporter; readonly format: TestReportFormat; readonly options: (file: string) => ReadonlyArray<string> } | undefined => {
+):
+  | {
+      readonly reporter: TestReporter
+      readonly format: TestReportFormat
+      readonly options: (file: string) => ReadonlyArray<string>
+    }
+  | undefined => {
   const program = programWords(words)
   const name = program[0] === undefined ? "" : baseName(program[0])
   if (name === "vitest") {
@@ -78,7 +84,8 @@ const reportOptions = (
       ]
     }
   }
-  const pytest = name === "pytest" || (/^python(\d(\.\d+)?)?$/.test(name) && program[1] === "-m" && program[2] === "pytest")
+  const pytest =
+    name === "pytest" || (/^python(\d(\.\d+)?)?$/.test(name) && program[1] === "-m" && program[2] === "pytest")
   if (pytest && !hasOption(program, "--junitxml") && !hasOption(program, "--junit-xml")) {
     return { reporter: "pytest", format: "junit-xml", options: (file) => [`--junitxml=${file}`] }
   }

@@ -27,7 +27,10 @@ const countsIn = (text: string) => {
   return counts
 }
 
-const sum = (reporter: TestReporter, runs: ReadonlyArray<Omit<TestCounts, "reporter" | "from">>): TestCounts | undefined =>
+const sum = (
+  reporter: TestReporter,
+  runs: ReadonlyArray<Omit<TestCounts, "reporter" | "from">>
+): TestCounts | undefined =>
   runs.length === 0
     ? undefined
     : runs.reduce<TestCounts>(
