@@ -1,5 +1,6 @@
 import { extname } from "node:path"
 import { lintSource } from "@secretlint/core"
+import { secretLintProfiler } from "@secretlint/profiler"
 import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend"
 import type { SecretLintCoreConfig, SecretLintCoreResultMessage } from "@secretlint/types"
 import { Effect } from "effect"
@@ -68,16 +69,32 @@ const hitOf = (lines: ReadonlyArray<string>, message: SecretLintCoreResultMessag
 }
 
 /**
+ * secretlint 11 profiles every lint whether or not anyone reads the profile: a `performance.mark` per rule and
+ * file, kept forever in the profiler and in the process's performance timeline, with a scan of all earlier
+ * marks at each one (secretlint issues #1633, #1653). In a server that reviews repositories for weeks, that
+ * is a leak that also makes each review slower than the last. Upstream made profiling opt-in in 13.x, which
+ * needs Node 22; until then the marks are switched off here, before the first lint. The test
+ * `findSecrets.test.ts` fails if an upgrade stops this from taking effect.
+ */
+let profilerSilenced = false
+const silenceProfiler = () => {
+  if (profilerSilenced) return
+  secretLintProfiler.mark = () => undefined
+  profilerSilenced = true
+}
+
+/**
  * The secrets a file holds, by secretlint's recommended rule set, run in-process on the file's text;
  * previews never contain the secret itself. A file secretlint cannot scan is reported as an `info` hit.
  */
 export const findSecrets = (path: string, content: string): Effect.Effect<ReadonlyArray<SecretHit>> =>
-  Effect.tryPromise(() =>
-    lintSource({
+  Effect.tryPromise(() => {
+    silenceProfiler()
+    return lintSource({
       source: { filePath: path, content, ext: extname(path), contentType: "text" },
       options: { config, noPhysicFilePath: true }
     })
-  ).pipe(
+  }).pipe(
     Effect.map((result) => {
       const lines = content.split("\n")
       return result.messages.map((message) => hitOf(lines, message))
