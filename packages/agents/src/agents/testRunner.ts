@@ -111,9 +111,11 @@ const noTestCommand = (cwd: string, why: string) =>
  * `test-runner`: runs the repository's tests through `shell.run` (so it waits for approval first, like any
  * command) — the given `command`, or `scripts.test` of `package.json` with `node_modules/.bin` on the PATH —
  * and reports `{ kind: "test-run", command, cwd, passed, exitCode, signal, timedOut, durationMs, counts:
- * { reporter, passed, failed, skipped, total } | null, outputTail }`. The command's output lines are
- * streamed as the task's `stdout`/`stderr` outputs while it runs. Counts come from vitest, jest, node:test,
- * mocha or pytest summaries. When the tests fail, the task fails with `TESTS_FAILED` (its message the summary,
+ * { reporter, from, passed, failed, skipped, total } | null, outputTail }`. The command's output lines are
+ * streamed as the task's `stdout`/`stderr` outputs while it runs. A command that runs vitest, jest,
+ * `node --test` or pytest directly also writes the runner's machine-readable report, which the counts come
+ * from (`from: "report"`); otherwise they come from the vitest, jest, node:test, mocha or pytest summary in
+ * the output (`from: "output"`). When the tests fail, the task fails with `TESTS_FAILED` (its message the summary,
  * the run recorded as output `test-run`), unless `failOnFailure: false` or it runs as a workflow step.
  */
 export const testRunner = (options: AgentOptions = {}): AgentDefinition => {
