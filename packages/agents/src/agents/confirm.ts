@@ -41,6 +41,12 @@ const decisionOf = (answer: JsonValue): boolean | undefined => {
   return yes.has(word) ? true : no.has(word) ? false : undefined
 }
 
+const refusedSoFar = (checkpoint: JsonValue | undefined): number => {
+  const refused =
+    typeof checkpoint === "object" && checkpoint !== null && !Array.isArray(checkpoint) ? checkpoint.refused : undefined
+  return typeof refused === "number" ? refused : 0
+}
+
 /**
  * `confirm`: asks its caller a yes/no question (the task waits for input, `waitingFor: "input"`), and
  * completes with the decision: `{ kind: "confirmation", question, confirmed, answer }`. It accepts `true`,
@@ -60,16 +66,20 @@ export const confirm = (): AgentDefinition => {
       Effect.gen(function* () {
         const { request } = yield* decode(typeof input === "string" ? { question: input } : input)
         const question = request.question ?? defaultQuestion
-        let prompt = `${question} (yes/no)`
-        for (let ask = 1; ask <= maxAsks; ask++) {
+        // A runtime that passivates waiting tasks runs the agent again from the start after each answer: the
+        // answers already refused are counted in the checkpoint, so the third one still ends the task.
+        let refused = refusedSoFar(ctx.checkpoint)
+        while (refused < maxAsks) {
+          const prompt = refused === 0 ? `${question} (yes/no)` : `Please answer yes or no. ${question}`
           const answer = yield* ctx.askInput(prompt, answerSchema)
           const confirmed = decisionOf(answer)
           if (confirmed !== undefined) {
             const result: Confirmation = { kind: "confirmation", question, confirmed, answer }
             return result
           }
+          refused++
           yield* ctx.log("warn", `not a yes or no: ${JSON.stringify(answer).slice(0, 200)}`)
-          prompt = `Please answer yes or no. ${question}`
+          yield* ctx.saveCheckpoint({ refused })
         }
         return yield* new AgentFailure({
           code: "INVALID_ANSWER",
