@@ -43,7 +43,7 @@ const decisionOf = (answer: JsonValue): boolean | undefined => {
 
 const refusedSoFar = (checkpoint: JsonValue | undefined): number => {
   const refused =
-    typeof checkpoint === "object" && checkpoint !== null && !Array.isArray(checkpoint) ? checkpoint.refused : undefined
+    typeof checkpoint === "object" && checkpoint !== null && "refused" in checkpoint ? checkpoint.refused : undefined
   return typeof refused === "number" ? refused : 0
 }
 
