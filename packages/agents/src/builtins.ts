@@ -1,5 +1,6 @@
 import type { AgentDefinition, SkillDefinition } from "@coderclaw/runtime"
 import { codeSearch } from "./agents/codeSearch.js"
+import { confirm } from "./agents/confirm.js"
 import { gitChanges } from "./agents/gitChanges.js"
 import { llmAgent } from "./agents/llmAgent.js"
 import { repoScanner } from "./agents/repoScanner.js"
@@ -67,7 +68,7 @@ export const builtinSkills = (options: BuiltinOptions): ReadonlyArray<SkillDefin
 
 /**
  * Every built-in agent for one repository: `repo-scanner`, `test-runner`, `reviewer`, `git-changes`,
- * `code-search`, and `llm` when an LLM endpoint is configured; with `roleAliases`, also under the role ids
+ * `code-search`, `confirm`, and `llm` when an LLM endpoint is configured; with `roleAliases`, also under the role ids
  * of the orchestrator's patterns. Their skill calls name the repository (`repository`, default the base
  * name of `root`) in their scope. Register them in the runtime's `agents`, with `builtinSkills(options)`.
  */
@@ -80,6 +81,7 @@ export const builtinAgents = (options: BuiltinOptions): ReadonlyArray<AgentDefin
     reviewer(scope),
     gitChanges(scope),
     codeSearch(scope),
+    confirm(),
     ...(llm === undefined ? [] : [llmAgent({ llm })])
   ]
   return options.roleAliases === true

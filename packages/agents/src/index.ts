@@ -20,6 +20,8 @@ export { type RepositoryOptions, repositoryNameOf } from "./RepositoryOptions.js
 
 /** `code-search`: where the code mentions a text, a pattern, or the identifiers a workflow step names. */
 export { codeSearch, codeSearchId, codeTermsOf } from "./agents/codeSearch.js"
+/** `confirm`: asks its caller a yes/no question and completes with the decision. */
+export { type Confirmation, confirm, confirmId } from "./agents/confirm.js"
 /** `git-changes`: the working tree's status and the newest commits. */
 export { gitChanges, gitChangesId } from "./agents/gitChanges.js"
 /** `llm`: a chat agent over `llm.chat`; registered by `builtinAgents` only with an endpoint. */
@@ -33,10 +35,10 @@ export { type TestRun, testRunner, testRunnerId } from "./agents/testRunner.js"
 
 // Skills.
 
+export type { Severity } from "./internal/findSecrets.js"
 /** Types of the skills' results. */
 export type { BranchState, FileState, StatusEntry } from "./internal/parseGitStatus.js"
 export type { SearchMatch } from "./internal/searchWorker.js"
-export type { Severity } from "./internal/secretRules.js"
 export type { TestCounts, TestReporter } from "./internal/testSummary.js"
 /** Whether bubblewrap can confine `shell.run`'s commands on this machine (asked once per program). */
 export { defaultBwrap, probeSandbox, type SandboxProbe } from "./probeSandbox.js"

@@ -69,7 +69,8 @@ export const roleAliases = (
           name: `${agent.descriptor.name} (as ${role})`,
           description: `The ${role} role of workflow patterns, played by ${agentId}: ${agent.descriptor.description}`
         },
-        run: agent.run
+        run: agent.run,
+        ...(agent.input === undefined ? {} : { input: agent.input })
       }
     ]
   })

@@ -1,12 +1,18 @@
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { type Finding, fsRead, repoList, reviewer } from "../src/index.js"
 import { makeRepository } from "./support/fixtures.js"
 import { collect, runTask, startRuntime } from "./support/harness.js"
 
 // Built at run time, so this file itself holds no secret-looking string for a scanner to trip on.
+const githubToken = ["ghp", "Z7xQ4mBv2Kd9TlWe8RtY6uIo3PaS1dFgHj0K"].join("_")
+const awsSecret = ["wJalrXUtnF", "MI/K7MDENG", "/bPxRfiCYz", "QKEYSECRET"].join("")
+const keyBody = "MIIEowIBAAKCAQEAx".repeat(12)
+const keyBlock = (type: string) =>
+  `${["-----BEGIN", `${type} PRIVATE KEY-----`].join(" ")}\n${keyBody}\n-----END ${type} PRIVATE KEY-----\n`
+const password = ["hunter", "2-deploy"].join("")
+// An AWS access key id alone is an identifier, not a secret: secretlint's rules leave it alone.
 const awsKeyId = ["AKIA", "Z7XQ4MBV2KD9TLWE"].join("")
-const apiKey = ["sk_live", "4f9a8b7c6d5e"].join("_")
-const keyHeader = ["-----BEGIN", "RSA PRIVATE KEY-----"].join(" ")
 
 const findingsRepository = {
   "README.md": "# Demo\n",
@@ -14,11 +20,21 @@ const findingsRepository = {
   "src/parser.ts": "export const parse = (text: string) => text.trim()\n",
   "test/parser.test.ts": 'import { parse } from "../src/parser"\n',
   "src/lexer.ts": "export const lex = (text: string) => text.split(' ')\n",
-  "src/config.ts": `export const apiKey = "${apiKey}"\nexport const keyId = "${awsKeyId}"\n`,
-  "src/config.test.ts": 'import "./config"\n',
+  "src/config.ts": [
+    `export const token = "${githubToken}"`,
+    `export const aws = { aws_secret_access_key: "${awsSecret}" }`,
+    `export const keyId = "${awsKeyId}"`,
+    ""
+  ].join("\n"),
+  // A test fixture that says so: `secretlint-disable` comments are honoured.
+  "src/config.test.ts": `import "./config"\n// secretlint-disable-next-line\nconst fixture = "${githubToken}"\n`,
+  "scripts/deploy.sh": `git push https://deploy:${password}@git.example.com/app.git\n`,
   // Obvious placeholders are not secrets.
   "config.example.json": `{ "api_key": "your-api-key-here", "password": "${"$"}{DB_PASSWORD}" }\n`,
-  "deploy/id_rsa": `${keyHeader}\nMIIEowIBAAKCAQEAx\n-----END RSA PRIVATE KEY-----\n`,
+  "deploy/id_rsa": keyBlock("RSA"),
+  // Fixtures the repository's .secretlintignore keeps out of the secret scan.
+  ".secretlintignore": "# test fixtures with fake keys\nfixtures/\n",
+  "fixtures/keys.json": `{ "key": ${JSON.stringify(keyBlock("EC"))} }\n`,
   "assets/big.json": `[${"1,".repeat(1_500)}1]\n`,
   "docs/long.md": "line\n".repeat(60)
 }
@@ -33,6 +49,7 @@ type Review = {
   findings: Array<Finding>
   counts: Record<string, number>
   filesReviewed: number
+  secretsIgnored: number
   truncated: boolean
 }
 
@@ -43,31 +60,55 @@ describe("reviewer", () => {
     expect(task.status).toBe("completed")
     const review = task.result as Review
     expect(review.findings.map((finding) => [finding.severity, finding.rule, finding.path, finding.line])).toEqual([
-      ["critical", "private-key", "deploy/id_rsa", 1],
-      ["critical", "aws-access-key-id", "src/config.ts", 2],
-      ["high", "generic-secret", "src/config.ts", 1],
+      ["critical", "secretlint/privatekey", "deploy/id_rsa", 1],
+      ["critical", "secretlint/github", "src/config.ts", 1],
+      ["critical", "secretlint/aws", "src/config.ts", 2],
+      ["high", "secretlint/basicauth", "scripts/deploy.sh", 1],
       ["medium", "large-file", "assets/big.json", null],
       ["low", "large-file", "docs/long.md", null],
       ["low", "untested-source", "src/lexer.ts", null]
     ])
-    expect(review.counts).toEqual({ critical: 2, high: 1, medium: 1, low: 2, info: 0 })
-    expect(review).toMatchObject({ kind: "review", filesReviewed: 11, truncated: false })
-    expect(review.findings[3]?.message).toBe("3004 bytes, above 2000")
-    expect(review.findings[4]?.message).toBe("60 lines, above 50")
+    expect(review.counts).toEqual({ critical: 3, high: 1, medium: 1, low: 2, info: 0 })
+    expect(review).toMatchObject({ kind: "review", filesReviewed: 14, secretsIgnored: 1, truncated: false })
+    expect(review.findings[1]).toMatchObject({
+      message: "a secret is committed (GITHUB_TOKEN)",
+      docsUrl: expect.stringContaining("secretlint-rule-github")
+    })
+    expect(review.findings[4]?.message).toBe("3004 bytes, above 2000")
+    expect(review.findings[5]?.message).toBe("60 lines, above 50")
   })
 
   it("masks the secrets it reports: neither findings nor the task's history contain them", async () => {
     const client = runtimeFor(await makeRepository(findingsRepository))
     const task = await runTask(client, "reviewer", thresholds)
     const review = task.result as Review
-    const aws = review.findings.find((finding) => finding.rule === "aws-access-key-id")
-    expect(aws?.preview).toBe('export const keyId = "AKIA…(20 chars)"')
-    expect(review.findings.find((finding) => finding.rule === "generic-secret")?.preview).toBe(
-      'export const apiKey = "sk_l…(20 chars)"'
-    )
+    const previews = review.findings.flatMap((finding) => (finding.preview === undefined ? [] : [finding.preview]))
+    expect(previews).toEqual([
+      "-----BEGIN RSA PRIVATE KEY-----",
+      'export const token = "ghp_…(40 chars)"',
+      'export const aws = { aws_secret_access_key: "wJal…(40 chars)" }',
+      "git push http…(45 chars)/app.git"
+    ])
     const history = JSON.stringify(await collect(client.subscribe(task.id)))
-    expect(history).not.toContain(awsKeyId)
-    expect(history).not.toContain(apiKey)
+    for (const secret of [githubToken, awsSecret, keyBody, password]) expect(history).not.toContain(secret)
+  })
+
+  it("scans every file when the ignore file is protected, and says so", async () => {
+    const root = await makeRepository(findingsRepository)
+    const client = startRuntime({
+      agents: [reviewer()],
+      skills: [repoList({ root }), fsRead({ root, hidden: [join(root, ".secretlintignore")] })]
+    })
+    const review = (await runTask(client, "reviewer", thresholds)).result as Review
+    expect(review.secretsIgnored).toBe(0)
+    expect(review.findings.filter((finding) => finding.path === "fixtures/keys.json")).toMatchObject([
+      { rule: "secretlint/privatekey", severity: "critical" }
+    ])
+    expect(review.findings.find((finding) => finding.rule === "secret-ignore-unreadable")).toMatchObject({
+      severity: "info",
+      path: ".secretlintignore",
+      message: ".secretlintignore could not be read (Hidden): every file was scanned for secrets"
+    })
   })
 
   it("finds nothing in a clean repository, whatever the test naming convention", async () => {
@@ -92,6 +133,7 @@ describe("reviewer", () => {
       findings: [],
       counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
       filesReviewed: 11,
+      secretsIgnored: 0,
       truncated: false
     })
   })
@@ -101,9 +143,9 @@ describe("reviewer", () => {
     const task = await runTask(client, "reviewer", { ...thresholds, path: "src", maxFindings: 1 })
     const review = task.result as Review
     expect(review.findings).toHaveLength(1)
-    expect(review.findings[0]).toMatchObject({ rule: "aws-access-key-id", path: "src/config.ts" })
+    expect(review.findings[0]).toMatchObject({ rule: "secretlint/github", path: "src/config.ts" })
     // Only `src` is looked at, tests included: `test/parser.test.ts` is not seen, so `parser.ts` counts as untested.
-    expect(review.counts).toEqual({ critical: 1, high: 1, medium: 0, low: 2, info: 0 })
+    expect(review.counts).toEqual({ critical: 2, high: 0, medium: 0, low: 2, info: 0 })
     expect(review.truncated).toBe(true)
   })
 

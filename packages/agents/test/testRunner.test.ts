@@ -4,7 +4,7 @@ import { join } from "node:path"
 import type { JsonValue, RuntimeClient } from "@coderclaw/protocol"
 import { describe, expect, it } from "vitest"
 import { fsRead, shellRun, type TestRun, testRunner } from "../src/index.js"
-import { makeRepository } from "./support/fixtures.js"
+import { git, makeRepository } from "./support/fixtures.js"
 import { collect, outputsOf, reached, readUntil, runTask, settle, startRuntime, until } from "./support/harness.js"
 import { alive, killAfterTest, pidsWithArgument } from "./support/processes.js"
 
@@ -98,10 +98,31 @@ describe("test-runner", () => {
     expect(done.result).toMatchObject({ cwd: "packages/calc", passed: true, counts: { passed: 2 } })
   })
 
-  it("completes with passed: false and the counts when tests fail, or fails the task with failOnFailure", async () => {
+  it("fails the task with TESTS_FAILED and the summary when tests fail; the run stays on record", async () => {
     const root = await repositoryWith(testPackage(".", failingSuite))
     const client = runtimeFor(root)
-    const done = await settle(client, await approvedRun(client, null))
+    const id = await approvedRun(client, null)
+    const failed = await settle(client, id)
+    expect(failed).toMatchObject({
+      status: "failed",
+      error: {
+        code: "TESTS_FAILED",
+        message: "the tests failed (exit code 1): 1 failed, 1 passed, 0 skipped of 2 (vitest)"
+      }
+    })
+    // The run is still on record, as the task's output.
+    const outputs = outputsOf(await collect(client.subscribe(id)))
+    expect(outputs.find(([name]) => name === "test-run")?.[1]).toMatchObject({
+      passed: false,
+      exitCode: 1,
+      counts: { reporter: "vitest", passed: 1, failed: 1, total: 2 }
+    })
+  })
+
+  it("completes with passed: false when asked to (failOnFailure: false) and as a workflow step", async () => {
+    const root = await repositoryWith(testPackage(".", failingSuite))
+    const client = runtimeFor(root)
+    const done = await settle(client, await approvedRun(client, { failOnFailure: false }))
     expect(done.status).toBe("completed")
     expect(done.result).toMatchObject({
       passed: false,
@@ -109,21 +130,52 @@ describe("test-runner", () => {
       counts: { reporter: "vitest", passed: 1, failed: 1, total: 2 }
     })
 
-    const id = await approvedRun(client, { failOnFailure: true })
-    const failed = await settle(client, id)
-    expect(failed).toMatchObject({
-      status: "failed",
-      error: { code: "TESTS_FAILED", message: "the tests failed (exit code 1, 1 failed)" }
+    // In a workflow, the failed run is a result the next steps (the review) report on.
+    const step = { workflow: "feature", workflowTaskId: "w-1", step: "tests", input: {}, dependencies: {} }
+    const asStep = await settle(client, await approvedRun(client, step))
+    expect(asStep).toMatchObject({ status: "completed", result: { kind: "test-run", passed: false } })
+    const failing = await settle(client, await approvedRun(client, { ...step, input: { failOnFailure: true } }))
+    expect(failing).toMatchObject({ status: "failed", error: { code: "TESTS_FAILED" } })
+  })
+
+  it("reads node:test's TAP report for the counts, and leaves the working tree clean", async () => {
+    const root = await makeRepository({
+      "math.test.mjs": [
+        'import { describe, it } from "node:test"',
+        'import assert from "node:assert"',
+        'describe("math", () => {',
+        '  it("adds", () => assert.equal(1 + 1, 2))',
+        '  it("fails", () => assert.equal(1 + 1, 3))',
+        '  it.skip("later", () => {})',
+        "})",
+        ""
+      ].join("\n")
     })
-    // The run is still on record, as the task's output.
-    const outputs = outputsOf(await collect(client.subscribe(id)))
-    expect(outputs.find(([name]) => name === "test-run")?.[1]).toMatchObject({ passed: false, exitCode: 1 })
+    const client = runtimeFor(root)
+    const id = await approvedRun(client, { command: [process.execPath, "--test"] })
+    expect(await settle(client, id)).toMatchObject({
+      status: "failed",
+      error: {
+        code: "TESTS_FAILED",
+        message: "the tests failed (exit code 1): 1 failed, 1 passed, 1 skipped of 3 (node-test)"
+      }
+    })
+    const events = await collect(client.subscribe(id))
+    const run = outputsOf(events).find(([name]) => name === "test-run")?.[1] as TestRun
+    expect(run.counts).toEqual({ reporter: "node-test", from: "report", passed: 1, failed: 1, skipped: 1, total: 3 })
+    // The command as given is what the caller sees; the spec reporter still prints to the console.
+    expect(run.command).toEqual([process.execPath, "--test"])
+    expect(streamedLines(events, "stdout").join("\n")).toContain("✖ fails")
+    expect(git(root, "status", "--porcelain")).toBe("")
   })
 
   it("treats a command that exits 0 but reports failed tests as failing", async () => {
     const root = await repositoryWith({ "suite.js": 'console.log("Tests:       1 failed, 3 passed, 4 total")' })
     const client = runtimeFor(root)
-    const done = await settle(client, await approvedRun(client, { command: [process.execPath, "suite.js"] }))
+    const done = await settle(
+      client,
+      await approvedRun(client, { command: [process.execPath, "suite.js"], failOnFailure: false })
+    )
     expect(done.result).toMatchObject({
       command: [process.execPath, "suite.js"],
       exitCode: 0,
@@ -135,7 +187,10 @@ describe("test-runner", () => {
   it("reports a missing test program as a failed run, and an unstartable argv as a failed task", async () => {
     const root = await repositoryWith({ "README.md": "# no tests\n" })
     const client = runtimeFor(root)
-    const viaShell = await settle(client, await approvedRun(client, { command: "no-such-test-tool-7f3a" }))
+    const viaShell = await settle(
+      client,
+      await approvedRun(client, { command: "no-such-test-tool-7f3a", failOnFailure: false })
+    )
     expect(viaShell.result).toMatchObject({ passed: false, exitCode: 127, counts: null })
     expect((viaShell.result as TestRun).outputTail).toContain("no-such-test-tool-7f3a")
 
@@ -184,7 +239,7 @@ describe("test-runner", () => {
   it("stops the tests at their time limit and says so", async () => {
     const root = await repositoryWith(testPackage(".", 'console.log("started")\nsetInterval(() => {}, 1000)'))
     const client = runtimeFor(root, { killGraceMs: 200 })
-    const done = await settle(client, await approvedRun(client, { timeoutMs: 300, failOnFailure: true }))
+    const done = await settle(client, await approvedRun(client, { timeoutMs: 300 }))
     expect(done).toMatchObject({
       status: "failed",
       error: { code: "TESTS_FAILED", message: "the tests ran past their time limit" }

@@ -13,7 +13,14 @@ describe("parseTestSummary", () => {
       `${esc}[2m      Tests ${esc}[22m ${esc}[1m${esc}[31m1 failed${esc}[39m${esc}[22m${esc}[2m | ${esc}[22m${esc}[1m${esc}[32m35 passed${esc}[39m${esc}[22m${esc}[2m | ${esc}[22m${esc}[33m2 skipped${esc}[39m${esc}[90m (38)${esc}[39m`,
       `${esc}[2m   Duration ${esc}[22m 8.58s`
     ].join("\n")
-    expect(parseTestSummary(output)).toEqual({ reporter: "vitest", passed: 35, failed: 1, skipped: 2, total: 38 })
+    expect(parseTestSummary(output)).toEqual({
+      reporter: "vitest",
+      from: "output",
+      passed: 35,
+      failed: 1,
+      skipped: 2,
+      total: 38
+    })
   })
 
   it("adds up the runs of several vitest projects (a monorepo's test script)", () => {
@@ -24,7 +31,14 @@ describe("parseTestSummary", () => {
       " Test Files  1 passed (1)",
       "      Tests  2 passed | 1 todo (3)"
     ].join("\n")
-    expect(parseTestSummary(output)).toEqual({ reporter: "vitest", passed: 6, failed: 0, skipped: 1, total: 7 })
+    expect(parseTestSummary(output)).toEqual({
+      reporter: "vitest",
+      from: "output",
+      passed: 6,
+      failed: 0,
+      skipped: 1,
+      total: 7
+    })
   })
 
   it("reads jest's summary (not the `Test Suites` line)", () => {
@@ -34,9 +48,17 @@ describe("parseTestSummary", () => {
       "Snapshots:   0 total",
       "Time:        1.234 s"
     ].join("\n")
-    expect(parseTestSummary(output)).toEqual({ reporter: "jest", passed: 3, failed: 1, skipped: 1, total: 5 })
+    expect(parseTestSummary(output)).toEqual({
+      reporter: "jest",
+      from: "output",
+      passed: 3,
+      failed: 1,
+      skipped: 1,
+      total: 5
+    })
     expect(parseTestSummary("Tests:       2 todo, 4 passed, 6 total")).toEqual({
       reporter: "jest",
+      from: "output",
       passed: 4,
       failed: 0,
       skipped: 2,
@@ -58,7 +80,14 @@ describe("parseTestSummary", () => {
       "# todo 0",
       "# duration_ms 41.2"
     ].join("\n")
-    expect(parseTestSummary(tap)).toEqual({ reporter: "node-test", passed: 2, failed: 1, skipped: 1, total: 4 })
+    expect(parseTestSummary(tap)).toEqual({
+      reporter: "node-test",
+      from: "output",
+      passed: 2,
+      failed: 1,
+      skipped: 1,
+      total: 4
+    })
     const spec = [
       "✔ adds (0.5ms)",
       "ℹ tests 3",
@@ -69,7 +98,14 @@ describe("parseTestSummary", () => {
       "ℹ skipped 0",
       "ℹ todo 0"
     ].join("\n")
-    expect(parseTestSummary(spec)).toEqual({ reporter: "node-test", passed: 2, failed: 1, skipped: 0, total: 3 })
+    expect(parseTestSummary(spec)).toEqual({
+      reporter: "node-test",
+      from: "output",
+      passed: 2,
+      failed: 1,
+      skipped: 0,
+      total: 3
+    })
   })
 
   it("adds up node:test runs of several packages", () => {
@@ -77,6 +113,7 @@ describe("parseTestSummary", () => {
       [`# tests ${pass + fail}`, `# pass ${pass}`, `# fail ${fail}`].join("\n")
     expect(parseTestSummary(`${run(3, 0)}\n${run(1, 2)}`)).toEqual({
       reporter: "node-test",
+      from: "output",
       passed: 4,
       failed: 2,
       skipped: 0,
@@ -95,12 +132,20 @@ describe("parseTestSummary", () => {
       "",
       "  1) parser"
     ].join("\n")
-    expect(parseTestSummary(output)).toEqual({ reporter: "mocha", passed: 3, failed: 1, skipped: 2, total: 6 })
+    expect(parseTestSummary(output)).toEqual({
+      reporter: "mocha",
+      from: "output",
+      passed: 3,
+      failed: 1,
+      skipped: 2,
+      total: 6
+    })
   })
 
   it("reads pytest's summary, errors counting as failures", () => {
     expect(parseTestSummary("============ 3 passed, 1 failed, 2 skipped in 0.12s ============")).toEqual({
       reporter: "pytest",
+      from: "output",
       passed: 3,
       failed: 1,
       skipped: 2,
@@ -108,6 +153,7 @@ describe("parseTestSummary", () => {
     })
     expect(parseTestSummary("===== 1 failed, 4 passed, 1 warning, 2 errors in 1.05s (0:00:01) =====")).toEqual({
       reporter: "pytest",
+      from: "output",
       passed: 4,
       failed: 3,
       skipped: 0,

@@ -1,6 +1,19 @@
 import { Schema } from "effect"
 import { AgentId, SkillId } from "./Ids.js"
-import { BoundedString, Message, PositiveInt } from "./Primitives.js"
+import { BoundedString, JsonValue, Message, PositiveInt } from "./Primitives.js"
+
+/**
+ * What an agent accepts as its task input, so a caller can discover it before submitting: a JSON Schema
+ * (draft 2020-12, one self-contained object with its `$defs`) of the input, and an example input valid
+ * against it. The agent's own decoder stays the final authority.
+ */
+export const AgentInputDescriptor = Schema.Struct({
+  /** The JSON Schema of the input, e.g. `{ type: "object", properties: { path: { type: "string" } } }`. */
+  schema: Schema.Record(Schema.String, JsonValue),
+  /** An input that is valid against `schema`, to copy and adapt. */
+  example: Schema.optionalKey(JsonValue)
+})
+export type AgentInputDescriptor = typeof AgentInputDescriptor.Type
 
 /** What an agent is and may do, as shown to callers by `listAgents()`. */
 export const AgentDescriptor = Schema.Struct({
@@ -12,6 +25,8 @@ export const AgentDescriptor = Schema.Struct({
   /** The skills this agent may call; calls to any other skill are refused. */
   skills: Schema.Array(SkillId),
   /** Most tasks of this agent running at once on one node, if limited. */
-  maxConcurrent: Schema.optionalKey(PositiveInt)
+  maxConcurrent: Schema.optionalKey(PositiveInt),
+  /** The input it accepts: JSON Schema and example. Absent for an agent that did not declare one. */
+  input: Schema.optionalKey(AgentInputDescriptor)
 })
 export type AgentDescriptor = typeof AgentDescriptor.Type

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-export { AgentDescriptor } from "./AgentDescriptor.js"
+export { AgentDescriptor, AgentInputDescriptor } from "./AgentDescriptor.js"
 export { boundaryParseOptions, invalidRequestFrom, makeDecoder, makeEffectDecoder } from "./decode.js"
 export { ErrorCode, errorCodes } from "./ErrorCode.js"
 export { ErrorInfo, fromErrorInfo, toErrorInfo } from "./ErrorInfo.js"

@@ -11,10 +11,12 @@ export { AgentFailure } from "./agent/AgentFailure.js"
 export {
   type AgentDefinition,
   type AgentDescriptorInput,
+  type AgentInputSpec,
   type AgentRun,
   type AsyncAgentContext,
   defineAgent,
-  defineAsyncAgent
+  defineAsyncAgent,
+  inputJsonSchema
 } from "./agent/defineAgent.js"
 export { defineSkill, type SkillCall, type SkillDefinition, type SkillScope } from "./agent/defineSkill.js"
 export { SkillError } from "./agent/SkillError.js"

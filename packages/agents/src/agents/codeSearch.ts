@@ -9,9 +9,11 @@ import { textSearchId } from "../skills/textSearch.js"
 /** The id of the code-search agent. */
 export const codeSearchId = "code-search"
 
+const Query = Schema.String.pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(1_000)))
+
 /** `{ query, regex?, caseSensitive?, path?, maxResults? }`, or just the query as a string. */
 const CodeSearchInput = Schema.Struct({
-  query: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(1_000)))),
+  query: Schema.optionalKey(Query),
   regex: Schema.optionalKey(Schema.Boolean),
   caseSensitive: Schema.optionalKey(Schema.Boolean),
   path: Schema.optionalKey(RelativePath),
@@ -75,6 +77,7 @@ export const codeSearch = (options: AgentOptions = {}): AgentDefinition => {
     description:
       "Finds where the repository mentions a text, a regular expression, or (in a workflow) the code identifiers named in the step's description.",
     capabilities: ["search", "analysis", "repository"],
+    input: { schema: Schema.Union([Query, CodeSearchInput]), example: { query: "TODO", path: ".", maxResults: 20 } },
     skills: [textSearchId],
     run: (input, ctx) =>
       Effect.gen(function* () {

@@ -30,6 +30,7 @@ export const gitChanges = (options: AgentOptions = {}): AgentDefinition => {
     name: "Git changes",
     description: "Reports the repository's uncommitted changes (git status) and its newest commits (git log).",
     capabilities: ["git", "changes", "repository"],
+    input: { schema: GitChangesInput, example: { limit: 5 } },
     skills: [gitStatusId, gitLogId],
     run: (input, ctx) =>
       Effect.gen(function* () {

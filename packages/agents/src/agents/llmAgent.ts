@@ -12,8 +12,10 @@ export const llmAgentId = "llm"
  * `{ prompt, system?, temperature?, maxTokens? }`, `{ messages, temperature?, maxTokens? }`, or just the
  * prompt as a string.
  */
+const Prompt = Schema.String.pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(1_000_000)))
+
 const LlmAgentInput = Schema.Struct({
-  prompt: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMinLength(1), Schema.isMaxLength(1_000_000)))),
+  prompt: Schema.optionalKey(Prompt),
   system: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(100_000)))),
   messages: Schema.optionalKey(Schema.Array(ChatMessage).pipe(Schema.check(Schema.isMinLength(1)))),
   temperature: Schema.optionalKey(Schema.Finite),
@@ -57,6 +59,10 @@ export const llmAgent = (options: { readonly llm?: LlmOptions | undefined } = {}
     description:
       "Answers a prompt, a conversation or a workflow step with the configured OpenAI-compatible model; off unless configured.",
     capabilities: ["llm", "chat", "generate"],
+    input: {
+      schema: Schema.Union([Prompt, LlmAgentInput]),
+      example: { prompt: "Explain what a monorepo is in two sentences.", temperature: 0.2 }
+    },
     skills: [llmChatId],
     run: (input, ctx) =>
       Effect.gen(function* () {

@@ -62,6 +62,7 @@ export const repoScanner = (options: AgentOptions = {}): AgentDefinition => {
     description:
       "Reports the repository's languages (files and lines per language) and its TODO/FIXME comments, with progress per batch of files.",
     capabilities: ["scan", "repository", "report"],
+    input: { schema: RepoScannerInput, example: { path: ".", maxTodos: 50 } },
     skills: [repoListId, fsReadId],
     run: (input, ctx) =>
       Effect.gen(function* () {

@@ -1,11 +1,12 @@
 import type { JsonValue, StepInput } from "@coderclaw/protocol"
-import { type AgentDefinition, defineAgent } from "@coderclaw/runtime"
+import { type AgentContext, type AgentDefinition, defineAgent } from "@coderclaw/runtime"
 import { Effect, Schema } from "effect"
 import type { AgentOptions } from "../AgentOptions.js"
 import { agentInputDecoder, relativeInput, scopeOf, skillResultDecoder, useSkill } from "../internal/agentSupport.js"
+import { findSecrets, type Severity } from "../internal/findSecrets.js"
 import { baseAndExtension } from "../internal/languages.js"
 import { RelativePath } from "../internal/paths.js"
-import { findSecrets, type Severity } from "../internal/secretRules.js"
+import { secretIgnoreFile, secretIgnoreMatcher } from "../internal/secretIgnore.js"
 import { FsReadBatchResult, RepoListResult } from "../internal/skillResults.js"
 import { fsReadId } from "../skills/fsRead.js"
 import { repoListId } from "../skills/repoList.js"
@@ -31,6 +32,8 @@ export type Finding = {
   readonly message: string
   /** The line concerned, with any secret masked. */
   readonly preview?: string
+  /** Where the rule that found a secret explains it. */
+  readonly docsUrl?: string
 }
 
 const severities: ReadonlyArray<Severity> = ["critical", "high", "medium", "low", "info"]
@@ -145,10 +148,39 @@ const failedTestRuns = (step: StepInput | undefined): ReadonlyArray<{ readonly e
 }
 
 /**
+ * The repository's `.secretlintignore`: which files the secret scan skips. Absent, nothing is skipped; present
+ * but unreadable (a policy protects it), nothing is skipped and an `info` finding says why.
+ */
+const secretIgnore = (ctx: AgentContext, options: AgentOptions) =>
+  Effect.gen(function* () {
+    const read = yield* decodeBatch(
+      yield* useSkill(ctx, fsReadId, { paths: [secretIgnoreFile] }, scopeOf(options, [secretIgnoreFile]))
+    )
+    const file = read.files[0]
+    if (file === undefined || ("error" in file && file.error.reason === "NotFound")) return { ignores: none }
+    if ("error" in file) {
+      const finding: Finding = {
+        rule: "secret-ignore-unreadable",
+        severity: "info",
+        path: secretIgnoreFile,
+        line: null,
+        message: `${secretIgnoreFile} could not be read (${file.error.reason}): every file was scanned for secrets`
+      }
+      return { ignores: none, finding }
+    }
+    return { ignores: secretIgnoreMatcher(file.content) }
+  })
+
+const none = () => false
+
+const decodeBatch = skillResultDecoder(FsReadBatchResult, fsReadId)
+
+/**
  * `reviewer`: static findings on the repository, each with a severity:
  *
- * - `private-key`, `aws-access-key-id`, `aws-secret-access-key`, `github-token` (critical), `slack-token`,
- *   `generic-secret` (`api_key = "…"`, high): secret-looking strings, masked in the finding;
+ * - `secretlint/<rule>` (critical; `basicauth` and `database-connection-string` high): secrets found by
+ *   secretlint's recommended rule set, masked in the finding; files matched by the repository's
+ *   `.secretlintignore` are not scanned, and `secretlint-disable` comments are honoured;
  * - `large-file` (medium above `largeFileBytes`, default 100 kB; low above `largeFileLines`, default 1,000);
  * - `untested-source` (low): a source file no test file is named after (`foo.ts` ↔ `foo.test.ts`,
  *   `test_foo.py`, `foo_test.go`, `FooTest.java`); only test files below `path` are seen, since the review
@@ -156,18 +188,19 @@ const failedTestRuns = (step: StepInput | undefined): ReadonlyArray<{ readonly e
  * - `tests-failing` (high), in a workflow: a test run among the step's inputs failed.
  *
  * Result: `{ kind: "review", findings, counts: { critical, high, medium, low, info }, filesReviewed,
- * truncated }`, findings sorted by severity.
+ * secretsIgnored, truncated }`, findings sorted by severity (`secretsIgnored`: the files the ignore file
+ * kept out of the secret scan).
  */
 export const reviewer = (options: AgentOptions = {}): AgentDefinition => {
   const decode = agentInputDecoder(ReviewerInput, reviewerId)
   const decodeList = skillResultDecoder(RepoListResult, repoListId)
-  const decodeBatch = skillResultDecoder(FsReadBatchResult, fsReadId)
   return defineAgent({
     id: reviewerId,
     name: "Reviewer",
     description:
       "Static review of the repository: committed secrets, large files, source files without tests, failing tests from earlier steps; each finding with a severity.",
     capabilities: ["review", "security", "repository"],
+    input: { schema: ReviewerInput, example: { path: ".", maxFindings: 100 } },
     skills: [repoListId, fsReadId],
     run: (input, ctx) =>
       Effect.gen(function* () {
@@ -222,6 +255,9 @@ export const reviewer = (options: AgentOptions = {}): AgentDefinition => {
           }
         }
 
+        const ignoredForSecrets = yield* secretIgnore(ctx, options)
+        if (ignoredForSecrets.finding !== undefined) findings.push(ignoredForSecrets.finding)
+        let secretsIgnored = 0
         const toRead = listing.files
           .filter((file) => isScanned(file.path) && file.bytes <= 512 * 1024)
           .map((file) => file.path)
@@ -242,18 +278,12 @@ export const reviewer = (options: AgentOptions = {}): AgentDefinition => {
                 message: `${file.lines} lines, above ${largeFileLines}`
               })
             }
-            const lines = file.content.split("\n")
-            for (let index = 0; index < lines.length; index++) {
-              for (const hit of findSecrets(lines[index] ?? "")) {
-                findings.push({
-                  rule: hit.rule,
-                  severity: hit.severity,
-                  path: file.path,
-                  line: index + 1,
-                  message: hit.message,
-                  preview: hit.preview
-                })
-              }
+            if (ignoredForSecrets.ignores(file.path)) {
+              secretsIgnored++
+              continue
+            }
+            for (const { line, ...hit } of yield* findSecrets(file.path, file.content)) {
+              findings.push({ ...hit, path: file.path, line })
             }
           }
           const done = Math.min(next + batchSize, toRead.length)
@@ -274,6 +304,7 @@ export const reviewer = (options: AgentOptions = {}): AgentDefinition => {
           findings: findings.slice(0, maxFindings),
           counts,
           filesReviewed: listing.files.length,
+          secretsIgnored,
           truncated: findings.length > maxFindings || listing.truncated
         }
       })

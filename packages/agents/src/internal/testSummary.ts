@@ -1,9 +1,11 @@
 /** Which test reporter's summary was recognised. */
 export type TestReporter = "vitest" | "jest" | "node-test" | "mocha" | "pytest"
 
-/** Pass/fail counts read from a test run's summary lines. */
+/** Pass/fail counts of a test run. */
 export type TestCounts = {
   readonly reporter: TestReporter
+  /** Read from the runner's machine-readable report, or from the summary lines of its output. */
+  readonly from: "report" | "output"
   readonly passed: number
   readonly failed: number
   readonly skipped: number
@@ -25,18 +27,22 @@ const countsIn = (text: string) => {
   return counts
 }
 
-const sum = (reporter: TestReporter, runs: ReadonlyArray<Omit<TestCounts, "reporter">>): TestCounts | undefined =>
+const sum = (
+  reporter: TestReporter,
+  runs: ReadonlyArray<Omit<TestCounts, "reporter" | "from">>
+): TestCounts | undefined =>
   runs.length === 0
     ? undefined
     : runs.reduce<TestCounts>(
         (total, run) => ({
           reporter,
+          from: "output",
           passed: total.passed + run.passed,
           failed: total.failed + run.failed,
           skipped: total.skipped + run.skipped,
           total: total.total + run.total
         }),
-        { reporter, passed: 0, failed: 0, skipped: 0, total: 0 }
+        { reporter, from: "output", passed: 0, failed: 0, skipped: 0, total: 0 }
       )
 
 // `Tests  3 passed | 1 failed (4)` (not `Test Files …`), once per run.
@@ -63,7 +69,7 @@ const jest = (lines: ReadonlyArray<string>) =>
 
 // TAP (`# pass 3`) or the spec reporter (`ℹ pass 3`) of node:test; one summary per run.
 const nodeTest = (lines: ReadonlyArray<string>) => {
-  const runs: Array<Omit<TestCounts, "reporter">> = []
+  const runs: Array<Omit<TestCounts, "reporter" | "from">> = []
   let current: { tests?: number; pass?: number; fail?: number; skipped?: number; todo?: number } = {}
   for (const line of lines) {
     const match = /^\s*(?:#|ℹ)\s+(tests|pass|fail|skipped|todo|cancelled)\s+(\d+)\s*$/.exec(line)

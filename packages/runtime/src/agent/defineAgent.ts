@@ -1,5 +1,5 @@
 import type { AgentDescriptor, JsonValue, LogLevel, TaskId, TaskRecord } from "@coderclaw/protocol"
-import { Effect } from "effect"
+import { Effect, Exit, JsonSchema, Schema } from "effect"
 import type { AgentContext, ChildRequest } from "./AgentContext.js"
 
 /** An agent's work: an Effect from the task input to its JSON result. Interrupted when the task is cancelled. */
@@ -9,26 +9,72 @@ export type AgentRun = (input: JsonValue, context: AgentContext) => Effect.Effec
 export interface AgentDefinition {
   readonly descriptor: AgentDescriptor
   readonly run: AgentRun
+  /** The input's Schema and example, when declared; the descriptor carries their JSON form. */
+  readonly input?: AgentInputSpec
 }
 
-/** The descriptor fields with defaults for the optional ones. */
-export type AgentDescriptorInput = Omit<AgentDescriptor, "capabilities" | "skills" | "description"> & {
+/**
+ * The input an agent accepts: the Schema it decodes its task input with (no services needed), and an
+ * example. The descriptor carries the JSON Schema generated from it, so callers can discover the input.
+ */
+export interface AgentInputSpec {
+  readonly schema: Schema.ConstraintDecoder<unknown>
+  /** An input valid against `schema`; checked when the agent is defined. */
+  readonly example?: JsonValue
+}
+
+/** The descriptor fields with defaults for the optional ones, and the input as a Schema. */
+export type AgentDescriptorInput = Omit<AgentDescriptor, "capabilities" | "skills" | "description" | "input"> & {
   readonly description?: string
   readonly capabilities?: ReadonlyArray<string>
   readonly skills?: ReadonlyArray<string>
+  readonly input?: AgentInputSpec
 }
 
-const descriptorOf = (input: AgentDescriptorInput): AgentDescriptor => ({
-  ...input,
-  description: input.description ?? input.name,
-  capabilities: input.capabilities ?? [],
-  skills: input.skills ?? []
-})
+/**
+ * The JSON Schema (draft 2020-12) of an agent's input, as one self-contained object. Unknown keys are
+ * refused (`additionalProperties: false`), as agents refuse them in a directly submitted input.
+ */
+export const inputJsonSchema = (schema: Schema.ConstraintDecoder<unknown>): { readonly [key: string]: JsonValue } => {
+  const document = Schema.toJsonSchemaDocument(schema, { onExcessProperty: "error" })
+  return JSON.parse(
+    JSON.stringify({
+      $schema: JsonSchema.META_SCHEMA_URI_DRAFT_2020_12,
+      ...document.schema,
+      ...(Object.keys(document.definitions).length === 0 ? {} : { $defs: document.definitions })
+    })
+  )
+}
+
+const checkedExample = (id: string, spec: AgentInputSpec): JsonValue | undefined => {
+  if (spec.example === undefined) return undefined
+  const decoded = Schema.decodeUnknownExit(spec.schema, { errors: "all", onExcessProperty: "error" })(spec.example)
+  // A wrong example misleads every caller who copies it: refuse the definition, as for any API misuse.
+  if (Exit.isFailure(decoded)) throw new TypeError(`agent ${id}: the input example does not match its schema`)
+  return spec.example
+}
+
+const descriptorOf = (definition: AgentDescriptorInput): AgentDescriptor => {
+  const { input, ...fields } = definition
+  const example = input === undefined ? undefined : checkedExample(fields.id, input)
+  return {
+    ...fields,
+    description: fields.description ?? fields.name,
+    capabilities: fields.capabilities ?? [],
+    skills: fields.skills ?? [],
+    ...(input === undefined
+      ? {}
+      : { input: { schema: inputJsonSchema(input.schema), ...(example === undefined ? {} : { example }) } })
+  }
+}
+
+const inputOf = (definition: AgentDescriptorInput): { readonly input?: AgentInputSpec } =>
+  definition.input === undefined ? {} : { input: definition.input }
 
 /** Defines an agent whose work is an Effect. */
 export const defineAgent = (definition: AgentDescriptorInput & { readonly run: AgentRun }): AgentDefinition => {
   const { run, ...descriptor } = definition
-  return { descriptor: descriptorOf(descriptor), run }
+  return { descriptor: descriptorOf(descriptor), run, ...inputOf(definition) }
 }
 
 /** The agent context for plain async code: the same calls, as Promises, plus the task's `AbortSignal`. */
@@ -65,6 +111,7 @@ export const defineAsyncAgent = (
   const { run, ...descriptor } = definition
   return {
     descriptor: descriptorOf(descriptor),
+    ...inputOf(definition),
     run: (input, context) =>
       Effect.gen(function* () {
         const services = yield* Effect.context<never>()
