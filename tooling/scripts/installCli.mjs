@@ -13,12 +13,20 @@ import { parseArgs } from "node:util"
 import { packPackages, workspaceClosure } from "./packWorkspace.mjs"
 import { build, install, repoRoot, runOrExit, step } from "./workspace.mjs"
 
-const { values } = parseArgs({ options: { prefix: { type: "string" }, help: { type: "boolean" } } })
-if (values.help) {
-  console.log(`Usage: npm run install-cli [-- --prefix <dir>]
+const usage = `Usage: npm run install-cli [-- --prefix <dir>]
 
 Installs the coderclaw command built from this repository into <dir>/bin (default: npm's global prefix,
-as \`npm prefix --global\` prints). Its packages go to <dir>/lib/coderclaw; running it again replaces them.`)
+as \`npm prefix --global\` prints). Its packages go to <dir>/lib/coderclaw; running it again replaces them.`
+
+let values
+try {
+  ;({ values } = parseArgs({ options: { prefix: { type: "string" }, help: { type: "boolean" } } }))
+} catch (error) {
+  console.error(`${error.message}\n\n${usage}`)
+  process.exit(2)
+}
+if (values.help) {
+  console.log(usage)
   process.exit(0)
 }
 
