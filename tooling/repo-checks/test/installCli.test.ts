@@ -1,8 +1,9 @@
-import { lstat, mkdtemp, readFile, readlink, rm } from "node:fs/promises"
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { killTracked, runTracked } from "../../process-harness/index.js"
+import { workspacePrebuilds } from "./localPrebuilds.js"
 import { repoRoot } from "./workspace.js"
 
 const run = runTracked
@@ -13,7 +14,12 @@ let installOutput: string
 // CLI is on the registry, so this is the only way to get a `coderclaw` command from the repository.
 beforeAll(async () => {
   prefix = await mkdtemp(join(tmpdir(), "coderclaw-prefix-"))
-  const { stdout } = await run("npm", ["run", "--silent", "install-cli", "--", "--prefix", prefix], { cwd: repoRoot })
+  const prebuilds = join(prefix, "prebuilds")
+  await mkdir(prebuilds)
+  const { stdout } = await run("npm", ["run", "--silent", "install-cli", "--", "--prefix", prefix], {
+    cwd: repoRoot,
+    env: { ...process.env, ...(await workspacePrebuilds(prebuilds)) }
+  })
   installOutput = stdout
 })
 

@@ -6,6 +6,7 @@ import { killTracked, runTracked } from "../../process-harness/index.js"
 import { packPackages } from "../../scripts/packWorkspace.mjs"
 import { engineConflicts, supportedNode } from "./engines.js"
 import { copiesOf, runtimeDependencyTree } from "./installedPackages.js"
+import { workspacePrebuilds } from "./localPrebuilds.js"
 import { repoRoot, workspacePackages } from "./workspace.js"
 
 const run = runTracked
@@ -41,7 +42,12 @@ beforeAll(async () => {
       }
     })
   )
-  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app })
+  const prebuilds = join(scratch, "prebuilds")
+  await mkdir(prebuilds)
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: app,
+    env: { ...process.env, ...(await workspacePrebuilds(prebuilds)) }
+  })
 })
 
 afterEach(async () => {
