@@ -38,7 +38,9 @@ beforeAll(async () => {
       type: "module",
       dependencies: {
         ...Object.fromEntries([...tarballs].map(([name, tarball]) => [name, `file:${tarball}`])),
-        effect: effectRange
+        effect: effectRange,
+        // A TypeScript project on Node has Node's types; not the SQLite driver's (see the strict consumer).
+        "@types/node": "^20.19.0"
       }
     })
   )
@@ -180,10 +182,19 @@ console.log(JSON.stringify({ seqs, status: reread.status, result: reread.result 
       ...entryPoints.map((specifier, index) => `import * as entry${index} from "${specifier}"`),
       `export const entryPoints = [${entryPoints.map((_, index) => `entry${index}`).join(", ")}]`
     ].join("\n")
+    await writeFile(join(app, "everything.ts"), `${everyEntryPoint}\n`)
+    // What runs in a browser compiles without Node's types.
+    await writeFile(
+      join(app, "browser.ts"),
+      `import * as protocol from "@coderclaw/protocol"
+import * as taskMachine from "@coderclaw/task-machine"
+import * as wsClient from "@coderclaw/transport-ws/client"
+export const modules = [protocol, taskMachine, wsClient]
+`
+    )
     await writeFile(
       join(app, "check.ts"),
-      `${everyEntryPoint}
-import { taskMachine, decide, type TaskSnapshot } from "@coderclaw/task-machine"
+      `import { taskMachine, decide, type TaskSnapshot } from "@coderclaw/task-machine"
 import { SubmitRequest, type RuntimeClient, type TaskRecord } from "@coderclaw/protocol"
 import { createActor } from "xstate"
 const snapshot: TaskSnapshot = createActor(taskMachine, { input: { maxAttempts: 2 } }).getSnapshot()
@@ -206,14 +217,17 @@ decide(snapshot, { type: "nope" })
       lib: ["ES2023", "DOM"],
       types: []
     }
-    // Our declarations must compile as shipped (no skipLibCheck), and the API must type-check under the
-    // strictest settings users run (exactOptionalPropertyTypes, which needs skipLibCheck for xstate's own
-    // declarations).
+    // Our declarations must compile as shipped (no skipLibCheck) in a Node project (with @types/node, as
+    // security, the server and the CLI use Node's modules) and, for the browser-safe entry points, without
+    // Node's types; and the API must type-check under the strictest settings users run
+    // (exactOptionalPropertyTypes, which needs skipLibCheck for xstate's own declarations).
+    const node = { ...compilerOptions, types: ["node"] }
     const configs = {
-      "tsconfig.declarations.json": { compilerOptions, files: ["check.ts"] },
+      "tsconfig.declarations.json": { compilerOptions: node, files: ["check.ts", "everything.ts"] },
+      "tsconfig.browser.json": { compilerOptions, files: ["browser.ts"] },
       "tsconfig.strict.json": {
-        compilerOptions: { ...compilerOptions, exactOptionalPropertyTypes: true, skipLibCheck: true },
-        files: ["check.ts"]
+        compilerOptions: { ...node, exactOptionalPropertyTypes: true, skipLibCheck: true },
+        files: ["check.ts", "everything.ts"]
       }
     }
     const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc")
