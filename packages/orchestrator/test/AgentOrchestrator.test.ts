@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   AgentOrchestrator,
   AgentOrchestratorError,
@@ -6,13 +6,9 @@ import {
   globalOrchestrator,
   UnknownDependency
 } from "../src/index.js"
-import { makeTestAgents, startRuntime, until } from "./support/harness.js"
+import { makeTestAgents, startRuntimePerTest, until } from "./support/harness.js"
 
-let close: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await close?.()
-  close = undefined
-})
+const startRuntime = startRuntimePerTest()
 
 const featureRoles = ["architecture-advisor", "code-creator", "test-generator", "code-reviewer"]
 
@@ -20,7 +16,6 @@ describe("globalOrchestrator (the original orchestrator object)", () => {
   it("createWorkflow(steps), executeWorkflow(id, client), getWorkflowStatus and getAllWorkflows", async () => {
     const test = makeTestAgents(featureRoles)
     const runtime = startRuntime(test.agents)
-    close = runtime.close
     const workflow = globalOrchestrator.createWorkflow(createFeatureWorkflow("dark mode"))
     expect(workflow.status).toBe("pending")
     expect(
@@ -60,7 +55,6 @@ describe("globalOrchestrator (the original orchestrator object)", () => {
   it("a failed step fails the workflow and skips its dependents", async () => {
     const test = makeTestAgents(featureRoles, { "step-2": { fail: true } })
     const runtime = startRuntime(test.agents)
-    close = runtime.close
     const orchestrator = new AgentOrchestrator()
     const workflow = orchestrator.createWorkflow(createFeatureWorkflow("search"))
     const results = await orchestrator.executeWorkflow(workflow.id, runtime.client)
@@ -80,7 +74,6 @@ describe("globalOrchestrator (the original orchestrator object)", () => {
   it("cancelWorkflow stops a running workflow's steps; executeWorkflow then resolves cancelled", async () => {
     const test = makeTestAgents(featureRoles, { "step-1": { delayMs: 60_000 } })
     const runtime = startRuntime(test.agents)
-    close = runtime.close
     const orchestrator = new AgentOrchestrator()
     const workflow = orchestrator.createWorkflow(createFeatureWorkflow("export"))
     const execution = orchestrator.executeWorkflow(workflow.id, runtime.client)
@@ -99,7 +92,6 @@ describe("globalOrchestrator (the original orchestrator object)", () => {
   it("a workflow cancelled before it runs never starts; unknown and re-run workflows are refused", async () => {
     const test = makeTestAgents(featureRoles)
     const runtime = startRuntime(test.agents)
-    close = runtime.close
     const orchestrator = new AgentOrchestrator()
     const workflow = orchestrator.createWorkflow(createFeatureWorkflow("login"))
     expect(await orchestrator.cancelWorkflow(workflow.id)).toBe(true)
@@ -122,7 +114,6 @@ describe("globalOrchestrator (the original orchestrator object)", () => {
 
   it("a refused submission rejects with the runtime's typed error and leaves the workflow failed", async () => {
     const runtime = startRuntime(makeTestAgents(["coder"]).agents)
-    close = runtime.close
     const orchestrator = new AgentOrchestrator()
     const workflow = orchestrator.createWorkflow([{ role: "no-such-agent", task: "Build it" }])
     await expect(orchestrator.executeWorkflow(workflow.id, runtime.client)).rejects.toMatchObject({

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import ts from "typescript"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { killTracked, runTracked } from "../../process-harness/index.js"
+import { beforeAll, describe, expect, it } from "vitest"
+import { runTracked } from "../../process-harness/index.js"
+import { cleanUpAfterTests } from "./cleanUp.js"
 import { blockName, type DocBlock, documentedBlocks, shellCommands } from "./docBlocks.js"
 import { repoRoot, workspacePackages } from "./workspace.js"
 
@@ -78,14 +79,7 @@ beforeAll(async () => {
   }
 })
 
-afterEach(async () => {
-  await killTracked()
-})
-
-afterAll(async () => {
-  await killTracked()
-  await rm(workDir, { recursive: true, force: true })
-})
+cleanUpAfterTests(() => workDir)
 
 describe("TypeScript blocks of the docs", () => {
   it("are found (the extraction works)", () => {

@@ -1,8 +1,9 @@
-import { lstat, mkdir, mkdtemp, readFile, readlink, rm } from "node:fs/promises"
+import { lstat, mkdir, mkdtemp, readFile, readlink } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { killTracked, runTracked } from "../../process-harness/index.js"
+import { beforeAll, describe, expect, it } from "vitest"
+import { runTracked } from "../../process-harness/index.js"
+import { cleanUpAfterTests } from "./cleanUp.js"
 import { workspacePrebuilds } from "./localPrebuilds.js"
 import { repoRoot } from "./workspace.js"
 
@@ -23,14 +24,7 @@ beforeAll(async () => {
   installOutput = stdout
 })
 
-afterEach(async () => {
-  await killTracked()
-})
-
-afterAll(async () => {
-  await killTracked()
-  if (prefix !== undefined) await rm(prefix, { recursive: true, force: true })
-})
+cleanUpAfterTests(() => prefix)
 
 describe("npm run install-cli", () => {
   it("links <prefix>/bin/coderclaw into <prefix>/lib/coderclaw, relatively", async () => {

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { killTracked, runTracked } from "../../process-harness/index.js"
+import { beforeAll, describe, expect, it } from "vitest"
+import { runTracked } from "../../process-harness/index.js"
 import { packPackages } from "../../scripts/packWorkspace.mjs"
+import { cleanUpAfterTests } from "./cleanUp.js"
 import { engineConflicts, supportedNode } from "./engines.js"
 import { copiesOf, runtimeDependencyTree } from "./installedPackages.js"
 import { workspacePrebuilds } from "./localPrebuilds.js"
@@ -52,15 +53,7 @@ beforeAll(async () => {
   })
 })
 
-afterEach(async () => {
-  // A failed or timed-out step must not leave npm, pnpm or a test program running.
-  await killTracked()
-})
-
-afterAll(async () => {
-  await killTracked()
-  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
-})
+cleanUpAfterTests(() => scratch)
 
 describe("published packages, installed from their tarballs", () => {
   it("packs one tarball per published package", () => {
