@@ -17,10 +17,10 @@ export const step = (title) => {
   process.stdout.write(`\n▶ ${title}\n`)
 }
 
-/** Runs a command in the repository, streaming its output; returns its exit code. */
+/** Runs a command (in the repository unless `options.cwd` says otherwise), streaming its output; returns its exit code. */
 export const run = (command, args, options = {}) => {
   const result = spawnSync(command, args, {
-    cwd: repoRoot,
+    cwd: options.cwd ?? repoRoot,
     stdio: "inherit",
     shell: isWindows,
     env: {

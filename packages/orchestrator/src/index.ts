@@ -8,6 +8,15 @@
  */
 
 export {
+  AgentOrchestrator,
+  AgentOrchestratorError,
+  type AgentOrchestratorErrorReason,
+  globalOrchestrator,
+  type LegacyWorkflow,
+  type LegacyWorkflowStatus,
+  type LegacyWorkflowTask
+} from "./compat/AgentOrchestrator.js"
+export {
   type CreateWorkflowOptions,
   createWorkflow,
   type LegacyWorkflowStep,

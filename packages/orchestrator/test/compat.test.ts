@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   createBugFixWorkflow,
   createFeatureWorkflow,
@@ -7,13 +7,9 @@ import {
   executeWorkflow,
   UnknownDependency
 } from "../src/index.js"
-import { makeTestAgents, startRuntime } from "./support/harness.js"
+import { makeTestAgents, startRuntimePerTest } from "./support/harness.js"
 
-let close: (() => Promise<void>) | undefined
-afterEach(async () => {
-  await close?.()
-  close = undefined
-})
+const startRuntime = startRuntimePerTest()
 
 const legacyRoles = [
   "architecture-advisor",
@@ -34,7 +30,6 @@ describe("compatibility API", () => {
     it(`${name} runs to completion, each step after the one it names by task text`, async () => {
       const test = makeTestAgents(legacyRoles)
       const runtime = startRuntime(test.agents)
-      close = runtime.close
       const steps = helper("dark mode")
       const run = await executeWorkflow(runtime.client, steps)
       expect(run.result.status).toBe("completed")

@@ -14,7 +14,8 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
   type WsClient,
-  type WsClientOptions
+  type WsClientOptions,
+  WsTransportAdapter
 } from "./client/index.js"
 export { methodPermissions, permissionOf } from "./server/methodPermissions.js"
 export {

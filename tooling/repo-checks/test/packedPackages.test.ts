@@ -1,27 +1,35 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises"
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { killTracked, runTracked } from "../../process-harness/index.js"
+import { beforeAll, describe, expect, it } from "vitest"
+import { runTracked } from "../../process-harness/index.js"
+import { packPackages } from "../../scripts/packWorkspace.mjs"
+import { cleanUpAfterTests } from "./cleanUp.js"
+import { engineConflicts, supportedNode } from "./engines.js"
+import { copiesOf, runtimeDependencyTree } from "./installedPackages.js"
+import { workspacePrebuilds } from "./localPrebuilds.js"
 import { repoRoot, workspacePackages } from "./workspace.js"
 
 const run = runTracked
 const published = workspacePackages().filter((pkg) => !pkg.private)
 
+/** The `effect` range our libraries declare as their peer dependency (one range for all, see below). */
+const effectRange: string = JSON.parse(await readFile(join(repoRoot, "packages", "runtime", "package.json"), "utf8"))
+  .peerDependencies.effect
+
 let scratch: string
-let tarballs: ReadonlyArray<string>
+let app: string
+let tarballs: Map<string, string>
 
 // Packs every published package exactly as `pnpm publish` would, then installs the tarballs into a scratch
-// project outside the repository with plain npm: what a user gets, without the workspace around it.
+// project outside the repository with plain npm: what a user gets, without the workspace around it. The
+// project asks for the newest `effect` our peer range allows, from the registry, as a user's would.
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "coderclaw-packed-"))
   const packDir = join(scratch, "tarballs")
   await mkdir(packDir)
-  for (const pkg of published) {
-    await run("npx", ["-y", "pnpm@10.34.8", "pack", "--pack-destination", packDir], { cwd: pkg.dir })
-  }
-  tarballs = (await readdir(packDir)).filter((file) => file.endsWith(".tgz"))
-  const app = join(scratch, "app")
+  tarballs = packPackages(packDir)
+  app = join(scratch, "app")
   await mkdir(app)
   await writeFile(
     join(app, "package.json"),
@@ -29,36 +37,32 @@ beforeAll(async () => {
       name: "scratch-app",
       private: true,
       type: "module",
-      dependencies: Object.fromEntries(
-        published.map((pkg) => {
-          const file = `${pkg.name.replace("@", "").replace("/", "-")}-`
-          const tarball = tarballs.find((name) => name.startsWith(file))
-          return [pkg.name, `file:../tarballs/${tarball}`]
-        })
-      )
+      dependencies: {
+        ...Object.fromEntries([...tarballs].map(([name, tarball]) => [name, `file:${tarball}`])),
+        effect: effectRange,
+        // A TypeScript project on Node has Node's types; not the SQLite driver's (see the strict consumer).
+        "@types/node": "^20.19.0"
+      }
     })
   )
-  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app })
+  const prebuilds = join(scratch, "prebuilds")
+  await mkdir(prebuilds)
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: app,
+    env: { ...process.env, ...(await workspacePrebuilds(prebuilds)) }
+  })
 })
 
-afterEach(async () => {
-  // A failed or timed-out step must not leave npm, pnpm or a test program running.
-  await killTracked()
-})
-
-afterAll(async () => {
-  await killTracked()
-  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
-})
+cleanUpAfterTests(() => scratch)
 
 describe("published packages, installed from their tarballs", () => {
   it("packs one tarball per published package", () => {
-    expect(tarballs).toHaveLength(published.length)
+    expect([...tarballs.keys()].sort()).toEqual(published.map((pkg) => pkg.name).sort())
   })
 
   it("ship ESM with type declarations and no workspace: ranges", async () => {
     for (const pkg of published) {
-      const installed = join(scratch, "app", "node_modules", ...pkg.name.split("/"))
+      const installed = join(app, "node_modules", ...pkg.name.split("/"))
       const files = await readdir(join(installed, "dist"))
       expect(files, pkg.name).toContain("index.js")
       expect(files, pkg.name).toContain("index.d.ts")
@@ -70,7 +74,6 @@ describe("published packages, installed from their tarballs", () => {
   })
 
   it("import and run: a task moves through the statechart and its events decode", async () => {
-    const app = join(scratch, "app")
     await writeFile(
       join(app, "main.mjs"),
       `import { createActor } from "xstate"
@@ -107,8 +110,81 @@ console.log(JSON.stringify({
     })
   })
 
-  it("type-check in a strict consumer project", async () => {
-    const app = join(scratch, "app")
+  it(`holds exactly one copy of effect (the newest matching ${effectRange}) and of xstate`, async () => {
+    const { stdout } = await run("npm", ["view", `effect@${effectRange}`, "version", "--json"], { cwd: app })
+    const matching: unknown = JSON.parse(stdout)
+    const newest = Array.isArray(matching) ? matching.at(-1) : matching
+    const effects = copiesOf(app, "effect")
+    expect(effects.map((copy) => copy.version)).toEqual([newest])
+    expect(copiesOf(app, "xstate")).toHaveLength(1)
+    // npm agrees (and exits non-zero on a missing or invalid peer dependency).
+    const listed = await run("npm", ["ls", "effect", "--all", "--parseable"], { cwd: app })
+    expect(new Set(listed.stdout.trim().split("\n"))).toEqual(new Set([effects[0]?.dir]))
+  })
+
+  it("run a durable runtime on store-sqlite: a task completes, and a restarted runtime reads it back", async () => {
+    await writeFile(
+      join(app, "sqlite.mjs"),
+      `import { defineAsyncAgent } from "@coderclaw/runtime"
+import { SqliteJournal } from "@coderclaw/store-sqlite"
+import { createLocalRuntime } from "@coderclaw/transport-local"
+const greet = defineAsyncAgent({
+  id: "greet",
+  name: "Greet",
+  run: async (input, ctx) => {
+    await ctx.progress(50, "halfway")
+    return { greeting: \`hello, \${input}\` }
+  }
+})
+const me = { id: "local:me", provider: "local", sessionId: "s-1", roles: [], trust: "trusted" }
+const open = () => createLocalRuntime({ agents: [greet], journal: SqliteJournal.layer({ filename: "journal.db" }) })
+const first = open()
+const task = await first.client(me).submit({ agentId: "greet", description: "greet", input: "world" })
+const seqs = []
+for await (const { seq } of first.client(me).subscribe(task.id)) seqs.push(seq)
+await first.close()
+const second = open()
+const reread = await second.client(me).get(task.id)
+await second.close()
+console.log(JSON.stringify({ seqs, status: reread.status, result: reread.result }))
+`
+    )
+    const { stdout } = await run(process.execPath, ["sqlite.mjs"], { cwd: app })
+    expect(JSON.parse(stdout)).toEqual({
+      seqs: [1, 2, 3, 4, 5],
+      status: "completed",
+      result: { greeting: "hello, world" }
+    })
+  })
+
+  it(`install only dependencies that support every Node we declare (${supportedNode})`, () => {
+    const tree = runtimeDependencyTree(app)
+    expect(tree.map((pkg) => pkg.name)).toEqual(expect.arrayContaining(["better-sqlite3", "commander", "effect"]))
+    expect(engineConflicts(supportedNode, tree)).toEqual([])
+  })
+
+  it("type-check in a strict consumer project that imports every entry point, without @types/better-sqlite3", async () => {
+    // Our declarations must not need the SQLite driver's types: a user of the journal never touches them.
+    expect(copiesOf(app, "@types/better-sqlite3")).toEqual([])
+    const entryPoints = published.flatMap((pkg) =>
+      pkg.entryPoints
+        .filter((entry) => !entry.endsWith(".json"))
+        .map((entry) => (entry === "." ? pkg.name : `${pkg.name}/${entry.slice(2)}`))
+    )
+    const everyEntryPoint = [
+      ...entryPoints.map((specifier, index) => `import * as entry${index} from "${specifier}"`),
+      `export const entryPoints = [${entryPoints.map((_, index) => `entry${index}`).join(", ")}]`
+    ].join("\n")
+    await writeFile(join(app, "everything.ts"), `${everyEntryPoint}\n`)
+    // What runs in a browser compiles without Node's types.
+    await writeFile(
+      join(app, "browser.ts"),
+      `import * as protocol from "@coderclaw/protocol"
+import * as taskMachine from "@coderclaw/task-machine"
+import * as wsClient from "@coderclaw/transport-ws/client"
+export const modules = [protocol, taskMachine, wsClient]
+`
+    )
     await writeFile(
       join(app, "check.ts"),
       `import { taskMachine, decide, type TaskSnapshot } from "@coderclaw/task-machine"
@@ -134,14 +210,17 @@ decide(snapshot, { type: "nope" })
       lib: ["ES2023", "DOM"],
       types: []
     }
-    // Our declarations must compile as shipped (no skipLibCheck), and the API must type-check under the
-    // strictest settings users run (exactOptionalPropertyTypes, which needs skipLibCheck for xstate's own
-    // declarations).
+    // Our declarations must compile as shipped (no skipLibCheck) in a Node project (with @types/node, as
+    // security, the server and the CLI use Node's modules) and, for the browser-safe entry points, without
+    // Node's types; and the API must type-check under the strictest settings users run
+    // (exactOptionalPropertyTypes, which needs skipLibCheck for xstate's own declarations).
+    const node = { ...compilerOptions, types: ["node"] }
     const configs = {
-      "tsconfig.declarations.json": { compilerOptions, files: ["check.ts"] },
+      "tsconfig.declarations.json": { compilerOptions: node, files: ["check.ts", "everything.ts"] },
+      "tsconfig.browser.json": { compilerOptions, files: ["browser.ts"] },
       "tsconfig.strict.json": {
-        compilerOptions: { ...compilerOptions, exactOptionalPropertyTypes: true, skipLibCheck: true },
-        files: ["check.ts"]
+        compilerOptions: { ...node, exactOptionalPropertyTypes: true, skipLibCheck: true },
+        files: ["check.ts", "everything.ts"]
       }
     }
     const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc")

@@ -2,6 +2,7 @@ import type { JsonValue, Principal, RuntimeClient } from "@coderclaw/protocol"
 import { type AgentDefinition, AgentFailure, defineAgent } from "@coderclaw/runtime"
 import { createLocalRuntime } from "@coderclaw/transport-local"
 import { Effect } from "effect"
+import { afterEach } from "vitest"
 import { type StepInput, stepInputOf, workflowAgent } from "../../src/index.js"
 
 export const alice: Principal = {
@@ -70,6 +71,19 @@ export const startRuntime = (agents: ReadonlyArray<AgentDefinition>) => {
   })
   const client: RuntimeClient = local.client(alice)
   return { local, client, close: () => local.close() }
+}
+
+/** A `startRuntime` whose runtimes are closed after each test of the calling file. */
+export const startRuntimePerTest = () => {
+  const closes: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    await Promise.all(closes.splice(0).map((close) => close()))
+  })
+  return (agents: ReadonlyArray<AgentDefinition>) => {
+    const runtime = startRuntime(agents)
+    closes.push(runtime.close)
+    return runtime
+  }
 }
 
 /** Polls until `predicate` holds, failing after `timeoutMs`. */

@@ -2,20 +2,7 @@ import { JournalError } from "@coderclaw/runtime"
 import type Database from "better-sqlite3"
 import { Effect } from "effect"
 import { fromSqliteError } from "./fromSqliteError.js"
-
-/** What the group committer has done since the journal opened. */
-export interface GroupCommitStats {
-  /** Write transactions committed; under `synchronous: "full"` each is one fsync of the WAL. */
-  readonly commits: number
-  /** `append` calls stored. */
-  readonly appends: number
-  /** Events stored by those calls. */
-  readonly appendedEvents: number
-  /** `saveCheckpoint` calls stored. */
-  readonly checkpoints: number
-  /** Write calls that failed (refused, or the storage failed): nothing of them was stored. */
-  readonly failed: number
-}
+import type { GroupCommitStats } from "./GroupCommitStats.js"
 
 /** Which kind of write a request is, for the statistics. */
 export type WriteKind = "append" | "checkpoint" | "claim"

@@ -16,3 +16,4 @@ export {
   type WebSocketLike,
   type WsClientOptions
 } from "./WsClientOptions.js"
+export { WsTransportAdapter } from "./WsTransportAdapter.js"
