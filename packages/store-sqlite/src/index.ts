@@ -1,6 +1,6 @@
 /**
  * `@coderclaw/store-sqlite`: the embedded durable `Journal` of the coderClaw runtime. One SQLite file
- * (better-sqlite3) in WAL mode, concurrent appends committed together (group commit), versioned schema
+ * (better-sqlite3, or Node's built-in `node:sqlite`) in WAL mode, concurrent appends committed together (group commit), versioned schema
  * migrations, and an integrity check at open. Also the SQLite stores of `@coderclaw/security`, which can
  * share the journal's file so the whole runtime state is one file.
  *
@@ -14,6 +14,8 @@ export type {
   SqliteJournalStats
 } from "./SqliteJournal.js"
 export * as SqliteJournal from "./SqliteJournal.js"
+/** Which SQLite implementation a store runs on: `"better-sqlite3"`, `"node:sqlite"` or `"auto"` (the default). */
+export type { SqliteDriverChoice } from "./internal/driver/resolveDriver.js"
 /** Why a journal file was not opened: another journal owns it (`Locked`), or acknowledged events are missing (`DataLost`). */
 export { JournalHolder, SqliteJournalRefused } from "./SqliteJournalRefused.js"
 

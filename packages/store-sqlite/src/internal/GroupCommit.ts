@@ -1,5 +1,5 @@
 import { JournalError } from "@coderclaw/runtime"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 import { Effect } from "effect"
 import { fromSqliteError } from "./fromSqliteError.js"
 
@@ -63,7 +63,7 @@ class Refusal {
  * batch fails with `Unavailable` and none is stored.
  */
 export const makeGroupCommit = (
-  db: Database.Database,
+  db: SqliteConnection,
   options: {
     readonly maxBatchEvents: number
     /** Runs after each committed transaction, before any of its writes is acknowledged. */
