@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+/** Which SQLite implementation a store runs on: `"better-sqlite3"`, `"node:sqlite"` or `"auto"` (the default). */
+export type { SqliteDriverChoice } from "./internal/driver/resolveDriver.js"
 export type {
   SqliteJournalCheck,
   SqliteJournalOptions,
@@ -14,8 +16,6 @@ export type {
   SqliteJournalStats
 } from "./SqliteJournal.js"
 export * as SqliteJournal from "./SqliteJournal.js"
-/** Which SQLite implementation a store runs on: `"better-sqlite3"`, `"node:sqlite"` or `"auto"` (the default). */
-export type { SqliteDriverChoice } from "./internal/driver/resolveDriver.js"
 /** Why a journal file was not opened: another journal owns it (`Locked`), or acknowledged events are missing (`DataLost`). */
 export { JournalHolder, SqliteJournalRefused } from "./SqliteJournalRefused.js"
 

@@ -8,7 +8,6 @@ import { eventsFor, newTask, toCompleted } from "@coderclaw/journal-conformance"
 import { killTracked, spawnTracked } from "@coderclaw/process-harness"
 import type { TaskEvent, TaskEventEnvelope } from "@coderclaw/protocol"
 import type { JournalError } from "@coderclaw/runtime"
-import Database from "better-sqlite3"
 import { Effect, Exit, Fiber, Option } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -17,6 +16,8 @@ import {
   type SqliteJournalRefused,
   type SqliteJournalShape
 } from "../src/index.js"
+import type { SqliteConnection } from "../src/internal/driver/SqliteConnection.js"
+import { describeEachDriver } from "./support/drivers.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -36,29 +37,6 @@ afterAll(async () => {
 /** A database file in a folder that does not exist yet: opening must create it. */
 const freshFile = () => join(root, `db${++counter}`, "journal.db")
 
-/** Opens the journal, runs `use` on it, closes it. */
-const withJournal = <A, E>(
-  options: SqliteJournalOptions,
-  use: (journal: SqliteJournalShape) => Effect.Effect<A, E>
-): Promise<A> => Effect.runPromise(Effect.scoped(Effect.flatMap(SqliteJournal.make(options), use)))
-
-/** Opens the journal expecting the open itself to fail, and returns its error. */
-const openFailure = async (filename: string): Promise<JournalError | SqliteJournalRefused> => {
-  const exit = await Effect.runPromiseExit(Effect.scoped(SqliteJournal.make({ filename })))
-  if (Exit.isSuccess(exit)) throw new Error(`expected ${filename} to be refused`)
-  return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
-}
-
-/** Runs a raw better-sqlite3 connection on the file, as an operator (or a bug) would. */
-const raw = <A>(filename: string, use: (db: Database.Database) => A): A => {
-  const db = new Database(filename)
-  try {
-    return use(db)
-  } finally {
-    db.close()
-  }
-}
-
 /** A running task with `progressEvents` progress events after reaching `running`. */
 const runningHistory = (progressEvents: number) => {
   const task = newTask()
@@ -70,7 +48,31 @@ const runningHistory = (progressEvents: number) => {
   return { id: task.id, events: [...task.events, ...eventsFor(task.id, 2, bodies)] }
 }
 
-describe("SqliteJournal", () => {
+describeEachDriver("SqliteJournal", (driver) => {
+  /** Opens the journal, runs `use` on it, closes it. */
+  const withJournal = <A, E>(
+    options: SqliteJournalOptions,
+    use: (journal: SqliteJournalShape) => Effect.Effect<A, E>
+  ): Promise<A> =>
+    Effect.runPromise(Effect.scoped(Effect.flatMap(SqliteJournal.make({ driver: driver.name, ...options }), use)))
+
+  /** Opens the journal expecting the open itself to fail, and returns its error. */
+  const openFailure = async (filename: string): Promise<JournalError | SqliteJournalRefused> => {
+    const exit = await Effect.runPromiseExit(Effect.scoped(SqliteJournal.make({ filename, driver: driver.name })))
+    if (Exit.isSuccess(exit)) throw new Error(`expected ${filename} to be refused`)
+    return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
+  }
+
+  /** Runs a raw connection (the same driver) on the file, as an operator (or a bug) would. */
+  const raw = <A>(filename: string, use: (db: SqliteConnection) => A): A => {
+    const db = driver.open(filename)
+    try {
+      return use(db)
+    } finally {
+      db.close()
+    }
+  }
+
   it("opens in WAL mode and records its schema version", async () => {
     const filename = freshFile()
     await withJournal({ filename }, (journal) => journal.append(newTask().events))
@@ -256,7 +258,7 @@ describe("SqliteJournal", () => {
       Effect.gen(function* () {
         closed = journal
         yield* journal.append(task.events)
-        const blocker = new Database(filename)
+        const blocker = driver.open(filename)
         blocker.exec("BEGIN IMMEDIATE")
         const probe = yield* Effect.flip(journal.probe)
         const append = yield* Effect.flip(journal.append(eventsFor(task.id, 4, [{ type: "progress", percent: 9 }])))
@@ -296,7 +298,9 @@ describe("SqliteJournal", () => {
     const filename = freshFile()
     const acknowledged: Array<{ readonly taskId: string; readonly seq: number; readonly position: number }> = []
     const exited = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
-      const child = spawnTracked(process.execPath, [fixture, filename, "8"], { stdio: ["ignore", "pipe", "pipe"] })
+      const child = spawnTracked(process.execPath, [fixture, filename, "8", driver.name], {
+        stdio: ["ignore", "pipe", "pipe"]
+      })
       let pending = ""
       let stderr = ""
       const timer = setTimeout(() => {

@@ -1,6 +1,6 @@
 import { JournalError } from "@coderclaw/runtime"
-import type { SqliteConnection } from "./driver/SqliteConnection.js"
 import { Effect } from "effect"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 import { fromSqliteError } from "./fromSqliteError.js"
 
 /** What the group committer has done since the journal opened. */

@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { JournalError } from "@coderclaw/runtime"
 import { registerChecksums } from "./checksum.js"
-import type { SqliteConnection, SqliteDriver } from "./driver/SqliteConnection.js"
 import { resolveDriver, type SqliteDriverChoice, SqliteDriverUnavailable } from "./driver/resolveDriver.js"
+import type { SqliteConnection, SqliteDriver } from "./driver/SqliteConnection.js"
 
 /** The connection settings `openDatabase` applies. */
 export interface ConnectionSettings {
@@ -35,7 +35,9 @@ const configure = (db: SqliteConnection, settings: ConnectionSettings): JournalE
 /** The driver `choice` names, or a `JournalError` (`Unavailable`) saying why no driver works on this Node. */
 export const driverFor = (choice: SqliteDriverChoice): SqliteDriver | JournalError => {
   const driver = resolveDriver(choice)
-  return driver instanceof SqliteDriverUnavailable ? new JournalError({ reason: "Unavailable", detail: driver.detail }) : driver
+  return driver instanceof SqliteDriverUnavailable
+    ? new JournalError({ reason: "Unavailable", detail: driver.detail })
+    : driver
 }
 
 /**

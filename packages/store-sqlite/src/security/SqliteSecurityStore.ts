@@ -13,9 +13,9 @@ import {
   UserStore,
   type UserStoreShape
 } from "@coderclaw/security"
-import type { SqliteConnection } from "../internal/driver/SqliteConnection.js"
 import { Clock, Context, Effect, Layer, type Scope } from "effect"
 import { type SqliteDriverChoice, sqliteDriverChoices } from "../internal/driver/resolveDriver.js"
+import type { SqliteConnection } from "../internal/driver/SqliteConnection.js"
 import { type ConnectionSettings, openDatabase } from "../internal/openDatabase.js"
 import { makeAuditStore } from "./internal/makeAuditStore.js"
 import { makeDeviceStore } from "./internal/makeDeviceStore.js"

@@ -5,8 +5,8 @@ import {
   DeviceStoreError,
   type DeviceStoreShape
 } from "@coderclaw/security"
-import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { Option } from "effect"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 import { writeTransaction } from "./writeTransaction.js"

@@ -1,6 +1,6 @@
 import { Session, SessionRejected, type SessionStoreShape } from "@coderclaw/security"
-import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { Option } from "effect"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { jsonColumn, rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 import { writeTransaction } from "./writeTransaction.js"

@@ -1,6 +1,6 @@
 import { LocalUser, LocalUserError, type UserStoreShape } from "@coderclaw/security"
-import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { Option, Schema } from "effect"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { booleanColumn, jsonColumn, rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 import { writeTransaction } from "./writeTransaction.js"
