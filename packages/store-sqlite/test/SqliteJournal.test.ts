@@ -16,7 +16,6 @@ import {
   type SqliteJournalRefused,
   type SqliteJournalShape
 } from "../src/index.js"
-import type { SqliteConnection } from "../src/internal/driver/SqliteConnection.js"
 import { describeEachDriver } from "./support/drivers.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
@@ -63,20 +62,10 @@ describeEachDriver("SqliteJournal", (driver) => {
     return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
   }
 
-  /** Runs a raw connection (the same driver) on the file, as an operator (or a bug) would. */
-  const raw = <A>(filename: string, use: (db: SqliteConnection) => A): A => {
-    const db = driver.open(filename)
-    try {
-      return use(db)
-    } finally {
-      db.close()
-    }
-  }
-
   it("opens in WAL mode and records its schema version", async () => {
     const filename = freshFile()
     await withJournal({ filename }, (journal) => journal.append(newTask().events))
-    const stored = raw(filename, (db) => ({
+    const stored = driver.raw(filename, (db) => ({
       mode: db.pragma("journal_mode", { simple: true }),
       versions: db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
       tables: db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all()
@@ -144,12 +133,14 @@ describeEachDriver("SqliteJournal", (driver) => {
     const filename = freshFile()
     await withJournal({ filename }, (journal) => journal.append(newTask().events))
     const newer = SqliteJournal.schemaVersion + 1
-    raw(filename, (db) => db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)").run(newer))
+    driver.raw(filename, (db) =>
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)").run(newer)
+    )
 
     const error = await openFailure(filename)
     expect(error.reason).toBe("Unavailable")
     expect(error.message).toContain(`schema version ${newer}, newer than the ${SqliteJournal.schemaVersion}`)
-    expect(raw(filename, (db) => db.prepare("SELECT count(*) FROM events").pluck().get())).toBe(1)
+    expect(driver.raw(filename, (db) => db.prepare("SELECT count(*) FROM events").pluck().get())).toBe(1)
   })
 
   describe("quarantines a damaged task when opening, and still opens", () => {
@@ -192,14 +183,14 @@ describeEachDriver("SqliteJournal", (driver) => {
 
     it("a missing event in the middle of an active task's history, naming the task", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
-      raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq = 3").run(taskId))
+      driver.raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq = 3").run(taskId))
       const found = await damageFound(filename, taskId, otherId)
       expectQuarantined(found, taskId, otherId, "is at seq 6 but 5 of its events are stored")
     })
 
     it("an event changed by another connection (not valid JSON any more)", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
-      raw(filename, (db) =>
+      driver.raw(filename, (db) =>
         db.prepare("UPDATE events SET event = '{\"type\":' WHERE task_id = ? AND seq = 2").run(taskId)
       )
       const found = await damageFound(filename, taskId, otherId)
@@ -208,7 +199,7 @@ describeEachDriver("SqliteJournal", (driver) => {
 
     it("the last events missing behind a record that counts them", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
-      raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq >= 5").run(taskId))
+      driver.raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq >= 5").run(taskId))
       const found = await damageFound(filename, taskId, otherId)
       expectQuarantined(found, taskId, otherId, "is at seq 6 but 4 of its events are stored")
     })
@@ -216,7 +207,7 @@ describeEachDriver("SqliteJournal", (driver) => {
     it("a record that differs from the projection of its events, even with a recomputed checksum", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
       // Rewritten with a checksum as the journal computes it: only re-projecting the events finds the lie.
-      raw(filename, (db) => {
+      driver.raw(filename, (db) => {
         db.prepare("UPDATE tasks SET record = json_set(record, '$.progress.percent', 99) WHERE id = ?").run(taskId)
         const row = db.prepare("SELECT * FROM tasks WHERE id = ?").get(taskId) as Record<string, unknown>
         const columns = ["id", "status", "session_id", "agent_id", "parent_id", "root_id", "created_at", "last_seq"]
@@ -243,7 +234,9 @@ describeEachDriver("SqliteJournal", (driver) => {
       await withJournal({ filename }, (journal) =>
         journal.append([...task.events, ...eventsFor(task.id, 2, toCompleted())])
       )
-      raw(filename, (db) => db.prepare("UPDATE events SET event = 'null' WHERE task_id = ? AND seq = 4").run(task.id))
+      driver.raw(filename, (db) =>
+        db.prepare("UPDATE events SET event = 'null' WHERE task_id = ? AND seq = 4").run(task.id)
+      )
       const read = await withJournal({ filename }, (journal) => Effect.flip(journal.readTask(task.id, 0)))
       expect(read).toMatchObject({ reason: "Corrupt", taskId: task.id })
       expect(read.message).toContain("(seq 4) fails its checksum")

@@ -6,10 +6,11 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { eventsFor, newTask } from "@coderclaw/journal-conformance"
 import type { TaskEvent, TaskId } from "@coderclaw/protocol"
-import { Effect, Exit, Option } from "effect"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { SqliteJournal, SqliteJournalRefused, type SqliteJournalShape } from "../src/index.js"
+import { SqliteJournal, type SqliteJournalShape } from "../src/index.js"
 import { describeEachDriver } from "./support/drivers.js"
+import { journalRefusal } from "./support/journalRefusal.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -28,13 +29,7 @@ describeEachDriver("SqliteJournal damage", (driver) => {
   const withJournal = <A, E>(filename: string, use: (journal: SqliteJournalShape) => Effect.Effect<A, E>): Promise<A> =>
     Effect.runPromise(Effect.scoped(Effect.flatMap(SqliteJournal.make({ filename, driver: driver.name }), use)))
 
-  const refusal = async (filename: string): Promise<SqliteJournalRefused> => {
-    const exit = await Effect.runPromiseExit(Effect.scoped(SqliteJournal.make({ filename, driver: driver.name })))
-    if (Exit.isSuccess(exit)) throw new Error(`expected ${filename} to be refused`)
-    const error = Option.getOrThrow(Exit.findErrorOption(exit))
-    if (!(error instanceof SqliteJournalRefused)) throw new Error(`expected a refusal, got ${String(error)}`)
-    return error
-  }
+  const refusal = (filename: string) => journalRefusal(filename, driver)
 
   /** A completed task whose result is `result`. */
   const completedTask = (result: string) => {

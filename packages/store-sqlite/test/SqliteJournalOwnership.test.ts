@@ -6,10 +6,11 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { newTask } from "@coderclaw/journal-conformance"
 import { UserStore } from "@coderclaw/security"
-import { Effect, Exit, Option } from "effect"
+import { Effect } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { SqliteJournal, SqliteJournalRefused, SqliteSecurityStore } from "../src/index.js"
 import { describeEachDriver } from "./support/drivers.js"
+import { journalRefusal } from "./support/journalRefusal.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 const fixture = join(packageRoot, "test", "fixtures", "holdJournal.mjs")
@@ -31,14 +32,7 @@ afterAll(async () => {
 const freshFile = () => join(root, `db${++counter}`, "journal.db")
 
 describeEachDriver("SQLite ownership", (driver) => {
-  /** Opens a journal expecting a refusal, and returns it. */
-  const refusal = async (filename: string): Promise<SqliteJournalRefused> => {
-    const exit = await Effect.runPromiseExit(Effect.scoped(SqliteJournal.make({ filename, driver: driver.name })))
-    if (Exit.isSuccess(exit)) throw new Error(`expected ${filename} to be refused`)
-    const error = Option.getOrThrow(Exit.findErrorOption(exit))
-    if (!(error instanceof SqliteJournalRefused)) throw new Error(`expected a refusal, got ${String(error)}`)
-    return error
-  }
+  const refusal = (filename: string) => journalRefusal(filename, driver)
 
   /** Starts a process holding the journal and waits until it has it open. */
   const holdInChild = (filename: string): Promise<ChildProcess> => {

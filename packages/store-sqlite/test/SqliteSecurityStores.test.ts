@@ -93,16 +93,6 @@ describeEachDriver("SQLite security stores", (driver) => {
     return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
   }
 
-  /** Runs a raw connection (the same driver) on the file, as an operator (or a bug) would. */
-  const raw = <A>(filename: string, use: (db: SqliteConnection) => A): A => {
-    const db = driver.open(filename)
-    try {
-      return use(db)
-    } finally {
-      db.close()
-    }
-  }
-
   /** Fresh SQLite stores on a new file for each behaviour test. */
   const sqlite =
     <S>(pick: (stores: SqliteSecurityStores) => S) =>
@@ -135,7 +125,7 @@ describeEachDriver("SQLite security stores", (driver) => {
       it("creates the file and its folder in WAL mode, owner-only, with its own versioned security_ tables", async () => {
         const filename = freshFile()
         await withStores({ filename }, () => Effect.void)
-        const stored = raw(filename, (db) => ({
+        const stored = driver.raw(filename, (db) => ({
           mode: db.pragma("journal_mode", { simple: true }),
           versions: db.prepare("SELECT version FROM security_schema_migrations ORDER BY version").pluck().all(),
           tables: db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all()
@@ -201,7 +191,7 @@ describeEachDriver("SQLite security stores", (driver) => {
             verdict: { ok: true, entries: 3, head: { seq: 3, hash: entries[2]?.hash } }
           })
         }
-        const versions = raw(filename, (db) =>
+        const versions = driver.raw(filename, (db) =>
           db.prepare("SELECT version FROM security_schema_migrations").pluck().all()
         )
         expect(versions).toEqual([SqliteSecurityStore.schemaVersion])
@@ -211,14 +201,14 @@ describeEachDriver("SQLite security stores", (driver) => {
         const filename = freshFile()
         await withStores({ filename }, (stores) => stores.users.insert(aUser("alice")))
         const newer = SqliteSecurityStore.schemaVersion + 1
-        raw(filename, (db) =>
+        driver.raw(filename, (db) =>
           db.prepare("INSERT INTO security_schema_migrations (version, applied_at) VALUES (?, 0)").run(newer)
         )
         const error = await openFailure({ filename })
         expect(error).toBeInstanceOf(SqliteSecurityStoreError)
         expect(error.reason).toBe("unavailable")
         expect(error.message).toContain(`schema version ${newer}, newer than the ${SqliteSecurityStore.schemaVersion}`)
-        expect(raw(filename, (db) => db.prepare("SELECT count(*) FROM security_users").pluck().get())).toBe(1)
+        expect(driver.raw(filename, (db) => db.prepare("SELECT count(*) FROM security_users").pluck().get())).toBe(1)
       })
 
       it("refuses invalid options with unavailable, naming them", async () => {
@@ -287,7 +277,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         expect(await Effect.runPromise(read.pipe(Effect.provide(securityFirst)))).toEqual(expected)
         expect(await Effect.runPromise(read.pipe(Effect.provide(journalFirst)))).toEqual(expected)
 
-        const stored = raw(filename, (db) => ({
+        const stored = driver.raw(filename, (db) => ({
           journal: db.prepare("SELECT count(*) FROM schema_migrations").pluck().get(),
           security: db.prepare("SELECT count(*) FROM security_schema_migrations").pluck().get()
         }))
@@ -494,7 +484,7 @@ describeEachDriver("SQLite security stores", (driver) => {
             for (const entry of chainEntries([{}, {}, {}])) yield* stores.audit.append(entry)
           })
         )
-        raw(filename, damage)
+        driver.raw(filename, damage)
         return withStores({ filename }, (stores) => failureOf(read(stores)))
       }
 
@@ -523,12 +513,12 @@ describeEachDriver("SQLite security stores", (driver) => {
       it("an account marked disabled with something else than 0/1: unavailable, and an update of it writes nothing", async () => {
         const filename = freshFile()
         await withStores({ filename }, (stores) => stores.users.insert(aUser("alice")))
-        raw(filename, (db) => db.exec("UPDATE security_users SET disabled = 7"))
+        driver.raw(filename, (db) => db.exec("UPDATE security_users SET disabled = 7"))
         const error = await withStores({ filename }, (stores) =>
           failureOf(stores.users.update("alice", { roles: ["admin"], updatedAt: 9_000 }))
         )
         expect(error).toMatchObject({ reason: "unavailable", username: "alice" })
-        expect(raw(filename, (db) => db.prepare("SELECT roles FROM security_users").pluck().get())).toBe(
+        expect(driver.raw(filename, (db) => db.prepare("SELECT roles FROM security_users").pluck().get())).toBe(
           '["developer"]'
         )
       })
@@ -585,7 +575,7 @@ describeEachDriver("SQLite security stores", (driver) => {
       it("a damaged pairing request: corrupt, and deciding it writes nothing", async () => {
         const filename = freshFile()
         await withStores({ filename }, (stores) => stores.devices.insertPairingRequest(aPairingRequest("r-1", "dev_1")))
-        raw(filename, (db) => db.exec("UPDATE security_pairing_requests SET requested_at = -5"))
+        driver.raw(filename, (db) => db.exec("UPDATE security_pairing_requests SET requested_at = -5"))
         const errors = await withStores({ filename }, (stores) =>
           Effect.all([
             failureOf(stores.devices.getPairingRequest("r-1")),
@@ -602,7 +592,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           ])
         )
         for (const error of errors) expect(error).toMatchObject({ reason: "corrupt" })
-        const left = raw(filename, (db) => ({
+        const left = driver.raw(filename, (db) => ({
           devices: db.prepare("SELECT count(*) FROM security_devices").pluck().get(),
           status: db.prepare("SELECT status FROM security_pairing_requests").pluck().get()
         }))
@@ -659,7 +649,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         await withStores({ filename }, (stores) =>
           Effect.forEach(chainEntries([{}, {}, {}, {}]), (entry) => stores.audit.append(entry))
         )
-        raw(filename, (db) => db.exec("DELETE FROM security_audit_entries WHERE seq >= 3"))
+        driver.raw(filename, (db) => db.exec("DELETE FROM security_audit_entries WHERE seq >= 3"))
         const verdict = await withStores({ filename }, (stores) => verifyAuditStore(stores.audit))
         expect(verdict).toMatchObject({ ok: false, brokenAt: 3, reason: "truncated" })
       })
@@ -696,7 +686,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         ])
         expect(outcome.update).toMatchObject({ reason: "unavailable", username: "alice" })
         expect(outcome.head).toEqual(emptyAuditHead)
-        const counts = raw(filename, (db) =>
+        const counts = driver.raw(filename, (db) =>
           [
             "security_sessions",
             "security_signing_keys",
@@ -706,7 +696,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           ].map((table) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get())
         )
         expect(counts).toEqual([0, 0, 0, 0, 0])
-        expect(raw(filename, (db) => db.prepare("SELECT roles FROM security_users").pluck().get())).toBe(
+        expect(driver.raw(filename, (db) => db.prepare("SELECT roles FROM security_users").pluck().get())).toBe(
           '["developer"]'
         )
       })

@@ -13,6 +13,8 @@ export interface DriverUnderTest {
    * store under test: two SQLite libraries in one process do not see each other's locks.
    */
   readonly open: (filename: string, options?: SqliteOpenOptions) => SqliteConnection
+  /** Runs `use` on a raw connection to the file (see `open`), closing it after. */
+  readonly raw: <A>(filename: string, use: (db: SqliteConnection) => A) => A
 }
 
 const underTest = (
@@ -20,15 +22,21 @@ const underTest = (
   load: () => ReturnType<typeof betterSqlite3Driver>
 ): DriverUnderTest => {
   const driver = load()
-  return typeof driver === "string"
-    ? {
-        name,
-        skip: driver,
-        open: () => {
+  const open: DriverUnderTest["open"] =
+    typeof driver === "string"
+      ? () => {
           throw new Error(driver)
         }
-      }
-    : { name, skip: undefined, open: (filename, options) => driver.open(filename, options) }
+      : (filename, options) => driver.open(filename, options)
+  const raw = <A>(filename: string, use: (db: SqliteConnection) => A): A => {
+    const db = open(filename)
+    try {
+      return use(db)
+    } finally {
+      db.close()
+    }
+  }
+  return { name, skip: typeof driver === "string" ? driver : undefined, open, raw }
 }
 
 /** Both drivers: on Node 20 node:sqlite is skipped; on a Node better-sqlite3 was not built for, better-sqlite3. */
