@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { addUser, signIn } from "../src/index.js"
 import { password, removeDir, runCli, startTestServer, tempDir } from "./support/harness.js"
 
-// better-sqlite3 is store-sqlite's dependency: the test edits the database file the way an intruder would.
+// The test edits the database file the way an intruder would, with the SQLite the server used: store-sqlite's
+// better-sqlite3 where its native binding loads on this Node, else Node's built-in node:sqlite (Node 24).
 type Db = {
   prepare(sql: string): {
     all(...args: Array<unknown>): Array<Record<string, unknown>>
@@ -13,11 +14,19 @@ type Db = {
   }
   close(): void
 }
-const openDb = createRequire(createRequire(import.meta.url).resolve("@coderclaw/store-sqlite"))(
-  "better-sqlite3"
-) as new (
-  file: string
-) => Db
+type DbConstructor = new (file: string) => Db
+const sqliteOfThisNode = (): DbConstructor => {
+  try {
+    const native = createRequire(createRequire(import.meta.url).resolve("@coderclaw/store-sqlite"))(
+      "better-sqlite3"
+    ) as DbConstructor
+    new native(":memory:").close()
+    return native
+  } catch {
+    return (process.getBuiltinModule("node:sqlite") as { DatabaseSync: DbConstructor }).DatabaseSync
+  }
+}
+const openDb = sqliteOfThisNode()
 
 let dir: string
 

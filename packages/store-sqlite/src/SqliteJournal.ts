@@ -5,13 +5,14 @@ import { Clock, Effect, Layer, Option, type Scope } from "effect"
 import { appendEvents } from "./internal/appendEvents.js"
 import { attempt } from "./internal/attempt.js"
 import { checkJournalFile, type JournalFileCheck } from "./internal/checkJournalFile.js"
+import { type SqliteDriverChoice, sqliteDriverChoices } from "./internal/driver/resolveDriver.js"
 import { makeGroupCommit } from "./internal/GroupCommit.js"
 import type { GroupCommitStats } from "./internal/GroupCommitStats.js"
 import { prepareIdempotencyKeys } from "./internal/idempotencyKeys.js"
 import { acquireJournalLock } from "./internal/JournalLock.js"
 import { makeListTasks } from "./internal/makeListTasks.js"
 import { schemaVersion as currentSchemaVersion, migrate } from "./internal/migrate.js"
-import { type ConnectionSettings, openDatabase } from "./internal/openDatabase.js"
+import { type ConnectionSettings, driverFor, openDatabase } from "./internal/openDatabase.js"
 import { markFileOf, openMark, readMark } from "./internal/PositionMark.js"
 import { Quarantine } from "./internal/Quarantine.js"
 import { RecordCache } from "./internal/RecordCache.js"
@@ -44,6 +45,12 @@ export interface SqliteJournalOptions {
    * committed together up to this size; the rest follow in the next transaction. Default 2048.
    */
   readonly maxBatchEvents?: number | undefined
+  /**
+   * The SQLite implementation: `"better-sqlite3"` (the native module), `"node:sqlite"` (built into Node 24),
+   * or `"auto"` (default): better-sqlite3 when its native binding loads on this Node, else node:sqlite. Open
+   * a file with one driver per process (two SQLite libraries in one process do not see each other's locks).
+   */
+  readonly driver?: SqliteDriverChoice | undefined
 }
 
 /** Counters of the journal's group commit, e.g. to see how many appends share one fsync. */
@@ -63,7 +70,7 @@ export interface SqliteJournalShape extends JournalShape {
  */
 export const schemaVersion: number = currentSchemaVersion
 
-const defaults = { synchronous: "full", busyTimeoutMs: 5_000, maxBatchEvents: 2_048 } as const
+const defaults = { synchronous: "full", busyTimeoutMs: 5_000, maxBatchEvents: 2_048, driver: "auto" } as const
 
 const settingsFrom = (
   options: SqliteJournalOptions
@@ -72,7 +79,8 @@ const settingsFrom = (
     filename: options.filename,
     synchronous: options.synchronous ?? defaults.synchronous,
     busyTimeoutMs: options.busyTimeoutMs ?? defaults.busyTimeoutMs,
-    maxBatchEvents: options.maxBatchEvents ?? defaults.maxBatchEvents
+    maxBatchEvents: options.maxBatchEvents ?? defaults.maxBatchEvents,
+    driver: options.driver ?? defaults.driver
   }
   const invalid = (detail: string) =>
     Effect.fail(new JournalError({ reason: "Unavailable", detail: `invalid SQLite journal option: ${detail}` }))
@@ -85,6 +93,9 @@ const settingsFrom = (
   }
   if (!Number.isInteger(settings.maxBatchEvents) || settings.maxBatchEvents < 1) {
     return invalid(`maxBatchEvents must be a positive integer, got ${settings.maxBatchEvents}`)
+  }
+  if (!sqliteDriverChoices.includes(settings.driver)) {
+    return invalid(`driver must be one of ${sqliteDriverChoices.join(", ")}, got ${JSON.stringify(settings.driver)}`)
   }
   return Effect.succeed(settings)
 }
@@ -117,10 +128,11 @@ export const make = (
     const settings = yield* settingsFrom(options)
     const { filename } = settings
     const openedAt = yield* Clock.currentTimeMillis
+    const driver = yield* attempt(`opening ${filename}`, () => driverFor(settings.driver))
     // Ownership before anything else: a second opener must not recover (and re-run) the holder's tasks.
     yield* Effect.acquireRelease(
       Effect.flatMap(
-        attempt(`locking ${filename}`, () => acquireJournalLock(filename, openedAt)),
+        attempt(`locking ${filename}`, () => acquireJournalLock(driver, filename, openedAt)),
         (lock) => (lock instanceof SqliteJournalRefused ? Effect.fail(lock) : Effect.succeed(lock))
       ),
       (lock) => Effect.sync(() => lock.release())
@@ -322,6 +334,13 @@ export type SqliteJournalCheck = JournalFileCheck
  * runs beside the server that owns the file (`coderclaw doctor` uses it). Reports the file structure
  * (`quick_check`), every damaged task (rows failing their checksum, gaps in a task's events), the
  * acknowledged and stored positions (lost `-wal` data shows as `acknowledged > stored`) and the holder.
+ * `driver` as in `SqliteJournalOptions`.
  */
-export const check = (filename: string): Effect.Effect<SqliteJournalCheck, JournalError> =>
-  attempt(`checking ${filename}`, () => checkJournalFile(filename))
+export const check = (
+  filename: string,
+  options: { readonly driver?: SqliteDriverChoice | undefined } = {}
+): Effect.Effect<SqliteJournalCheck, JournalError> =>
+  attempt(`checking ${filename}`, () => {
+    const driver = driverFor(options.driver ?? defaults.driver)
+    return driver instanceof JournalError ? driver : checkJournalFile(driver, filename)
+  })

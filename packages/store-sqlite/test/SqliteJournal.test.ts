@@ -8,7 +8,6 @@ import { eventsFor, newTask, toCompleted } from "@coderclaw/journal-conformance"
 import { killTracked, spawnTracked } from "@coderclaw/process-harness"
 import type { TaskEvent, TaskEventEnvelope } from "@coderclaw/protocol"
 import type { JournalError } from "@coderclaw/runtime"
-import Database from "better-sqlite3"
 import { Effect, Exit, Fiber, Option } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -17,6 +16,7 @@ import {
   type SqliteJournalRefused,
   type SqliteJournalShape
 } from "../src/index.js"
+import { describeEachDriver } from "./support/drivers.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -36,29 +36,6 @@ afterAll(async () => {
 /** A database file in a folder that does not exist yet: opening must create it. */
 const freshFile = () => join(root, `db${++counter}`, "journal.db")
 
-/** Opens the journal, runs `use` on it, closes it. */
-const withJournal = <A, E>(
-  options: SqliteJournalOptions,
-  use: (journal: SqliteJournalShape) => Effect.Effect<A, E>
-): Promise<A> => Effect.runPromise(Effect.scoped(Effect.flatMap(SqliteJournal.make(options), use)))
-
-/** Opens the journal expecting the open itself to fail, and returns its error. */
-const openFailure = async (filename: string): Promise<JournalError | SqliteJournalRefused> => {
-  const exit = await Effect.runPromiseExit(Effect.scoped(SqliteJournal.make({ filename })))
-  if (Exit.isSuccess(exit)) throw new Error(`expected ${filename} to be refused`)
-  return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
-}
-
-/** Runs a raw better-sqlite3 connection on the file, as an operator (or a bug) would. */
-const raw = <A>(filename: string, use: (db: Database.Database) => A): A => {
-  const db = new Database(filename)
-  try {
-    return use(db)
-  } finally {
-    db.close()
-  }
-}
-
 /** A running task with `progressEvents` progress events after reaching `running`. */
 const runningHistory = (progressEvents: number) => {
   const task = newTask()
@@ -70,11 +47,25 @@ const runningHistory = (progressEvents: number) => {
   return { id: task.id, events: [...task.events, ...eventsFor(task.id, 2, bodies)] }
 }
 
-describe("SqliteJournal", () => {
+describeEachDriver("SqliteJournal", (driver) => {
+  /** Opens the journal, runs `use` on it, closes it. */
+  const withJournal = <A, E>(
+    options: SqliteJournalOptions,
+    use: (journal: SqliteJournalShape) => Effect.Effect<A, E>
+  ): Promise<A> =>
+    Effect.runPromise(Effect.scoped(Effect.flatMap(SqliteJournal.make({ driver: driver.name, ...options }), use)))
+
+  /** Opens the journal expecting the open itself to fail, and returns its error. */
+  const openFailure = async (filename: string): Promise<JournalError | SqliteJournalRefused> => {
+    const exit = await Effect.runPromiseExit(Effect.scoped(SqliteJournal.make({ filename, driver: driver.name })))
+    if (Exit.isSuccess(exit)) throw new Error(`expected ${filename} to be refused`)
+    return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
+  }
+
   it("opens in WAL mode and records its schema version", async () => {
     const filename = freshFile()
     await withJournal({ filename }, (journal) => journal.append(newTask().events))
-    const stored = raw(filename, (db) => ({
+    const stored = driver.raw(filename, (db) => ({
       mode: db.pragma("journal_mode", { simple: true }),
       versions: db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all(),
       tables: db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all()
@@ -142,12 +133,14 @@ describe("SqliteJournal", () => {
     const filename = freshFile()
     await withJournal({ filename }, (journal) => journal.append(newTask().events))
     const newer = SqliteJournal.schemaVersion + 1
-    raw(filename, (db) => db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)").run(newer))
+    driver.raw(filename, (db) =>
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)").run(newer)
+    )
 
     const error = await openFailure(filename)
     expect(error.reason).toBe("Unavailable")
     expect(error.message).toContain(`schema version ${newer}, newer than the ${SqliteJournal.schemaVersion}`)
-    expect(raw(filename, (db) => db.prepare("SELECT count(*) FROM events").pluck().get())).toBe(1)
+    expect(driver.raw(filename, (db) => db.prepare("SELECT count(*) FROM events").pluck().get())).toBe(1)
   })
 
   describe("quarantines a damaged task when opening, and still opens", () => {
@@ -190,14 +183,14 @@ describe("SqliteJournal", () => {
 
     it("a missing event in the middle of an active task's history, naming the task", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
-      raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq = 3").run(taskId))
+      driver.raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq = 3").run(taskId))
       const found = await damageFound(filename, taskId, otherId)
       expectQuarantined(found, taskId, otherId, "is at seq 6 but 5 of its events are stored")
     })
 
     it("an event changed by another connection (not valid JSON any more)", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
-      raw(filename, (db) =>
+      driver.raw(filename, (db) =>
         db.prepare("UPDATE events SET event = '{\"type\":' WHERE task_id = ? AND seq = 2").run(taskId)
       )
       const found = await damageFound(filename, taskId, otherId)
@@ -206,7 +199,7 @@ describe("SqliteJournal", () => {
 
     it("the last events missing behind a record that counts them", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
-      raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq >= 5").run(taskId))
+      driver.raw(filename, (db) => db.prepare("DELETE FROM events WHERE task_id = ? AND seq >= 5").run(taskId))
       const found = await damageFound(filename, taskId, otherId)
       expectQuarantined(found, taskId, otherId, "is at seq 6 but 4 of its events are stored")
     })
@@ -214,7 +207,7 @@ describe("SqliteJournal", () => {
     it("a record that differs from the projection of its events, even with a recomputed checksum", async () => {
       const { filename, taskId, otherId } = await storeRunningTask()
       // Rewritten with a checksum as the journal computes it: only re-projecting the events finds the lie.
-      raw(filename, (db) => {
+      driver.raw(filename, (db) => {
         db.prepare("UPDATE tasks SET record = json_set(record, '$.progress.percent', 99) WHERE id = ?").run(taskId)
         const row = db.prepare("SELECT * FROM tasks WHERE id = ?").get(taskId) as Record<string, unknown>
         const columns = ["id", "status", "session_id", "agent_id", "parent_id", "root_id", "created_at", "last_seq"]
@@ -241,7 +234,9 @@ describe("SqliteJournal", () => {
       await withJournal({ filename }, (journal) =>
         journal.append([...task.events, ...eventsFor(task.id, 2, toCompleted())])
       )
-      raw(filename, (db) => db.prepare("UPDATE events SET event = 'null' WHERE task_id = ? AND seq = 4").run(task.id))
+      driver.raw(filename, (db) =>
+        db.prepare("UPDATE events SET event = 'null' WHERE task_id = ? AND seq = 4").run(task.id)
+      )
       const read = await withJournal({ filename }, (journal) => Effect.flip(journal.readTask(task.id, 0)))
       expect(read).toMatchObject({ reason: "Corrupt", taskId: task.id })
       expect(read.message).toContain("(seq 4) fails its checksum")
@@ -256,7 +251,7 @@ describe("SqliteJournal", () => {
       Effect.gen(function* () {
         closed = journal
         yield* journal.append(task.events)
-        const blocker = new Database(filename)
+        const blocker = driver.open(filename)
         blocker.exec("BEGIN IMMEDIATE")
         const probe = yield* Effect.flip(journal.probe)
         const append = yield* Effect.flip(journal.append(eventsFor(task.id, 4, [{ type: "progress", percent: 9 }])))
@@ -296,7 +291,9 @@ describe("SqliteJournal", () => {
     const filename = freshFile()
     const acknowledged: Array<{ readonly taskId: string; readonly seq: number; readonly position: number }> = []
     const exited = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
-      const child = spawnTracked(process.execPath, [fixture, filename, "8"], { stdio: ["ignore", "pipe", "pipe"] })
+      const child = spawnTracked(process.execPath, [fixture, filename, "8", driver.name], {
+        stdio: ["ignore", "pipe", "pipe"]
+      })
       let pending = ""
       let stderr = ""
       const timer = setTimeout(() => {

@@ -30,6 +30,11 @@ export interface JournalUnderTest {
    * the first is open, and opens once it closed. Not for journals that live inside one process's memory.
    */
   readonly exclusive?: boolean
+  /**
+   * Why this implementation cannot run here (e.g. a SQLite driver this Node lacks). The suite is then
+   * registered skipped, with the reason in its title, so the run shows what was not tested.
+   */
+  readonly skip?: string | undefined
 }
 
 /**
@@ -37,7 +42,9 @@ export interface JournalUnderTest {
  * suite, so the runtime behaves identically on each of them.
  */
 export const journalConformance = (subject: JournalUnderTest): void => {
-  describe(`Journal conformance: ${subject.name}`, () => {
+  const suite = subject.skip === undefined ? describe : describe.skip
+  const reason = subject.skip === undefined ? "" : ` (skipped: ${subject.skip})`
+  suite(`Journal conformance: ${subject.name}${reason}`, () => {
     let root: string
     let counter = 0
     beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { JournalError } from "@coderclaw/runtime"
-import type Database from "better-sqlite3"
 import { Effect } from "effect"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 import { fromSqliteError } from "./fromSqliteError.js"
 import type { GroupCommitStats } from "./GroupCommitStats.js"
 
@@ -50,7 +50,7 @@ class Refusal {
  * batch fails with `Unavailable` and none is stored.
  */
 export const makeGroupCommit = (
-  db: Database.Database,
+  db: SqliteConnection,
   options: {
     readonly maxBatchEvents: number
     /** Runs after each committed transaction, before any of its writes is acknowledged. */

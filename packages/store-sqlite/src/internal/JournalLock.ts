@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { hostname } from "node:os"
 import { dirname } from "node:path"
-import Database from "better-sqlite3"
 import { Schema } from "effect"
 import { JournalHolder, SqliteJournalRefused } from "../SqliteJournalRefused.js"
+import type { SqliteConnection, SqliteDriver } from "./driver/SqliteConnection.js"
 
 /** The sidecar files of a journal's ownership: the lock database and the note naming its holder. */
 export const lockFileOf = (filename: string): string => `${filename}.lock`
@@ -15,10 +15,10 @@ export interface JournalLock {
   release(): void
 }
 
-// The connections holding locks, pinned here until released. better-sqlite3 closes a connection that is
+// The connections holding locks, pinned here until released. A driver may close a connection that is
 // garbage-collected, which would drop its lock silently: a journal whose scope is still open but no longer
 // reachable (e.g. a process parked forever) must keep its lock all the same.
-const held = new Set<Database.Database>()
+const held = new Set<SqliteConnection>()
 
 const decodeHolder = Schema.decodeUnknownOption(Schema.fromJsonString(JournalHolder))
 
@@ -61,9 +61,13 @@ export const describeHolder = (holder: JournalHolder | undefined): string =>
  * `<db>.owner` (JSON: pid, host, startedAt) is written after the lock is taken, only to name the holder,
  * and removed on release.
  */
-export const acquireJournalLock = (filename: string, startedAt: number): JournalLock | SqliteJournalRefused => {
+export const acquireJournalLock = (
+  driver: SqliteDriver,
+  filename: string,
+  startedAt: number
+): JournalLock | SqliteJournalRefused => {
   mkdirSync(dirname(filename), { recursive: true })
-  const lock = new Database(lockFileOf(filename), { timeout: 0 })
+  const lock = driver.open(lockFileOf(filename), { timeout: 0 })
   try {
     // A real write first, so the lock is the one SQLite takes for writing (kept after the commit in
     // exclusive locking mode), then an open write transaction holds it for good. The rollback journal

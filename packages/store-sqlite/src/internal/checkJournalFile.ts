@@ -1,8 +1,8 @@
 import { hostname } from "node:os"
 import type { DamagedTask } from "@coderclaw/runtime"
-import Database from "better-sqlite3"
 import type { JournalHolder } from "../SqliteJournalRefused.js"
 import { registerChecksums } from "./checksum.js"
+import type { SqliteDriver } from "./driver/SqliteConnection.js"
 import { readHolder } from "./JournalLock.js"
 import { schemaVersion } from "./migrate.js"
 import { readMark } from "./PositionMark.js"
@@ -35,11 +35,11 @@ const running = (holder: JournalHolder): boolean | undefined => {
 /**
  * Reads a journal file without owning it (a read-only connection, no lock taken), so it can run beside
  * the server using it, and reports every finding at once instead of failing on the first. Throws what
- * better-sqlite3 throws (file missing, not a database), or an `Error` for a schema this release does not
+ * the driver throws (file missing, not a database), or an `Error` for a schema this release does not
  * check.
  */
-export const checkJournalFile = (filename: string): JournalFileCheck => {
-  const db = new Database(filename, { readonly: true, fileMustExist: true })
+export const checkJournalFile = (driver: SqliteDriver, filename: string): JournalFileCheck => {
+  const db = driver.open(filename, { readonly: true, fileMustExist: true })
   try {
     registerChecksums(db)
     const version = db.prepare<[], number>("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() ?? 0

@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 
 // Fields are joined with NUL, which neither JSON text nor the id columns contain, so moving bytes from one
 // field to the next changes the sum.
@@ -41,7 +41,7 @@ export const checkpointChecksum = (taskId: string, data: string): number => crc3
  * that adds checksums to existing rows and for the integrity scan. A damaged column may hold another type
  * than its declared one, so it accepts anything and sums its text.
  */
-export const registerChecksums = (db: Database.Database): void => {
+export const registerChecksums = (db: SqliteConnection): void => {
   const text = (value: unknown): string | number | null =>
     value === null || typeof value === "number" || typeof value === "string" ? value : String(value)
   db.function("coderclaw_crc", { deterministic: true, varargs: true }, (...values: Array<unknown>) =>

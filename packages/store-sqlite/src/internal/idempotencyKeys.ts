@@ -1,6 +1,6 @@
 import type { TaskId } from "@coderclaw/protocol"
 import type { IdempotencyClaim } from "@coderclaw/runtime"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 
 // Its own table, created when missing on open: older databases gain it without a schema version step, and a
 // release that does not know it simply leaves it alone.
@@ -29,7 +29,7 @@ export interface IdempotencyKeys {
 }
 
 /** Creates the table if needed and prepares its statements. */
-export const prepareIdempotencyKeys = (db: Database.Database): IdempotencyKeys => {
+export const prepareIdempotencyKeys = (db: SqliteConnection): IdempotencyKeys => {
   db.exec(schemaSql)
   const select = db.prepare<[string, string], ClaimRow>(
     "SELECT task_id, fingerprint, expires_at FROM idempotency_keys WHERE owner = ? AND key = ?"

@@ -1,6 +1,6 @@
 import type { PageRequest, TaskPage, TaskRecord } from "@coderclaw/protocol"
 import { defaultPageSize, JournalError, type TaskQuery } from "@coderclaw/runtime"
-import type Database from "better-sqlite3"
+import type { SqliteConnection, SqliteStatement } from "./driver/SqliteConnection.js"
 import type { Quarantine } from "./Quarantine.js"
 import { type RecordRow, recordFromRow } from "./rowCodec.js"
 import { taskColumns } from "./statements.js"
@@ -35,8 +35,8 @@ const conditions = (query: TaskQuery, page: PageRequest): { readonly where: stri
  * page at a time. Reads one row past the page to know whether `nextCursor` is due. `sessions: []` (no
  * visible session) returns an empty page without touching the database.
  */
-export const makeListTasks = (db: Database.Database, quarantine: Quarantine) => {
-  const prepared = new Map<string, Database.Statement<Array<Param>, RecordRow>>()
+export const makeListTasks = (db: SqliteConnection, quarantine: Quarantine) => {
+  const prepared = new Map<string, SqliteStatement<Array<Param>, RecordRow>>()
   const statementFor = (sql: string) => {
     const cached = prepared.get(sql)
     if (cached !== undefined) return cached

@@ -1,5 +1,5 @@
 import { JournalError } from "@coderclaw/runtime"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 
 /** One step of the schema, applied once, in order, inside the opening transaction. */
 interface Migration {
@@ -91,7 +91,7 @@ export const schemaVersion = migrations.reduce((latest, migration) => Math.max(l
  * this code may misread or damage: it is refused as `Unavailable`, not `Corrupt`, because the data is
  * fine and a newer release can open it; nothing must be restored.
  */
-export const migrate = (db: Database.Database, now: number): JournalError | undefined =>
+export const migrate = (db: SqliteConnection, now: number): JournalError | undefined =>
   db
     .transaction((): JournalError | undefined => {
       db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")

@@ -1,17 +1,20 @@
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { JournalError } from "@coderclaw/runtime"
-import Database from "better-sqlite3"
 import { registerChecksums } from "./checksum.js"
+import { resolveDriver, type SqliteDriverChoice, SqliteDriverUnavailable } from "./driver/resolveDriver.js"
+import type { SqliteConnection, SqliteDriver } from "./driver/SqliteConnection.js"
 
 /** The connection settings `openDatabase` applies. */
 export interface ConnectionSettings {
   readonly filename: string
   readonly synchronous: "full" | "normal"
   readonly busyTimeoutMs: number
+  /** Which SQLite implementation to open it with (see `resolveDriver`). */
+  readonly driver: SqliteDriverChoice
 }
 
-const configure = (db: Database.Database, settings: ConnectionSettings): JournalError | undefined => {
+const configure = (db: SqliteConnection, settings: ConnectionSettings): JournalError | undefined => {
   // WAL lets readers run while a commit is written and turns each commit into one sequential append.
   // A file that cannot switch (e.g. on a filesystem without shared memory) would silently keep the
   // rollback journal, with other durability and locking behaviour: refuse it instead.
@@ -29,14 +32,24 @@ const configure = (db: Database.Database, settings: ConnectionSettings): Journal
   return undefined
 }
 
+/** The driver `choice` names, or a `JournalError` (`Unavailable`) saying why no driver works on this Node. */
+export const driverFor = (choice: SqliteDriverChoice): SqliteDriver | JournalError => {
+  const driver = resolveDriver(choice)
+  return driver instanceof SqliteDriverUnavailable
+    ? new JournalError({ reason: "Unavailable", detail: driver.detail })
+    : driver
+}
+
 /**
  * Opens (creating when missing, with its folder) the database file and applies the journal's PRAGMAs.
- * Throws what better-sqlite3 throws; returns a `JournalError` for a connection it refuses to use. The
- * connection is closed again whenever it is not returned.
+ * Throws what the driver throws; returns a `JournalError` for a connection it refuses to use, or when the
+ * chosen driver does not work on this Node. The connection is closed again whenever it is not returned.
  */
-export const openDatabase = (settings: ConnectionSettings): Database.Database | JournalError => {
+export const openDatabase = (settings: ConnectionSettings): SqliteConnection | JournalError => {
+  const driver = driverFor(settings.driver)
+  if (driver instanceof JournalError) return driver
   mkdirSync(dirname(settings.filename), { recursive: true })
-  const db = new Database(settings.filename, { timeout: settings.busyTimeoutMs })
+  const db = driver.open(settings.filename, { timeout: settings.busyTimeoutMs })
   let refused: JournalError | undefined
   try {
     refused = configure(db, settings)

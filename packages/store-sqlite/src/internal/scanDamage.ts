@@ -1,5 +1,5 @@
 import type { DamagedTask } from "@coderclaw/runtime"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 import { checksumSql } from "./migrate.js"
 
 /**
@@ -8,7 +8,7 @@ import { checksumSql } from "./migrate.js"
  * not run 1…`last_seq` (a deleted or re-keyed event row), and events of a task that has no row. Returns
  * one finding per task, the first found. Needs `coderclaw_crc` registered on the connection.
  */
-export const scanDamage = (db: Database.Database): ReadonlyArray<DamagedTask> => {
+export const scanDamage = (db: SqliteConnection): ReadonlyArray<DamagedTask> => {
   const found = new Map<string, string>()
   const add = (taskId: string, detail: string) => {
     if (!found.has(taskId)) found.set(taskId, detail)

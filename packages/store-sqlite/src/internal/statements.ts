@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3"
+import type { SqliteConnection, SqliteStatement } from "./driver/SqliteConnection.js"
 import { activeStatusesSql } from "./migrate.js"
 import type { CheckpointRow, EventRow, RecordRow, TaskRow } from "./rowCodec.js"
 
@@ -10,24 +10,24 @@ export const taskColumns = "id, status, session_id, agent_id, parent_id, root_id
 
 /** Every fixed statement the journal runs, prepared once per connection. */
 export interface Statements {
-  readonly lastPosition: Database.Statement<[], number>
-  readonly loadRecord: Database.Statement<[string], RecordRow>
-  readonly taskColumns: Database.Statement<[string], Omit<TaskRow, "record" | "crc">>
-  readonly upsertTask: Database.Statement<[TaskRow]>
-  readonly insertEvent: Database.Statement<[EventRow]>
-  readonly readTask: Database.Statement<[string, number], EventRow>
-  readonly readAll: Database.Statement<[number, number], EventRow>
-  readonly taskOfPosition: Database.Statement<[number], string>
-  readonly activeTasks: Database.Statement<[], RecordRow>
-  readonly activeTaskIds: Database.Statement<[], string>
-  readonly countByStatus: Database.Statement<[], { readonly status: string; readonly count: number }>
-  readonly saveCheckpoint: Database.Statement<[string, string, number, number]>
-  readonly loadCheckpoint: Database.Statement<[string], CheckpointRow>
-  readonly probe: Database.Statement<[number]>
+  readonly lastPosition: SqliteStatement<[], number>
+  readonly loadRecord: SqliteStatement<[string], RecordRow>
+  readonly taskColumns: SqliteStatement<[string], Omit<TaskRow, "record" | "crc">>
+  readonly upsertTask: SqliteStatement<[TaskRow]>
+  readonly insertEvent: SqliteStatement<[EventRow]>
+  readonly readTask: SqliteStatement<[string, number], EventRow>
+  readonly readAll: SqliteStatement<[number, number], EventRow>
+  readonly taskOfPosition: SqliteStatement<[number], string>
+  readonly activeTasks: SqliteStatement<[], RecordRow>
+  readonly activeTaskIds: SqliteStatement<[], string>
+  readonly countByStatus: SqliteStatement<[], { readonly status: string; readonly count: number }>
+  readonly saveCheckpoint: SqliteStatement<[string, string, number, number]>
+  readonly loadCheckpoint: SqliteStatement<[string], CheckpointRow>
+  readonly probe: SqliteStatement<[number]>
 }
 
 /** Prepares the journal's statements on an open, migrated connection. */
-export const prepareStatements = (db: Database.Database): Statements => ({
+export const prepareStatements = (db: SqliteConnection): Statements => ({
   lastPosition: db.prepare<[], number>("SELECT coalesce(max(position), 0) FROM events").pluck(),
   loadRecord: db.prepare<[string], RecordRow>(`SELECT ${taskColumns} FROM tasks WHERE id = ?`),
   taskColumns: db.prepare<[string], Omit<TaskRow, "record" | "crc">>(

@@ -1,6 +1,6 @@
 import type { TaskRecord } from "@coderclaw/protocol"
 import { JournalError, projectTaskRecord } from "@coderclaw/runtime"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "./driver/SqliteConnection.js"
 import type { Quarantine } from "./Quarantine.js"
 import { eventFromRow, recordFromRow, taskToRow } from "./rowCodec.js"
 import { sameJson } from "./sameJson.js"
@@ -19,7 +19,7 @@ const corrupt = (detail: string, taskId?: string, seq?: number) =>
 const quotedProblems = 5
 
 /** SQLite's structural check of every page, index and constraint that does not need a full scan per row. */
-const quickCheck = (db: Database.Database): JournalError | undefined => {
+const quickCheck = (db: SqliteConnection): JournalError | undefined => {
   const problems = (db.pragma("quick_check") as ReadonlyArray<Record<string, unknown>>)
     .map((row) => String(Object.values(row)[0]))
     .filter((message) => message !== "ok")
@@ -83,7 +83,7 @@ const verifyTask = (statements: Statements, taskId: string): JournalError | unde
  * fails `Corrupt` naming it, and every other task opens and runs as usual.
  */
 export const verifyJournal = (
-  db: Database.Database,
+  db: SqliteConnection,
   statements: Statements,
   quarantine: Quarantine
 ): JournalError | undefined =>

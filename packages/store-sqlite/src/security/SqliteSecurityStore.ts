@@ -13,8 +13,9 @@ import {
   UserStore,
   type UserStoreShape
 } from "@coderclaw/security"
-import type Database from "better-sqlite3"
 import { Clock, Context, Effect, Layer, type Scope } from "effect"
+import { type SqliteDriverChoice, sqliteDriverChoices } from "../internal/driver/resolveDriver.js"
+import type { SqliteConnection } from "../internal/driver/SqliteConnection.js"
 import { type ConnectionSettings, openDatabase } from "../internal/openDatabase.js"
 import { makeAuditStore } from "./internal/makeAuditStore.js"
 import { makeDeviceStore } from "./internal/makeDeviceStore.js"
@@ -39,6 +40,11 @@ export interface SqliteSecurityStoreOptions {
   readonly synchronous?: "full" | "normal" | undefined
   /** How long a write waits for another connection's lock (e.g. the journal's) before failing. Default 5000 ms. */
   readonly busyTimeoutMs?: number | undefined
+  /**
+   * The SQLite implementation, as the journal's `driver` option: `"auto"` (default) takes better-sqlite3
+   * when it loads, else Node's built-in `node:sqlite`. Use the journal's driver when sharing its file.
+   */
+  readonly driver?: SqliteDriverChoice | undefined
 }
 
 /** The five security stores on one SQLite connection, as `make` returns them. */
@@ -59,7 +65,7 @@ export type SqliteSecurityServices = UserStore | SessionStore | SigningKeyStore 
  */
 export const schemaVersion: number = securitySchemaVersion
 
-const defaults = { synchronous: "full", busyTimeoutMs: 5_000 } as const
+const defaults = { synchronous: "full", busyTimeoutMs: 5_000, driver: "auto" } as const
 
 const settingsFrom = (
   options: SqliteSecurityStoreOptions
@@ -67,7 +73,8 @@ const settingsFrom = (
   const settings = {
     filename: options.filename,
     synchronous: options.synchronous ?? defaults.synchronous,
-    busyTimeoutMs: options.busyTimeoutMs ?? defaults.busyTimeoutMs
+    busyTimeoutMs: options.busyTimeoutMs ?? defaults.busyTimeoutMs,
+    driver: options.driver ?? defaults.driver
   }
   const invalid = (detail: string) =>
     Effect.fail(new SqliteSecurityStoreError({ reason: "unavailable", detail: `invalid option: ${detail}` }))
@@ -77,6 +84,9 @@ const settingsFrom = (
   }
   if (!Number.isInteger(settings.busyTimeoutMs) || settings.busyTimeoutMs < 0) {
     return invalid(`busyTimeoutMs must be a non-negative integer, got ${settings.busyTimeoutMs}`)
+  }
+  if (!sqliteDriverChoices.includes(settings.driver)) {
+    return invalid(`driver must be one of ${sqliteDriverChoices.join(", ")}, got ${JSON.stringify(settings.driver)}`)
   }
   return Effect.succeed(settings)
 }
@@ -121,7 +131,7 @@ const createPrivately = (filename: string): void => {
   closeSync(openSync(filename, "a", 0o600))
 }
 
-const connect = (settings: ConnectionSettings): Database.Database | JournalError => {
+const connect = (settings: ConnectionSettings): SqliteConnection | JournalError => {
   createPrivately(settings.filename)
   return openDatabase(settings)
 }

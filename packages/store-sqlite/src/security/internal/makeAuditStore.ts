@@ -7,7 +7,7 @@ import {
   type AuditStoreShape,
   auditQueryDefaultLimit
 } from "@coderclaw/security"
-import type Database from "better-sqlite3"
+import type { SqliteConnection, SqliteStatement } from "../../internal/driver/SqliteConnection.js"
 import { jsonColumn, rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 import { writeTransaction } from "./writeTransaction.js"
@@ -115,7 +115,7 @@ type QueryParameters = Partial<Record<(typeof conditions)[number][0], string | n
  * moves the head in one immediate transaction, so writers in other connections or processes cannot fork
  * the chain; deleting entries from the end leaves the head ahead of them, which verification reports.
  */
-export const makeAuditStore = (db: Database.Database): AuditStoreShape => {
+export const makeAuditStore = (db: SqliteConnection): AuditStoreShape => {
   const readHead = db.prepare<[], HeadRow>("SELECT seq, hash FROM security_audit_head WHERE id = 1")
   const insertEntry = db.prepare<
     [
@@ -143,7 +143,7 @@ export const makeAuditStore = (db: Database.Database): AuditStoreShape => {
   const readRange = db.prepare<[number, number], EntryRow>(
     `SELECT ${columns} FROM security_audit_entries WHERE seq >= ? ORDER BY seq LIMIT ?`
   )
-  const queries = new Map<string, Database.Statement<[QueryParameters], EntryRow>>()
+  const queries = new Map<string, SqliteStatement<[QueryParameters], EntryRow>>()
   const queryFor = (used: ReadonlyArray<string>) => {
     const key = used.join(",")
     let statement = queries.get(key)

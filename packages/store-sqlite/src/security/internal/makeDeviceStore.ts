@@ -5,8 +5,8 @@ import {
   DeviceStoreError,
   type DeviceStoreShape
 } from "@coderclaw/security"
-import type Database from "better-sqlite3"
 import { Option } from "effect"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 import { writeTransaction } from "./writeTransaction.js"
@@ -117,7 +117,7 @@ const byRequestedAt = (a: DevicePairingRequest, b: DevicePairingRequest) =>
  * in the order they were first stored, as in memory. `decidePairingRequest` is one immediate transaction.
  * A value that would not read back is refused with `corrupt` and not stored.
  */
-export const makeDeviceStore = (db: Database.Database): DeviceStoreShape => {
+export const makeDeviceStore = (db: SqliteConnection): DeviceStoreShape => {
   const getDevice = db.prepare<[string], DeviceRow>(`SELECT ${deviceColumns} FROM security_devices WHERE device_id = ?`)
   const listDevices = db.prepare<[{ principalId: string | null }], DeviceRow>(
     `SELECT ${deviceColumns} FROM security_devices

@@ -1,6 +1,6 @@
 import { Session, SessionRejected, type SessionStoreShape } from "@coderclaw/security"
-import type Database from "better-sqlite3"
 import { Option } from "effect"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { jsonColumn, rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 import { writeTransaction } from "./writeTransaction.js"
@@ -62,7 +62,7 @@ const optionalSession = (row: SessionRow | undefined): Option.Option<Session> | 
  * expiry, roles and scopes as JSON arrays. `listFor` orders by creation time, then by insertion (`rowid`),
  * which is the order the in-memory store keeps for sessions created in the same millisecond.
  */
-export const makeSessionStore = (db: Database.Database): SessionStoreShape => {
+export const makeSessionStore = (db: SqliteConnection): SessionStoreShape => {
   // One row counting revocations and deletions, bumped in the same transaction as each. Another process on
   // the same file (an admin command) bumps it too, so a server's session cache notices its changes on the
   // next check. Created here, idempotently, rather than by a numbered migration: older files gain it on open.

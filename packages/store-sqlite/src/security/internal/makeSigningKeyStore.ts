@@ -1,5 +1,5 @@
 import { SessionRejected, SigningKeyRecord, type SigningKeyStoreShape } from "@coderclaw/security"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { jsonColumn, rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 
@@ -24,7 +24,7 @@ const decodeKey = rowDecoder(SigningKeyRecord)
  * text. `save` is an upsert that keeps the row in place, so `load` answers keys in the order they were first
  * saved, as the in-memory store does. Error details name fields, never values: the private JWK is secret.
  */
-export const makeSigningKeyStore = (db: Database.Database): SigningKeyStoreShape => {
+export const makeSigningKeyStore = (db: SqliteConnection): SigningKeyStoreShape => {
   const load = db.prepare<[], SigningKeyRow>(`SELECT ${columns} FROM security_signing_keys ORDER BY rowid`)
   const save = db.prepare<[string, string, string | null, number, number | null]>(
     `INSERT INTO security_signing_keys (${columns}) VALUES (?, ?, ?, ?, ?)

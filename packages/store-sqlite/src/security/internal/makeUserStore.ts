@@ -1,6 +1,6 @@
 import { LocalUser, LocalUserError, type UserStoreShape } from "@coderclaw/security"
-import type Database from "better-sqlite3"
 import { Option, Schema } from "effect"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 import { booleanColumn, jsonColumn, rowDecoder, rowObject, UnreadableRow } from "./rowValues.js"
 import { storeAttempt } from "./storeAttempt.js"
 import { writeTransaction } from "./writeTransaction.js"
@@ -64,7 +64,7 @@ const optionalUser = (row: UserRow | undefined): Option.Option<LocalUser> | Loca
  * The `UserStore` port on `security_users`: one row per account keyed by `username`, roles as a JSON array.
  * Every method is one statement; `update`'s compare-and-set is the `WHERE` of its `UPDATE … RETURNING`.
  */
-export const makeUserStore = (db: Database.Database): UserStoreShape => {
+export const makeUserStore = (db: SqliteConnection): UserStoreShape => {
   const find = db.prepare<[string], UserRow>(`SELECT ${columns} FROM security_users WHERE username = ?`)
   const insert = db.prepare<[string, string, string, string | null, number, number, number]>(
     `INSERT INTO security_users (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`

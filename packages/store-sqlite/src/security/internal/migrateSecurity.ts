@@ -1,5 +1,5 @@
 import { genesisHash } from "@coderclaw/security"
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 
 /** One step of the security schema, applied once, in order, inside the opening transaction. */
 interface Migration {
@@ -124,7 +124,7 @@ export class NewerSecuritySchema {
  * the same new file cannot both migrate it), recording each step in `security_schema_migrations`. Answers
  * `NewerSecuritySchema`, changing nothing, for a file a newer release has migrated further.
  */
-export const migrateSecurity = (db: Database.Database, now: number): NewerSecuritySchema | undefined =>
+export const migrateSecurity = (db: SqliteConnection, now: number): NewerSecuritySchema | undefined =>
   db
     .transaction((): NewerSecuritySchema | undefined => {
       db.exec(

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3"
+import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
 
 // Carries a refusal out of better-sqlite3's transaction function, which rolls back only when it throws.
 class Rollback {
@@ -11,7 +11,7 @@ class Rollback {
  * refusal (`isRefusal`): then everything it wrote is rolled back and the refusal is returned.
  */
 export const writeTransaction = <A, R>(
-  db: Database.Database,
+  db: SqliteConnection,
   isRefusal: (result: A | R) => result is R,
   work: () => A | R
 ): A | R => {
