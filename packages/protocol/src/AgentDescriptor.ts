@@ -13,5 +13,5 @@ export const AgentDescriptor = Schema.Struct({
   skills: Schema.Array(SkillId),
   /** Most tasks of this agent running at once on one node, if limited. */
   maxConcurrent: Schema.optionalKey(PositiveInt)
-})
+}).annotate({ title: "AgentDescriptor" })
 export type AgentDescriptor = typeof AgentDescriptor.Type
