@@ -70,7 +70,7 @@ describe("the generated protocol reference", () => {
   })
 
   it("compiles every JSON Schema with a draft 2020-12 validator", () => {
-    const ajv = new Ajv2020({ strict: false })
+    const ajv = new Ajv2020({ strict: false, formats: { uuid: true } })
     for (const file of files.filter((each) => each.path.endsWith(".json") && each.path.startsWith("docs/schemas"))) {
       expect(() => ajv.compile(JSON.parse(file.content)), file.path).not.toThrow()
     }
@@ -84,7 +84,7 @@ describe("the generated protocol reference", () => {
   })
 
   it("agrees with the Effect decoders on valid and invalid messages", () => {
-    const ajv = new Ajv2020({ strict: false })
+    const ajv = new Ajv2020({ strict: false, formats: { uuid: true } })
     const submit = ajv.compile(jsonSchemaOf(messageSchemas.SubmitRequest))
     const good = { agentId: "echo", description: "hi", priority: 5, metadata: { repo: "x" } }
     expect(submit(good)).toBe(true)
