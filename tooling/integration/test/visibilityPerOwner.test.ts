@@ -1,12 +1,10 @@
-import type { RuntimeClient, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
+import type { RuntimeClient, TaskEventEnvelope } from "@coderclaw/protocol"
 import { defineAgent } from "@coderclaw/runtime"
 import type { SecurityConfig } from "@coderclaw/security"
-import { createWsClient } from "@coderclaw/transport-ws"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { WebSocket } from "ws"
 import { rejection } from "./support/rejection.js"
-import { type SecuredMesh, startSecuredMesh } from "./support/securedMesh.js"
+import { loginClient, type SecuredMesh, startSecuredMesh, untilTask } from "./support/securedMesh.js"
 
 // Visibility is per owner (DESIGN, docs/protocol.md): a user sees the tasks they own from any of their
 // sessions; another user without `task:read:any` cannot tell the task exists; a principal holding that
@@ -49,25 +47,12 @@ afterAll(async () => {
 
 /** A new login (a new session) of `username` on its own connection. */
 const login = async (username: string): Promise<RuntimeClient> => {
-  const { token } = await run(mesh.security.loginWithPassword(username, `${username}-password-123`))
-  const client = createWsClient({
-    url: mesh.server.url,
-    credentials: { type: "token", token },
-    WebSocket: WebSocket as never,
-    reconnect: { maxAttempts: 1 }
-  })
+  const client = await loginClient(mesh, username)
   clients.push(client)
   return client
 }
 
-const until = async (client: RuntimeClient, id: string, done: (task: TaskRecord) => boolean): Promise<TaskRecord> => {
-  for (let attempt = 0; attempt < 2_000; attempt++) {
-    const task = await client.get(id)
-    if (done(task)) return task
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`task ${id} never reached the expected state`)
-}
+const until = untilTask
 
 const firstEvent = async (client: RuntimeClient, taskId: string): Promise<TaskEventEnvelope | undefined> => {
   for await (const envelope of client.subscribe(taskId)) return envelope
