@@ -33,6 +33,10 @@ export const taskFailureCodes = {
     source: "agents",
     meaning: "A built-in agent refused its input (wrong shape, a refused path). Not retried."
   },
+  INVALID_ANSWER: {
+    source: "agents",
+    meaning: "The `confirm` agent got no yes-or-no answer after three questions. Not retried."
+  },
   SKILL_FAILED: {
     source: "agents",
     meaning: "A skill the agent called ran and failed (e.g. the command could not start). Not retried."
