@@ -28,5 +28,5 @@ export const AgentDescriptor = Schema.Struct({
   maxConcurrent: Schema.optionalKey(PositiveInt),
   /** The input it accepts: JSON Schema and example. Absent for an agent that did not declare one. */
   input: Schema.optionalKey(AgentInputDescriptor)
-})
+}).annotate({ title: "AgentDescriptor" })
 export type AgentDescriptor = typeof AgentDescriptor.Type

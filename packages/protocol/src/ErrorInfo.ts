@@ -11,8 +11,16 @@ export const ErrorInfo = Schema.Struct({
   code: ErrorCode,
   message: Schema.String,
   retryable: Schema.Boolean,
-  retryAfterMs: Schema.optionalKey(NonNegativeInt),
-  details: Schema.optionalKey(Schema.Unknown)
+  retryAfterMs: Schema.optionalKey(
+    NonNegativeInt.annotate({ description: "Wait at least this long before retrying." })
+  ),
+  details: Schema.optionalKey(
+    Schema.Unknown.annotate({ description: "The typed error: its `_tag` and fields (see the error codes table)." })
+  )
+}).annotate({
+  title: "ErrorInfo",
+  description:
+    "An error as it crosses a boundary (a JSON-RPC error's `data`, `task.end`'s `error`): the code to branch on, a message for people, whether retrying may help, and the typed error's fields in `details`."
 })
 export type ErrorInfo = typeof ErrorInfo.Type
 

@@ -14,7 +14,7 @@ export const makeTaskId = (): TaskId => uuidV7() as TaskId
 const idString = (what: string) =>
   Schema.String.pipe(
     Schema.check(
-      Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, {
+      Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/u, {
         expected: `${what}: letters, digits and . _ : @ / - , starting with a letter or digit`
       }),
       Schema.isMaxLength(Limits.idMaxLength)

@@ -17,6 +17,10 @@ export const Limits = {
   metadataValueMaxLength: 1_024,
   /** Largest page a list call returns. */
   pageMaxSize: 500,
+  /** The page size of a list call that names none. */
+  pageDefaultSize: 50,
+  /** Longest list cursor. */
+  cursorMaxLength: 512,
   /** Most steps in one workflow. */
   workflowMaxSteps: 256
 } as const

@@ -6,11 +6,18 @@ import { BoundedString } from "./Primitives.js"
  * How far a caller's device is trusted: `trusted` (paired and proved possession of its key), `verified`
  * (identity proven and key proved, pairing not approved), `untrusted` (no device proof).
  */
-export const TrustLevel = Schema.Literals(["trusted", "verified", "untrusted"])
+export const TrustLevel = Schema.Literals(["trusted", "verified", "untrusted"]).annotate({ title: "TrustLevel" })
 export type TrustLevel = typeof TrustLevel.Type
 
 /** Which identity provider vouched for the principal. */
-export const IdentityProvider = Schema.Literals(["local", "oidc", "google", "github", "github-actions", "system"])
+export const IdentityProvider = Schema.Literals([
+  "local",
+  "oidc",
+  "google",
+  "github",
+  "github-actions",
+  "system"
+]).annotate({ title: "IdentityProvider" })
 export type IdentityProvider = typeof IdentityProvider.Type
 
 /**
@@ -31,5 +38,5 @@ export const Principal = Schema.Struct({
    * its roles alone decide. Scopes only ever take permissions away.
    */
   scopes: Schema.optionalKey(Schema.Array(BoundedString(64)).pipe(Schema.check(Schema.isMaxLength(32))))
-})
+}).annotate({ title: "Principal" })
 export type Principal = typeof Principal.Type

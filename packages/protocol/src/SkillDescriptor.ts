@@ -14,5 +14,5 @@ export const SkillDescriptor = Schema.Struct({
   permissions: Schema.Array(BoundedString(64)),
   /** True when the skill can change or leak things outside the task (run commands, write files). */
   dangerous: Schema.Boolean
-})
+}).annotate({ title: "SkillDescriptor" })
 export type SkillDescriptor = typeof SkillDescriptor.Type

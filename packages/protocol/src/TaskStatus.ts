@@ -12,7 +12,7 @@ export const TaskStatus = Schema.Literals([
   "completed",
   "failed",
   "cancelled"
-])
+]).annotate({ title: "TaskStatus" })
 export type TaskStatus = typeof TaskStatus.Type
 
 /** Every status, in lifecycle order. */
@@ -34,5 +34,5 @@ export const isTerminalStatus = (status: TaskStatus): status is TerminalStatus =
  * Why a task is `waiting`: for an answer from its caller (`input`), for its child tasks to end
  * (`children`), or for a person to approve a dangerous skill (`approval`).
  */
-export const WaitingReason = Schema.Literals(["input", "children", "approval"])
+export const WaitingReason = Schema.Literals(["input", "children", "approval"]).annotate({ title: "WaitingReason" })
 export type WaitingReason = typeof WaitingReason.Type

@@ -51,6 +51,11 @@ export {
   UnsupportedProtocolVersion
 } from "./RuntimeError.js"
 export { DeploymentMode, HealthCheck, HealthState, RuntimeStatus } from "./RuntimeStatus.js"
+export { type JsonSchemaObject, jsonSchemaOf } from "./reference/jsonSchemaOf.js"
+export { eventSchemaNames, type MessageSchemaName, messageSchemas } from "./reference/messageSchemas.js"
+export { openRpcDocument } from "./reference/openRpcDocument.js"
+export { type ReferenceFile, referenceFiles } from "./reference/referenceFiles.js"
+export { regenerateCommand, renderProtocolReference } from "./reference/renderProtocolReference.js"
 export { SkillDescriptor } from "./SkillDescriptor.js"
 export { type StepInput, stepInputOf, stepMetadataKey } from "./StepInput.js"
 export { IdempotencyKey, SubmitRequest } from "./SubmitRequest.js"
@@ -73,6 +78,7 @@ export {
   type TaskEventType
 } from "./TaskEvent.js"
 export { TaskFailure } from "./TaskFailure.js"
+export { KnownTaskFailureCode, taskFailureCodes } from "./TaskFailureCode.js"
 export { PageRequest, TaskFilter, TaskPage } from "./TaskFilter.js"
 export { TaskRecord } from "./TaskRecord.js"
 export {
@@ -113,6 +119,7 @@ export {
   jsonRpcErrorCodes,
   MethodName
 } from "./wire/JsonRpc.js"
+export { commonMethodErrors, type WireMethodContract, wireMethodContracts } from "./wire/methodContracts.js"
 export { methodPermissions, permissionOf } from "./wire/methodPermissions.js"
 export {
   isWireMethod,

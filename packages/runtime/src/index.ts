@@ -33,6 +33,7 @@ export {
   permissiveGrant,
   type RuntimeAction
 } from "./authorization/Authorizer.js"
+export { decodeTaskCursor } from "./journal/decodeTaskCursor.js"
 export { InMemoryJournal, makeInMemoryJournal } from "./journal/InMemoryJournal.js"
 export {
   type DamagedTask,

@@ -1,5 +1,5 @@
 import type { TaskEventEnvelope, TaskRecord, TaskStatus } from "@coderclaw/protocol"
-import { taskStatuses } from "@coderclaw/protocol"
+import { InvalidRequest, taskStatuses } from "@coderclaw/protocol"
 import { type DamagedTask, Journal, JournalError, type JournalShape } from "@coderclaw/runtime"
 import { Clock, Effect, Layer, Option, type Scope } from "effect"
 import { appendEvents } from "./internal/appendEvents.js"
@@ -264,7 +264,10 @@ export const make = (
           const record = records.read(row)
           return record instanceof JournalError ? quarantine.note(record) : Option.some(record)
         }),
-      listTasks: (query, page) => attempt("listing tasks", () => listTasks(query, page)),
+      listTasks: (query, page) =>
+        attempt("listing tasks", () => listTasks(query, page)).pipe(
+          Effect.flatMap((listed) => (listed instanceof InvalidRequest ? Effect.fail(listed) : Effect.succeed(listed)))
+        ),
       activeTasks: attempt("reading active tasks", () => {
         const active: Array<TaskRecord> = []
         for (const row of statements.activeTasks.all()) {

@@ -1,12 +1,10 @@
 import type { RuntimeClient, TaskRecord } from "@coderclaw/protocol"
 import { defineAgent, defineSkill } from "@coderclaw/runtime"
 import type { AuditEntry, SecurityConfig } from "@coderclaw/security"
-import { createWsClient } from "@coderclaw/transport-ws"
 import { Effect } from "effect"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
-import { WebSocket } from "ws"
 import { rejection } from "./support/rejection.js"
-import { type SecuredMesh, startSecuredMesh } from "./support/securedMesh.js"
+import { loginClient, type SecuredMesh, startSecuredMesh, untilTask } from "./support/securedMesh.js"
 
 // Separation of duties over real WebSocket connections: a dangerous call is approved by someone other
 // than the person whose task asked for it. Without it, a developer could approve their own command, which
@@ -67,27 +65,14 @@ const meshWith = async (config: SecurityConfig) => {
   const mesh = meshes.get(config) ?? (await startMesh(config))
   meshes.set(config, mesh)
   const as = async (username: string) => {
-    const { token } = await run(mesh.security.loginWithPassword(username, `${username}-password-123`))
-    const client = createWsClient({
-      url: mesh.server.url,
-      credentials: { type: "token", token },
-      WebSocket: WebSocket as never,
-      reconnect: { maxAttempts: 1 }
-    })
+    const client = await loginClient(mesh, username)
     clients.push(client)
     return client
   }
   return { mesh, as }
 }
 
-const until = async (client: RuntimeClient, id: string, done: (task: TaskRecord) => boolean): Promise<TaskRecord> => {
-  for (let attempt = 0; attempt < 2_000; attempt++) {
-    const task = await client.get(id)
-    if (done(task)) return task
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`task ${id} never reached the expected state`)
-}
+const until = untilTask
 
 const waitingForApproval = (task: TaskRecord) => task.status === "waiting" && task.waitingFor === "approval"
 const finished = (task: TaskRecord) => ["completed", "failed", "cancelled"].includes(task.status)

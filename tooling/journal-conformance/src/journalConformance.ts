@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { makeTaskId, type TaskId } from "@coderclaw/protocol"
+import { InvalidRequest, makeTaskId, type TaskId } from "@coderclaw/protocol"
 import { Journal } from "@coderclaw/runtime"
-import { Effect, Exit, Layer, Option } from "effect"
+import { Cause, Effect, Exit, Layer, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { created, eventsFor, newTask, toCompleted } from "./history.js"
 
@@ -265,6 +265,36 @@ export const journalConformance = (subject: JournalUnderTest): void => {
         failed: 0,
         cancelled: 0
       })
+    })
+
+    it("refuses a cursor it did not issue with InvalidRequest naming `cursor`, listing nothing", async () => {
+      const outcome = await run(
+        Effect.gen(function* () {
+          const journal = yield* Journal
+          for (let i = 0; i < 3; i++) yield* journal.append(newTask().events)
+          const refusals = []
+          // Garbage, a near-miss of an id, and an id of another shape: none of them is a cursor of this journal.
+          for (const cursor of ["garbage", "zzzz", "0192f0c1-0000-7000-8000-00000000000", "not a cursor at all!"]) {
+            const exit = yield* Effect.exit(journal.listTasks({ filter: {} }, { cursor }))
+            refusals.push(exit)
+          }
+          const first = yield* journal.listTasks({ filter: {} }, { limit: 1 })
+          const issued = first.nextCursor
+          const next = issued === undefined ? undefined : yield* journal.listTasks({ filter: {} }, { cursor: issued })
+          return { refusals, first, next }
+        })
+      )
+      for (const exit of outcome.refusals) {
+        expect(Exit.isFailure(exit)).toBe(true)
+        if (Exit.isFailure(exit)) {
+          const error = Cause.squash(exit.cause)
+          expect(error).toBeInstanceOf(InvalidRequest)
+          expect((error as InvalidRequest).issues.map((issue) => issue.path)).toEqual([["cursor"]])
+        }
+      }
+      // The cursors the journal issues keep working.
+      expect(outcome.first.items).toHaveLength(1)
+      expect(outcome.next?.items).toHaveLength(2)
     })
 
     it("lists children of a parent and tasks of a root", async () => {

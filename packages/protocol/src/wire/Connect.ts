@@ -6,7 +6,7 @@ import { Principal } from "../Principal.js"
 export const ProtocolRange = Schema.Struct({
   min: NonNegativeInt,
   max: NonNegativeInt
-})
+}).annotate({ title: "ProtocolRange" })
 export type ProtocolRange = typeof ProtocolRange.Type
 
 /** A server's identity key: Ed25519, base64url raw public key, and its id (see `docs/security.md`). */
@@ -14,14 +14,14 @@ export const ServerKey = Schema.Struct({
   algorithm: Schema.Literal("ed25519"),
   keyId: BoundedString(128),
   publicKey: BoundedString(256)
-})
+}).annotate({ title: "ServerKey" })
 export type ServerKey = typeof ServerKey.Type
 
 /** A server's signature over `serverProofPayload(...)` with its identity key. */
 export const ServerProof = Schema.Struct({
   ...ServerKey.fields,
   signature: BoundedString(512)
-})
+}).annotate({ title: "ServerProof" })
 export type ServerProof = typeof ServerProof.Type
 
 /**
@@ -39,7 +39,7 @@ export const ConnectChallenge = Schema.Struct({
    * pinned the server's key checks it before sending any credentials.
    */
   server: Schema.optionalKey(ServerProof)
-})
+}).annotate({ title: "ConnectChallenge" })
 export type ConnectChallenge = typeof ConnectChallenge.Type
 
 /** A bearer token (session token, OIDC ID token, CI token) that the server's `Authenticator` verifies. */
@@ -69,7 +69,9 @@ export const PasswordCredentials = Schema.Struct({
 })
 
 /** What a client proves its identity with, discriminated on `type`. */
-export const Credentials = Schema.Union([TokenCredentials, PasswordCredentials, DevelopmentCredentials])
+export const Credentials = Schema.Union([TokenCredentials, PasswordCredentials, DevelopmentCredentials]).annotate({
+  title: "Credentials"
+})
 export type Credentials = typeof Credentials.Type
 
 /**
@@ -87,7 +89,7 @@ export const DeviceProof = Schema.Struct({
   signedAt: NonNegativeInt,
   /** The scopes the device asks for on this connection; signed, so they cannot be widened in transit. */
   scopes: Schema.Array(BoundedString(64)).pipe(Schema.check(Schema.isMaxLength(32)))
-})
+}).annotate({ title: "DeviceProof" })
 export type DeviceProof = typeof DeviceProof.Type
 
 /** Params of `connect`, which must be the client's first request on a connection. */
@@ -96,7 +98,7 @@ export const ConnectParams = Schema.Struct({
   credentials: Credentials,
   device: Schema.optionalKey(DeviceProof),
   client: Schema.optionalKey(Schema.Struct({ name: BoundedString(64), version: BoundedString(64) }))
-})
+}).annotate({ title: "ConnectParams" })
 export type ConnectParams = typeof ConnectParams.Type
 
 /** The limits a connection runs under, told to the client in `hello` so it can pace itself. */
@@ -106,7 +108,7 @@ export const ConnectionLimits = Schema.Struct({
   requestBurst: PositiveInt,
   maxSubscriptions: PositiveInt,
   maxOutboundBytes: PositiveInt
-})
+}).annotate({ title: "ConnectionLimits" })
 export type ConnectionLimits = typeof ConnectionLimits.Type
 
 /** The result of a successful `connect`. */
@@ -126,5 +128,5 @@ export const HelloResult = Schema.Struct({
   session: Schema.optionalKey(Schema.Struct({ token: BoundedString(8_192), expiresAt: NonNegativeInt })),
   /** The server's identity key, which its session tokens are bound to (their audience). */
   server: Schema.optionalKey(ServerKey)
-})
+}).annotate({ title: "HelloResult" })
 export type HelloResult = typeof HelloResult.Type

@@ -24,7 +24,7 @@ export const JsonRpcRequest = Schema.Struct({
   id: JsonRpcId,
   method: MethodName,
   params: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
-})
+}).annotate({ title: "JsonRpcRequest" })
 export type JsonRpcRequest = typeof JsonRpcRequest.Type
 
 /** A one-way message; the server sends `connect.challenge`, `task.event` and `task.end`. */
@@ -32,7 +32,7 @@ export const JsonRpcNotification = Schema.Struct({
   jsonrpc: JsonRpcVersion,
   method: MethodName,
   params: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
-})
+}).annotate({ title: "JsonRpcNotification" })
 export type JsonRpcNotification = typeof JsonRpcNotification.Type
 
 /**
@@ -43,7 +43,7 @@ export const JsonRpcErrorObject = Schema.Struct({
   code: Schema.Int,
   message: Schema.String,
   data: Schema.optionalKey(ErrorInfo)
-})
+}).annotate({ title: "JsonRpcErrorObject" })
 export type JsonRpcErrorObject = typeof JsonRpcErrorObject.Type
 
 /** The answer to a request that succeeded. */
@@ -51,7 +51,7 @@ export const JsonRpcSuccess = Schema.Struct({
   jsonrpc: JsonRpcVersion,
   id: JsonRpcId,
   result: Schema.Unknown
-})
+}).annotate({ title: "JsonRpcSuccess" })
 export type JsonRpcSuccess = typeof JsonRpcSuccess.Type
 
 /** The answer to a request that failed; `id` is `null` when the request's id could not be read. */
@@ -59,7 +59,7 @@ export const JsonRpcFailure = Schema.Struct({
   jsonrpc: JsonRpcVersion,
   id: Schema.NullOr(JsonRpcId),
   error: JsonRpcErrorObject
-})
+}).annotate({ title: "JsonRpcFailure" })
 export type JsonRpcFailure = typeof JsonRpcFailure.Type
 
 /**

@@ -31,7 +31,7 @@ export const UnsubscribeResult = Schema.Struct({ unsubscribed: Schema.Boolean })
 export const TaskEventNotification = Schema.Struct({
   subscriptionId: SubscriptionId,
   ...TaskEventEnvelope.fields
-})
+}).annotate({ title: "TaskEventNotification" })
 export type TaskEventNotification = typeof TaskEventNotification.Type
 
 /**
@@ -41,5 +41,5 @@ export type TaskEventNotification = typeof TaskEventNotification.Type
 export const TaskEndNotification = Schema.Struct({
   subscriptionId: SubscriptionId,
   error: Schema.optionalKey(ErrorInfo)
-})
+}).annotate({ title: "TaskEndNotification" })
 export type TaskEndNotification = typeof TaskEndNotification.Type

@@ -1,6 +1,7 @@
 import type { JsonValue, TaskEventEnvelope, TaskId, TaskRecord, TaskStatus } from "@coderclaw/protocol"
-import { taskStatuses } from "@coderclaw/protocol"
+import { InvalidRequest, taskStatuses } from "@coderclaw/protocol"
 import { Effect, Layer, Option } from "effect"
+import { decodeTaskCursor } from "./decodeTaskCursor.js"
 import { defaultPageSize, type IdempotencyClaim, Journal, type JournalShape, type PendingEvent } from "./Journal.js"
 import { JournalError } from "./JournalError.js"
 import { matchesTaskQuery } from "./matchesTaskQuery.js"
@@ -78,15 +79,19 @@ export const makeInMemoryJournal = (): JournalShape => {
     lastPosition: Effect.sync(() => events.length),
     loadTask: (taskId) => Effect.sync(() => Option.fromNullishOr(records.get(taskId))),
     listTasks: (query, page) =>
-      Effect.sync(() => {
+      Effect.suspend(() => {
+        const cursor = decodeTaskCursor(page.cursor)
+        if (cursor instanceof InvalidRequest) return Effect.fail(cursor)
         const limit = page.limit ?? defaultPageSize
         const matching = [...records.values()]
           .filter((record) => matchesTaskQuery(record, query))
-          .filter((record) => page.cursor === undefined || record.id < page.cursor)
+          .filter((record) => cursor === undefined || record.id < cursor)
           .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
         const items = matching.slice(0, limit)
         const last = items.at(-1)
-        return matching.length > limit && last !== undefined ? { items, nextCursor: last.id } : { items }
+        return Effect.succeed(
+          matching.length > limit && last !== undefined ? { items, nextCursor: last.id } : { items }
+        )
       }),
     activeTasks: Effect.sync(() =>
       [...records.values()].filter((record) => !isFinal(record.status)).sort((a, b) => (a.id < b.id ? -1 : 1))

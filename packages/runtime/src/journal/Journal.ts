@@ -1,11 +1,13 @@
-import type {
-  JsonValue,
-  PageRequest,
-  TaskEventEnvelope,
-  TaskFilter,
-  TaskId,
-  TaskPage,
-  TaskRecord
+import {
+  type InvalidRequest,
+  type JsonValue,
+  Limits,
+  type PageRequest,
+  type TaskEventEnvelope,
+  type TaskFilter,
+  type TaskId,
+  type TaskPage,
+  type TaskRecord
 } from "@coderclaw/protocol"
 import { Context, type Effect, type Option } from "effect"
 import type { JournalError } from "./JournalError.js"
@@ -69,8 +71,11 @@ export interface JournalShape {
   readonly lastPosition: Effect.Effect<number, JournalError>
   /** A task's current record. */
   loadTask(taskId: TaskId): Effect.Effect<Option.Option<TaskRecord>, JournalError>
-  /** Records matching the query, newest first (by id), one page at a time. */
-  listTasks(query: TaskQuery, page: PageRequest): Effect.Effect<TaskPage, JournalError>
+  /**
+   * Records matching the query, newest first (by id), one page at a time. A `page.cursor` the journal did
+   * not issue (see `decodeTaskCursor`) fails with `InvalidRequest` naming `cursor`.
+   */
+  listTasks(query: TaskQuery, page: PageRequest): Effect.Effect<TaskPage, JournalError | InvalidRequest>
   /** Every task not in a final status, oldest first: what recovery rehydrates. */
   readonly activeTasks: Effect.Effect<ReadonlyArray<TaskRecord>, JournalError>
   /** Counts of tasks per status. */
@@ -99,4 +104,4 @@ export interface JournalShape {
 export class Journal extends Context.Service<Journal, JournalShape>()("@coderclaw/runtime/Journal") {}
 
 /** The page size `listTasks` uses when the request names none. */
-export const defaultPageSize = 50
+export const defaultPageSize: number = Limits.pageDefaultSize

@@ -763,10 +763,15 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       let cursor: string | undefined
       do {
         const page = yield* persist(
-          journal.listTasks(
-            { filter: { parentId, status: activeStatuses } },
-            { limit: 500, ...(cursor === undefined ? {} : { cursor }) }
-          )
+          journal
+            .listTasks(
+              { filter: { parentId, status: activeStatuses } },
+              { limit: 500, ...(cursor === undefined ? {} : { cursor }) }
+            )
+            .pipe(
+              // The journal's own `nextCursor`, passed back unchanged: a refusal would be a journal bug.
+              Effect.catchTag("InvalidRequest", (refused) => Effect.die(refused))
+            )
         )
         yield* Effect.forEach(
           page.items,
@@ -1120,7 +1125,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         const sessions = yield* authorizer.visibleSessions(principal)
         return yield* journal
           .listTasks({ filter: decodedFilter, sessions }, decodedPage)
-          .pipe(Effect.mapError(unavailable))
+          .pipe(Effect.catchTag("JournalError", (error) => Effect.fail(unavailable(error))))
       }),
     cancel: (principal, taskId, reason) =>
       Effect.gen(function* () {

@@ -1,5 +1,5 @@
-import type { PageRequest, TaskPage, TaskRecord } from "@coderclaw/protocol"
-import { defaultPageSize, JournalError, type TaskQuery } from "@coderclaw/runtime"
+import { InvalidRequest, type PageRequest, type TaskId, type TaskPage, type TaskRecord } from "@coderclaw/protocol"
+import { decodeTaskCursor, defaultPageSize, JournalError, type TaskQuery } from "@coderclaw/runtime"
 import type { SqliteConnection, SqliteStatement } from "./driver/SqliteConnection.js"
 import type { Quarantine } from "./Quarantine.js"
 import { type RecordRow, recordFromRow } from "./rowCodec.js"
@@ -9,7 +9,10 @@ type Param = string | number
 
 // One condition per filter field, over the indexed columns. Lists (sessions, statuses) are bound as one
 // JSON array so the SQL text depends only on which fields are set: at most 2^9 distinct statements.
-const conditions = (query: TaskQuery, page: PageRequest): { readonly where: string; readonly params: Array<Param> } => {
+const conditions = (
+  query: TaskQuery,
+  cursor: TaskId | undefined
+): { readonly where: string; readonly params: Array<Param> } => {
   const clauses: Array<string> = []
   const params: Array<Param> = []
   const add = (clause: string, param: Param) => {
@@ -26,7 +29,7 @@ const conditions = (query: TaskQuery, page: PageRequest): { readonly where: stri
   if (filter.createdAfter !== undefined) add("created_at > ?", filter.createdAfter)
   if (filter.createdBefore !== undefined) add("created_at < ?", filter.createdBefore)
   // The cursor is the last id of the previous page; ids are UUIDv7, so "older" is "smaller".
-  if (page.cursor !== undefined) add("id < ?", page.cursor)
+  if (cursor !== undefined) add("id < ?", cursor)
   return { where: clauses.length === 0 ? "" : `WHERE ${clauses.join(" AND ")}`, params }
 }
 
@@ -45,10 +48,13 @@ export const makeListTasks = (db: SqliteConnection, quarantine: Quarantine) => {
     return statement
   }
 
-  return (query: TaskQuery, page: PageRequest): TaskPage | JournalError => {
+  return (query: TaskQuery, page: PageRequest): TaskPage | JournalError | InvalidRequest => {
+    // Checked first, so a foreign cursor is refused whatever the filter.
+    const cursor = decodeTaskCursor(page.cursor)
+    if (cursor instanceof InvalidRequest) return cursor
     if (query.sessions?.length === 0 || query.filter.status?.length === 0) return { items: [] }
     const limit = page.limit ?? defaultPageSize
-    const { where, params } = conditions(query, page)
+    const { where, params } = conditions(query, cursor)
     const rows = statementFor(`SELECT ${taskColumns} FROM tasks ${where} ORDER BY id DESC LIMIT ?`).all(
       ...params,
       limit + 1

@@ -1,8 +1,10 @@
+import type { RuntimeClient, TaskRecord } from "@coderclaw/protocol"
 import type { AgentDefinition, SkillDefinition } from "@coderclaw/runtime"
 import { Authenticator, Authorizer, InMemoryJournal, Runtime } from "@coderclaw/runtime"
 import { Security, type SecurityConfig, type SecurityShape } from "@coderclaw/security"
-import { startWsServer, type WsServer } from "@coderclaw/transport-ws"
+import { createWsClient, startWsServer, type WsServer } from "@coderclaw/transport-ws"
 import { Effect, Layer, ManagedRuntime } from "effect"
+import { WebSocket } from "ws"
 
 /** A runtime on an in-memory journal, guarded by the in-memory security service, behind a real WebSocket server. */
 export interface SecuredMesh {
@@ -47,4 +49,32 @@ export const startSecuredMesh = async (
       await managed.dispose()
     }
   }
+}
+
+/**
+ * A WebSocket client of `mesh` logged in as `username` (password `<username>-password-123`): each call
+ * is a new login, so a new session.
+ */
+export const loginClient = async (mesh: SecuredMesh, username: string): Promise<RuntimeClient> => {
+  const { token } = await Effect.runPromise(mesh.security.loginWithPassword(username, `${username}-password-123`))
+  return createWsClient({
+    url: mesh.server.url,
+    credentials: { type: "token", token },
+    WebSocket: WebSocket as never,
+    reconnect: { maxAttempts: 1 }
+  })
+}
+
+/** Reads the task until `done` holds (polling `get`), or throws after about 20 s. */
+export const untilTask = async (
+  client: RuntimeClient,
+  id: string,
+  done: (task: TaskRecord) => boolean
+): Promise<TaskRecord> => {
+  for (let attempt = 0; attempt < 2_000; attempt++) {
+    const task = await client.get(id)
+    if (done(task)) return task
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`task ${id} never reached the expected state`)
 }

@@ -70,6 +70,15 @@ export const approvalTests = (harness: Harness): void => {
       expect(denied).toMatchObject({ status: "failed", error: { code: "APPROVAL_DENIED", message: "not on main" } })
       expect(await settle(client, task.id)).toMatchObject({ status: "failed" })
       expect(existsSync(path)).toBe(false)
+      // The request and the wait it causes, and the refusal and the failure it causes, are consecutive.
+      const events = await collect(client.subscribe(task.id))
+      expect(shape(events).slice(-4)).toEqual([
+        "approval_requested",
+        "running→waiting",
+        "approval_resolved",
+        "waiting→failed"
+      ])
+      expect(events.slice(-4).map((envelope) => envelope.seq - (events.at(-4)?.seq ?? 0))).toEqual([0, 1, 2, 3])
       await expect(
         rejectsWith(client.resolveApproval(task.id, { approved: true }), "InvalidTransition")
       ).resolves.toMatchObject({

@@ -80,6 +80,10 @@ export const listingTests = (harness: Harness): void => {
       expect(badStatus.issues.map((issue) => issue.path[0])).toContain("status")
       const badLimit = await rejectsWith(client.list({}, { limit: 0 }), "InvalidRequest")
       expect(badLimit.issues.map((issue) => issue.path[0])).toContain("limit")
+      await client.submit({ agentId: "echo", description: "listed" })
+      // A cursor the server did not issue is refused, not compared as text into a page of arbitrary tasks.
+      const badCursor = await rejectsWith(client.list({}, { cursor: "zzzz" }), "InvalidRequest")
+      expect(badCursor.issues.map((issue) => issue.path)).toEqual([["cursor"]])
     })
   })
 }
