@@ -3,10 +3,10 @@ import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { killTracked } from "@coderclaw/process-harness"
+import { runOnTerminal } from "@coderclaw/process-harness/terminal"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { CoderclawServer } from "../src/server/startServer.js"
 import { password, removeDir, runCli, startTestServer, tempDir } from "./support/harness.js"
-import { runOnTerminal } from "./support/terminal.js"
 
 // The live view as a person sees it: `workflow run --wait` on a real pseudo-terminal of a fixed size, its
 // output replayed into a headless xterm, the final screen asserted.
@@ -29,7 +29,10 @@ beforeAll(async () => {
       env: { CODERCLAW_SERVER: server.url },
       ...(stdin === undefined ? {} : { stdin })
     })
-  const added = await cli(["users", "add", "alice", "--role", "admin", "--password-stdin", "--database", "db/coderclaw.db"], password)
+  const added = await cli(
+    ["users", "add", "alice", "--role", "admin", "--password-stdin", "--database", "db/coderclaw.db"],
+    password
+  )
   expect(added.code, added.stderr).toBe(0)
   const login = await cli(["login", "--user", "alice", "--password-stdin"], password)
   expect(login.code, login.stderr).toBe(0)
@@ -85,7 +88,16 @@ describe("the live view on a terminal", () => {
       if (/[█░]/.test(line)) expect(line, text).toMatch(/^\S+\s+[█░]{20}\s+\d+% \w/)
     }
     const bars = screen.filter((line) => /[█░]{20}/.test(line))
-    expect(bars.map((line) => line.split(/\s+/)[0]).sort(), text).toEqual(["first", "last", "left", "right", "workflow"])
-    expect(bars.every((line) => line.includes("100% completed")), text).toBe(true)
+    expect(bars.map((line) => line.split(/\s+/)[0]).sort(), text).toEqual([
+      "first",
+      "last",
+      "left",
+      "right",
+      "workflow"
+    ])
+    expect(
+      bars.every((line) => line.includes("100% completed")),
+      text
+    ).toBe(true)
   })
 })
