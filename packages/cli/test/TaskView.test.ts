@@ -20,7 +20,9 @@ describe("the plain task view (stdout not a terminal)", () => {
     const out = makeOutput({ stdout, stderr: new PassThrough(), stdin: Readable.from([]), env: {}, cwd: "." }, false)
     const view = makeTaskView(out)
     view.track(taskId, "echo")
-    view.event(envelope(1, then, { type: "status_changed", from: "pending", to: "planning" } as TaskEventEnvelope["event"]))
+    view.event(
+      envelope(1, then, { type: "status_changed", from: "pending", to: "planning" } as TaskEventEnvelope["event"])
+    )
     view.event(envelope(2, then + 1_000, { type: "progress", percent: 50, message: "halfway" }))
     view.event(envelope(3, then + 2_000, { type: "progress", percent: 75 }))
     view.stop()

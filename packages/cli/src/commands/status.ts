@@ -2,7 +2,7 @@ import type { Command } from "commander"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { withSession } from "../client/connect.js"
-import { formatDuration } from "../output/formatTask.js"
+import { formatDuration } from "../output/formatValue.js"
 import { singleLine, table } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
 

@@ -3,7 +3,9 @@ import { type Command, InvalidArgumentError } from "commander"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { parseIntegerOption } from "../cli/parseArguments.js"
 import { withSession } from "../client/connect.js"
-import { formatDuration, formatFailure, formatJson, formatStatus } from "../output/formatTask.js"
+import { formatFailure, formatStatus } from "../output/formatTask.js"
+import { formatDuration, formatJson } from "../output/formatValue.js"
+import { summarizeResult } from "../output/summarizeResult.js"
 import { formatTime, singleLine, table, truncate } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
 
@@ -46,7 +48,7 @@ export const describeRecord = (task: TaskRecord): string =>
     ...(Object.keys(task.metadata).length === 0 ? [] : [`metadata    ${singleLine(JSON.stringify(task.metadata))}`]),
     `input       ${formatJson(task.input, 1_000)}`,
     ...(task.error === undefined ? [] : [`error       ${formatFailure(task.error)}`]),
-    ...(task.result === undefined ? [] : [`result      ${formatJson(task.result)}`])
+    ...(task.result === undefined ? [] : [`result      ${summarizeResult(task.result)}`])
   ].join("\n")
 
 /** `coderclaw tasks` and `coderclaw show <id>`: the tasks this session may see. */
