@@ -13,8 +13,8 @@ export const password = "correct horse battery staple"
 
 /**
  * Agents with behaviour a test can steer: `echo` reports progress and returns its input, `ask` waits for
- * input, `guarded` calls a dangerous skill (so it waits for approval), `idle` runs until cancelled, `fail`
- * fails.
+ * input, `guarded` calls a dangerous skill (so it waits for approval), `idle` runs until cancelled, `greet`
+ * describes its input with a JSON Schema, `fail` fails.
  */
 export const testAgents = [
   defineAgent({
@@ -54,6 +54,21 @@ export const testAgents = [
         void ctx.progress(10, "idling until cancelled")
         ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true })
       })
+  }),
+  defineAgent({
+    id: "greet",
+    name: "Greet",
+    description: "Greets someone by name.",
+    input: {
+      schema: {
+        type: "object",
+        properties: { name: { type: "string", minLength: 1 }, times: { type: "integer", minimum: 1 } },
+        required: ["name"],
+        additionalProperties: false
+      },
+      example: { name: "Ada" }
+    },
+    run: (input) => Effect.succeed({ greeting: `Hello, ${(input as { name: string }).name}` })
   }),
   defineAgent({
     id: "fail",
