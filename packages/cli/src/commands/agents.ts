@@ -57,17 +57,16 @@ export const registerAgents = (program: Command, context: CommandContext): void 
         out.result(agent, () => describeAgent(agent))
         return
       }
-      out.result(agents, () =>
-        agents.length === 0
-          ? "No agents."
-          : `${table(
-              ["AGENT", "SKILLS", "DESCRIPTION"],
-              agents.map((agent) => [
-                agent.id,
-                agent.skills.join(",") || "-",
-                truncate(singleLine(agent.description), 90)
-              ])
-            )}\n\nShow one in full (its input and an example) with: coderclaw agents <id>`
-      )
+      out.result(agents, () => {
+        if (agents.length === 0) return "No agents."
+        const rows = agents.map((agent) => [agent.id, agent.skills.join(",") || "-", singleLine(agent.description)])
+        // On a terminal the description is cut to the width left, so each agent stays on one line.
+        const used = (column: number) => Math.max(...rows.map((row) => (row[column] ?? "").length), 6) + 2
+        const room = Math.max(30, (context.io.stdout.columns ?? 130) - used(0) - used(1) - 1)
+        return `${table(
+          ["AGENT", "SKILLS", "DESCRIPTION"],
+          rows.map(([id = "", skills = "", description = ""]) => [id, skills, truncate(description, room)])
+        )}\n\nShow one in full (its input and an example) with: coderclaw agents <id>`
+      })
     })
 }
