@@ -1,27 +1,17 @@
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { CoderclawServer } from "../src/server/startServer.js"
-import { password, type Ran, removeDir, runCli, startTestServer, tempDir } from "./support/harness.js"
+import { type CliAs, loggedInAdmin, removeDir, startTestServer, tempDir } from "./support/harness.js"
 
 // What the commands tell a person who typed something slightly wrong, or wants to know what to type.
 let dir: string
-let home: string
 let server: CoderclawServer
-
-const cli = (argv: ReadonlyArray<string>, stdin?: string): Promise<Ran> =>
-  runCli(argv, { home, cwd: dir, env: { CODERCLAW_SERVER: server.url }, ...(stdin === undefined ? {} : { stdin }) })
+let cli: CliAs
 
 beforeAll(async () => {
   dir = await tempDir("hints")
-  home = join(dir, "home")
   server = await startTestServer(dir)
-  const added = await cli(
-    ["users", "add", "alice", "--role", "admin", "--password-stdin", "--database", "db/coderclaw.db"],
-    password
-  )
-  expect(added.code, added.stderr).toBe(0)
-  const login = await cli(["login", "--user", "alice", "--password-stdin"], password)
-  expect(login.code, login.stderr).toBe(0)
+  cli = await loggedInAdmin(server.url, dir, join(dir, "home"))
 })
 
 afterAll(async () => {
@@ -49,8 +39,8 @@ describe("agents <id> and the input check of submit", () => {
     expect(shown.stderr).toContain("no agent greeet on this server")
     expect(shown.stderr).toContain("hint: did you mean greet?")
     const submitted = await cli(["submit", "ehco", '"hi"'])
-    expect(submitted.code).toBe(2)
-    expect(submitted.stderr).toContain("unknown agent ehco")
+    expect(submitted.code).toBe(1)
+    expect(submitted.stderr).toContain("no agent ehco on this server")
     expect(submitted.stderr).toContain("hint: did you mean echo?")
     const far = await cli(["submit", "zzzzzzzz"])
     expect(far.stderr).not.toContain("did you mean")

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type CoderclawServer, startServer } from "../src/server/startServer.js"
-import { password, removeDir, runCli, tempDir, testAgents, testSkills } from "./support/harness.js"
+import { loggedInAdmin, removeDir, tempDir, testAgents, testSkills } from "./support/harness.js"
 
 interface Line {
   readonly type: string
@@ -37,23 +37,7 @@ describe("serve's inspection file (inspect.file in runtime.yaml)", () => {
       skills: testSkills,
       env: {}
     })
-    const home = join(dir, "home")
-    const cli = (argv: ReadonlyArray<string>, stdin?: string) =>
-      runCli(argv, {
-        home,
-        cwd: dir,
-        env: { CODERCLAW_SERVER: server?.url ?? "" },
-        ...(stdin === undefined ? {} : { stdin })
-      })
-    expect(
-      (
-        await cli(
-          ["users", "add", "alice", "--role", "admin", "--password-stdin", "--database", "db/coderclaw.db"],
-          password
-        )
-      ).code
-    ).toBe(0)
-    expect((await cli(["login", "--user", "alice", "--password-stdin"], password)).code).toBe(0)
+    const cli = await loggedInAdmin(server.url, dir, join(dir, "home"))
     const ids: Array<string> = []
     for (const input of ['"one"', '"two"']) {
       const ran = await cli(["submit", "echo", input, "--wait", "--json"])

@@ -6,7 +6,7 @@ import { killTracked } from "@coderclaw/process-harness"
 import { runOnTerminal } from "@coderclaw/process-harness/terminal"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { CoderclawServer } from "../src/server/startServer.js"
-import { password, removeDir, runCli, startTestServer, tempDir } from "./support/harness.js"
+import { loggedInAdmin, removeDir, startTestServer, tempDir } from "./support/harness.js"
 
 // The live view as a person sees it: `workflow run --wait` on a real pseudo-terminal of a fixed size, its
 // output replayed into a headless xterm, the final screen asserted.
@@ -22,20 +22,7 @@ beforeAll(async () => {
   dir = await tempDir("terminal")
   home = join(dir, "home")
   server = await startTestServer(dir)
-  const cli = (argv: ReadonlyArray<string>, stdin?: string) =>
-    runCli(argv, {
-      home,
-      cwd: dir,
-      env: { CODERCLAW_SERVER: server.url },
-      ...(stdin === undefined ? {} : { stdin })
-    })
-  const added = await cli(
-    ["users", "add", "alice", "--role", "admin", "--password-stdin", "--database", "db/coderclaw.db"],
-    password
-  )
-  expect(added.code, added.stderr).toBe(0)
-  const login = await cli(["login", "--user", "alice", "--password-stdin"], password)
-  expect(login.code, login.stderr).toBe(0)
+  await loggedInAdmin(server.url, dir, home)
   // Four steps, two of them at once: enough bars for lines and bars to interleave.
   await writeFile(
     join(dir, "flow.yaml"),

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises"
 import { resolve } from "node:path"
 import { isRuntimeError, type JsonValue, type RuntimeClient, type SubmitRequest } from "@coderclaw/protocol"
 import type { Command, InvalidArgumentError } from "commander"
-import { usageError } from "../cli/CliError.js"
+import { failedError, usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { didYouMean } from "../cli/didYouMean.js"
 import { parseIntegerOption, parseJsonArgument } from "../cli/parseArguments.js"
@@ -64,7 +64,7 @@ const readInputFile = async (context: CommandContext, file: string): Promise<Jso
 }
 
 /**
- * Checks the request before it is sent: the agent exists (else a usage error with the closest id) and the
+ * Checks the request before it is sent: the agent exists (else not found, with the closest id) and the
  * input matches the agent's input schema, when it describes one. An input left out is not checked: the
  * agent applies its defaults. A caller who may not list agents is left to the server's own checks.
  */
@@ -78,14 +78,15 @@ const checkRequest = async (client: RuntimeClient, agentId: string, input: JsonV
   }
   const agent = agents.find((candidate) => candidate.id === agentId)
   if (agent === undefined) {
-    throw usageError(
-      `unknown agent ${agentId}`,
-      didYouMean(
+    // Not found, as the server would say (exit 1, AGENT_NOT_FOUND), with the closest id as a hint.
+    throw failedError(`no agent ${agentId} on this server`, {
+      hint: didYouMean(
         agentId,
         agents.map((candidate) => candidate.id),
         "coderclaw agents"
-      )
-    )
+      ),
+      code: "AGENT_NOT_FOUND"
+    })
   }
   if (input !== undefined) checkAgentInput(agent, input)
 }
