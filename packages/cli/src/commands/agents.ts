@@ -1,9 +1,8 @@
 import type { AgentDescriptor } from "@coderclaw/protocol"
 import type { Command } from "commander"
-import { failedError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
-import { didYouMean } from "../cli/didYouMean.js"
 import { withSession } from "../client/connect.js"
+import { findAgent } from "../client/findAgent.js"
 import { singleLine, table, truncate } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
 
@@ -43,17 +42,7 @@ export const registerAgents = (program: Command, context: CommandContext): void 
       const out = context.output(command)
       const agents = await withSession(clientContextOf(context, command), ({ client }) => client.listAgents())
       if (id !== undefined) {
-        const agent = agents.find((candidate) => candidate.id === id)
-        if (agent === undefined) {
-          throw failedError(`no agent ${id} on this server`, {
-            hint: didYouMean(
-              id,
-              agents.map((candidate) => candidate.id),
-              "coderclaw agents"
-            ),
-            code: "AGENT_NOT_FOUND"
-          })
-        }
+        const agent = findAgent(agents, id)
         out.result(agent, () => describeAgent(agent))
         return
       }

@@ -2,12 +2,12 @@ import { readFile } from "node:fs/promises"
 import { resolve } from "node:path"
 import { isRuntimeError, type JsonValue, type RuntimeClient, type SubmitRequest } from "@coderclaw/protocol"
 import type { Command, InvalidArgumentError } from "commander"
-import { failedError, usageError } from "../cli/CliError.js"
+import { usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
-import { didYouMean } from "../cli/didYouMean.js"
 import { parseIntegerOption, parseJsonArgument } from "../cli/parseArguments.js"
 import { checkAgentInput } from "../client/checkAgentInput.js"
 import { withSession } from "../client/connect.js"
+import { findAgent } from "../client/findAgent.js"
 import { truncate } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
 import { watchTask } from "./watchTask.js"
@@ -76,18 +76,7 @@ const checkRequest = async (client: RuntimeClient, agentId: string, input: JsonV
     if (isRuntimeError(error) && error._tag === "Forbidden") return
     throw error
   }
-  const agent = agents.find((candidate) => candidate.id === agentId)
-  if (agent === undefined) {
-    // Not found, as the server would say (exit 1, AGENT_NOT_FOUND), with the closest id as a hint.
-    throw failedError(`no agent ${agentId} on this server`, {
-      hint: didYouMean(
-        agentId,
-        agents.map((candidate) => candidate.id),
-        "coderclaw agents"
-      ),
-      code: "AGENT_NOT_FOUND"
-    })
-  }
+  const agent = findAgent(agents, agentId)
   if (input !== undefined) checkAgentInput(agent, input)
 }
 
