@@ -17,7 +17,7 @@ export interface DemoOptions {
   /** Where the narrative is written. Default `process.stdout.write`. */
   readonly write?: (text: string) => void
   /**
-   * Live progress bars (`cli-progress`) instead of plain progress lines. Default: whether stdout is a
+   * Live progress bars (redrawn in place under the narrative) instead of plain progress lines. Default: whether stdout is a
    * terminal.
    */
   readonly interactive?: boolean

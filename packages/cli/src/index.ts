@@ -44,5 +44,7 @@ export {
 export { defaultSecurityConfig, loadSecurityFile } from "./config/loadSecurityFile.js"
 /** The schema of `runtime.yaml` and its defaults. */
 export { InspectConfig, LlmConfig, RuntimeConfig, runtimeDefaults } from "./config/RuntimeConfig.js"
+/** The live bottom of a terminal (progress bars) under lines that stay, as `--wait` and `watch` draw it. */
+export { type LiveRegion, makeLiveRegion, progressBar, type TerminalStream } from "./output/LiveRegion.js"
 /** Starts a complete coderClaw server; `close()` stops it cleanly. */
 export { type CoderclawServer, type StartServerOptions, startServer } from "./server/startServer.js"

@@ -91,11 +91,52 @@ describe("the coderclaw binary", () => {
       expect(submit.stdout).toContain("planning → running")
       expect(submit.stdout).toMatch(/✔ repo-scanner task \S+ completed/)
       expect(submit.stdout).toContain("TODO: explain the answer")
-
       const tasks = await coderclaw(["tasks", "--json"])
       expect(tasks.code, tasks.stderr).toBe(0)
       const page = JSON.parse(tasks.stdout) as { items: Array<{ agentId: string; status: string }> }
       expect(page.items).toEqual([expect.objectContaining({ agentId: "repo-scanner", status: "completed" })])
+      // The result reads as a summary, not as the agent's JSON.
+      expect(submit.stdout).toContain("result: scanned src: 1 files, 1 lines")
+      expect(submit.stdout).toMatch(/src\/main\.ts:1 {2}.*TODO: explain the answer/)
+      expect(submit.stdout).not.toContain('"kind"')
+
+      const search = await coderclaw(["submit", "code-search", '{"query":"answer"}', "--wait"])
+      expect(search.code, search.stderr + search.stdout).toBe(0)
+      expect(search.stdout).toContain('result: "answer": 1 match')
+      expect(search.stdout).toMatch(/src\/main\.ts:1:\d+ {2}export const answer/)
+      const review = await coderclaw(["submit", "reviewer", "--wait"])
+      expect(review.code, review.stderr + review.stdout).toBe(0)
+      expect(review.stdout).toMatch(/result: reviewed \d+ files: \d+ critical, \d+ high, \d+ medium, \d+ low, \d+ info/)
+      // --json keeps the whole result for scripts.
+      const reviewed = await coderclaw(["submit", "reviewer", "--wait", "--json"])
+      const last = JSON.parse(reviewed.stdout.trim().split("\n").at(-1) as string) as {
+        task: { result: { kind: string } }
+      }
+      expect(last.task.result.kind).toBe("review")
+
+      // A request the server refuses as invalid: its message and the field, as a usage error (exit 2).
+      for (const argv of [
+        ["show", "123"],
+        ["watch", "abc"],
+        ["cancel", "not-a-task"]
+      ]) {
+        const refused = await coderclaw(argv)
+        expect(refused.code, `${argv.join(" ")}: ${refused.stderr}`).toBe(2)
+        expect(refused.stderr).not.toContain("Schema validation failed")
+        expect(refused.stderr).toContain("coderclaw: the server refused the request: invalid task id")
+        expect(refused.stderr).toContain("Expected a UUID v7")
+      }
+      const filter = await coderclaw(["tasks", "--parent", "abc", "--json"])
+      expect(filter.code).toBe(2)
+      expect(JSON.parse(filter.stdout)).toMatchObject({
+        error: {
+          reason: "usage",
+          code: "INVALID_REQUEST",
+          details: { issues: [{ path: ["parentId"], message: "Expected a UUID v7" }] }
+        },
+        exitCode: 2
+      })
+      expect(filter.stderr).toContain("parentId: Expected a UUID v7")
 
       const usage = await coderclaw(["watch"])
       expect(usage.code).toBe(2)

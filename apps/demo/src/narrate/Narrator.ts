@@ -1,4 +1,4 @@
-import { MultiBar, Presets, type SingleBar } from "cli-progress"
+import { type LiveRegion, makeLiveRegion, progressBar } from "@coderclaw/cli"
 import { Effect, type Scope } from "effect"
 
 /** One task's progress on the board: a live bar on a terminal, a plain line every quarter otherwise. */
@@ -46,58 +46,71 @@ const plainBar =
     }
   }
 
+interface LiveBar {
+  readonly label: string
+  percent: number
+  message: string
+}
+
+/** A board drawn in the live region: one bar per task, redrawn in place under the narrative's lines. */
+const liveBoardOn = (region: LiveRegion): ProgressBoard => {
+  const bars: Array<LiveBar> = []
+  const redraw = () =>
+    region.update(
+      bars.map(
+        (bar) =>
+          `    ${bar.label.padEnd(labelWidth)} ${progressBar(bar.percent)} ${String(Math.round(bar.percent)).padStart(3)}% ${bar.message}`
+      )
+    )
+  return {
+    bar: (label) => {
+      const bar: LiveBar = { label, percent: 0, message: "" }
+      bars.push(bar)
+      redraw()
+      return {
+        update: (percent, message) => {
+          bar.percent = percent
+          bar.message = clip(message ?? "", 50)
+          redraw()
+        },
+        finish: (status) => {
+          bar.message = status
+          redraw()
+        }
+      }
+    }
+  }
+}
+
 /**
- * The narrator of one run. `interactive` draws `cli-progress` bars on `stream` (a terminal); otherwise
- * progress is written as plain lines through `write`.
+ * The narrator of one run. `interactive` draws live bars on `stream` (a terminal) with the CLI's live
+ * region: the narrative's lines stay above them and never share a row with a bar. Otherwise progress is
+ * written as plain lines through `write`.
  */
 export const makeNarrator = (options: {
   readonly write: (text: string) => void
   readonly interactive: boolean
   readonly stream?: NodeJS.WritableStream
 }): Narrator => {
-  let live: MultiBar | undefined
+  let live: LiveRegion | undefined
   const print = (text: string) => {
     if (live === undefined) options.write(`${text}\n`)
-    else live.log(`${text}\n`)
+    else live.print(text)
   }
   let sections = 0
 
   const liveBoard = Effect.acquireRelease(
     Effect.sync(() => {
-      const bars = new MultiBar(
-        {
-          stream: options.stream ?? process.stdout,
-          format: "    {label} |{bar}| {percentage}% {message}",
-          hideCursor: true,
-          clearOnComplete: false,
-          autopadding: true,
-          fps: 10
-        },
-        Presets.shades_classic
-      )
-      live = bars
-      return bars
+      const region = makeLiveRegion(options.stream ?? process.stdout)
+      live = region
+      return region
     }),
-    (bars) =>
+    (region) =>
       Effect.sync(() => {
-        bars.stop()
+        region.stop()
         live = undefined
       })
-  ).pipe(
-    Effect.map(
-      (bars): ProgressBoard => ({
-        bar: (label) => {
-          const padded = label.padEnd(labelWidth)
-          const bar: SingleBar = bars.create(100, 0, { label: padded, message: "" })
-          return {
-            update: (percent, message) =>
-              bar.update(Math.round(percent), { label: padded, message: clip(message ?? "", 50) }),
-            finish: (status) => bar.update({ label: padded, message: status })
-          }
-        }
-      })
-    )
-  )
+  ).pipe(Effect.map(liveBoardOn))
 
   return {
     interactive: options.interactive,

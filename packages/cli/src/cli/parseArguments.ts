@@ -34,3 +34,25 @@ export const collectList = (value: string, previous: ReadonlyArray<string> | und
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
 ]
+
+const unitMs: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+/**
+ * Parses a point in time (ms since the epoch): a duration ago (`30m`, `2h`, `7d`, `1w`), or a date or date
+ * and time as `Date` reads them (`2026-12-01`, `2026-12-01T09:30`, local time unless a zone is given).
+ * `now` is injected so tests are exact.
+ */
+export const parseTimeOption =
+  (what: string, now: () => number = Date.now) =>
+  (text: string): number => {
+    const ago = /^(\d+)\s*([smhdw])$/.exec(text.trim())
+    if (ago !== null) return now() - Number(ago[1]) * (unitMs[ago[2] as string] as number)
+    // A bare date is midnight local time (as people mean it), not midnight UTC as `Date` reads it.
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? new Date(`${text.trim()}T00:00`) : new Date(text)
+    if (!/\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
+      throw new InvalidArgumentError(
+        `${what} must be a duration ago (30m, 2h, 7d, 1w) or a date (2026-12-01, 2026-12-01T09:30)`
+      )
+    }
+    return date.getTime()
+  }

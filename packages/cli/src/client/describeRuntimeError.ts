@@ -46,8 +46,20 @@ export const describeRuntimeError = (error: RuntimeError, url: string): CliError
       )
     case "UnsupportedProtocolVersion":
       return connectionError(`the server at ${url} speaks another protocol version: ${error.message}`, undefined, code)
-    case "InvalidRequest":
-      return new CliError({ reason: "usage", message: error.message, code, details: { issues: error.issues } })
+    case "InvalidRequest": {
+      // The server's own words, each with the field it is about (none when the whole value is wrong).
+      const issues = error.issues.map((issue) =>
+        issue.path.length === 0
+          ? issue.message
+          : `${issue.path.map((key) => (typeof key === "number" ? `[${key}]` : key)).join(".")}: ${issue.message}`
+      )
+      return new CliError({
+        reason: "usage",
+        message: `the server refused the request: invalid ${error.what}: ${issues.join("; ")}`,
+        code,
+        details: { what: error.what, issues: error.issues }
+      })
+    }
     case "Forbidden":
       return failedError(
         `access denied (FORBIDDEN): ${error.action}${error.resource === undefined ? "" : ` on ${error.resource}`}${error.reasons.length === 0 ? "" : `; reasons: ${error.reasons.join(", ")}`}`,

@@ -1,10 +1,25 @@
+import type { HealthCheck } from "@coderclaw/protocol"
 import type { Command } from "commander"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { withSession } from "../client/connect.js"
-import { formatDuration } from "../output/formatTask.js"
+import { formatDuration } from "../output/formatValue.js"
 import { singleLine, table } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
+
+/** The unit of each built-in health check's measured figure. */
+const unitOf: Readonly<Record<string, string>> = {
+  "event-loop-lag": "ms (p99)",
+  queue: "queued tasks",
+  "journal-integrity": "damaged tasks"
+}
+
+/** A check's measured figure with its unit: `event-loop-lag 42 ms (p99)`. */
+const observedOf = (check: HealthCheck): string => {
+  if (check.observed === undefined) return ""
+  const unit = unitOf[check.name]
+  return unit === undefined ? String(check.observed) : `${check.observed} ${unit}`
+}
 
 /** `coderclaw status`: the server's measured figures and health. */
 export const registerStatus = (program: Command, context: CommandContext): void => {
@@ -38,11 +53,12 @@ export const registerStatus = (program: Command, context: CommandContext): void 
           `tasks     ${counts}; queue depth ${status.queueDepth}`,
           `health    ${status.health.state}`,
           table(
-            ["  CHECK", "STATE", "DETAIL"],
+            ["  CHECK", "STATE", "OBSERVED", "DETAIL"],
             status.health.checks.map((check) => [
               `  ${check.name}`,
               check.state,
-              singleLine(check.detail ?? (check.observed === undefined ? "" : String(check.observed)))
+              observedOf(check),
+              singleLine(check.detail ?? "")
             ])
           )
         ].join("\n")

@@ -1,11 +1,13 @@
 import { readFile } from "node:fs/promises"
 import { resolve } from "node:path"
-import type { JsonValue, SubmitRequest } from "@coderclaw/protocol"
+import { isRuntimeError, type JsonValue, type RuntimeClient, type SubmitRequest } from "@coderclaw/protocol"
 import type { Command, InvalidArgumentError } from "commander"
 import { usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { parseIntegerOption, parseJsonArgument } from "../cli/parseArguments.js"
+import { checkAgentInput } from "../client/checkAgentInput.js"
 import { withSession } from "../client/connect.js"
+import { findAgent } from "../client/findAgent.js"
 import { truncate } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
 import { watchTask } from "./watchTask.js"
@@ -61,6 +63,23 @@ const readInputFile = async (context: CommandContext, file: string): Promise<Jso
   }
 }
 
+/**
+ * Checks the request before it is sent: the agent exists (else not found, with the closest id) and the
+ * input matches the agent's input schema, when it describes one. An input left out is not checked: the
+ * agent applies its defaults. A caller who may not list agents is left to the server's own checks.
+ */
+const checkRequest = async (client: RuntimeClient, agentId: string, input: JsonValue | undefined): Promise<void> => {
+  let agents: Awaited<ReturnType<RuntimeClient["listAgents"]>>
+  try {
+    agents = await client.listAgents()
+  } catch (error) {
+    if (isRuntimeError(error) && error._tag === "Forbidden") return
+    throw error
+  }
+  const agent = findAgent(agents, agentId)
+  if (input !== undefined) checkAgentInput(agent, input)
+}
+
 /** `coderclaw submit <agent> [input]`: submits a task, optionally following it to its end. */
 export const registerSubmit = (program: Command, context: CommandContext): void => {
   program
@@ -69,7 +88,8 @@ export const registerSubmit = (program: Command, context: CommandContext): void 
     .description(
       "Submits a task to an agent and prints its id. With --wait, follows it to its end: live progress bars on a\n" +
         "terminal (plain lines otherwise, JSON lines with --json), child tasks included; exits 1 when the task\n" +
-        "fails or is cancelled. While it waits for input or approval, answer from another terminal with\n" +
+        "fails or is cancelled. The input is checked against the agent's input schema first (see\n" +
+        "`coderclaw agents <agent>`). While it waits for input or approval, answer from another terminal with\n" +
         "`coderclaw input` or `coderclaw approve`. Ctrl-C stops watching; the task goes on.\n\n" +
         "Examples:\n" +
         "  coderclaw submit repo-scanner --wait\n" +
@@ -134,6 +154,7 @@ export const registerSubmit = (program: Command, context: CommandContext): void 
         }
         const wait = options.wait === true || options.follow === true
         await withSession(clientContextOf(context, command), async ({ client }) => {
+          await checkRequest(client, agentId, taskInput)
           const task = await client.submit(request)
           if (!wait) {
             out.result(

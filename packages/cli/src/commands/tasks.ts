@@ -1,9 +1,11 @@
 import { type TaskRecord, type TaskStatus, taskStatuses } from "@coderclaw/protocol"
 import { type Command, InvalidArgumentError } from "commander"
 import type { CommandContext } from "../cli/CommandContext.js"
-import { parseIntegerOption } from "../cli/parseArguments.js"
+import { parseIntegerOption, parseTimeOption } from "../cli/parseArguments.js"
 import { withSession } from "../client/connect.js"
-import { formatDuration, formatFailure, formatJson, formatStatus } from "../output/formatTask.js"
+import { formatFailure, formatStatus } from "../output/formatTask.js"
+import { formatDuration, formatJson } from "../output/formatValue.js"
+import { summarizeResult } from "../output/summarizeResult.js"
 import { formatTime, singleLine, table, truncate } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
 
@@ -11,6 +13,9 @@ interface TasksOptions {
   readonly status?: ReadonlyArray<TaskStatus>
   readonly agent?: string
   readonly parent?: string
+  readonly root?: string
+  readonly createdAfter?: number
+  readonly createdBefore?: number
   readonly limit: number
   readonly all?: boolean
 }
@@ -46,7 +51,7 @@ export const describeRecord = (task: TaskRecord): string =>
     ...(Object.keys(task.metadata).length === 0 ? [] : [`metadata    ${singleLine(JSON.stringify(task.metadata))}`]),
     `input       ${formatJson(task.input, 1_000)}`,
     ...(task.error === undefined ? [] : [`error       ${formatFailure(task.error)}`]),
-    ...(task.result === undefined ? [] : [`result      ${formatJson(task.result)}`])
+    ...(task.result === undefined ? [] : [`result      ${summarizeResult(task.result)}`])
   ].join("\n")
 
 /** `coderclaw tasks` and `coderclaw show <id>`: the tasks this session may see. */
@@ -62,6 +67,17 @@ export const registerTasks = (program: Command, context: CommandContext): void =
     )
     .option("--agent <id>", "only tasks of this agent")
     .option("--parent <id>", "only the child tasks of this task (e.g. a workflow's steps)")
+    .option("--root <id>", "only the tasks of this task's tree (a workflow, its steps and theirs)")
+    .option(
+      "--created-after <time>",
+      "only tasks created after this: a duration ago (30m, 2h, 7d) or a date (2026-12-01, 2026-12-01T09:30)",
+      parseTimeOption("--created-after")
+    )
+    .option(
+      "--created-before <time>",
+      "only tasks created before this (same forms)",
+      parseTimeOption("--created-before")
+    )
     .option("-n, --limit <n>", "how many tasks (default 20)", parseIntegerOption("--limit", 1, 500), 20)
     .option("--all", "every matching task, page after page")
     .action(async (options: TasksOptions, command: Command) => {
@@ -69,7 +85,10 @@ export const registerTasks = (program: Command, context: CommandContext): void =
       const filter = {
         ...(options.status === undefined ? {} : { status: [...new Set(options.status)] }),
         ...(options.agent === undefined ? {} : { agentId: options.agent }),
-        ...(options.parent === undefined ? {} : { parentId: options.parent })
+        ...(options.parent === undefined ? {} : { parentId: options.parent }),
+        ...(options.root === undefined ? {} : { rootId: options.root }),
+        ...(options.createdAfter === undefined ? {} : { createdAfter: options.createdAfter }),
+        ...(options.createdBefore === undefined ? {} : { createdBefore: options.createdBefore })
       }
       const { items, nextCursor } = await withSession(clientContextOf(context, command), async ({ client }) => {
         const items: Array<TaskRecord> = []

@@ -1,13 +1,14 @@
 import { readFile } from "node:fs/promises"
 import { resolve } from "node:path"
-import { roleAgentIds } from "@coderclaw/agents"
+import { llmRoleAgents, roleAgentIds } from "@coderclaw/agents"
 import { type PatternName, patterns } from "@coderclaw/orchestrator"
 import { makeDecoder, validateWorkflow, WorkflowDefinition } from "@coderclaw/protocol"
 import type { Command } from "commander"
 import { Result } from "effect"
 import { parse as parseYaml } from "yaml"
-import { usageError } from "../cli/CliError.js"
+import { failedError, usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
+import { closestName } from "../cli/didYouMean.js"
 import { parseIntegerOption } from "../cli/parseArguments.js"
 import { withSession } from "../client/connect.js"
 import { table } from "../output/table.js"
@@ -28,6 +29,17 @@ const decodeDefinition = makeDecoder(WorkflowDefinition, "workflow definition")
 
 const isPattern = (name: string): name is PatternName => Object.hasOwn(patterns, name)
 
+/** A pattern with its steps by role (the roles are the agent ids when no mapping is given). */
+const stepsOf = (name: PatternName) => (patterns[name] as (subject: string) => WorkflowDefinition)("<subject>").steps
+
+/** Whether a pattern has a role only a model can play (a plan, a proposal, a critique). */
+const needsLlm = (name: PatternName): boolean =>
+  stepsOf(name).some((step) => Object.hasOwn(llmRoleAgents, step.agentId))
+
+const llmHint =
+  "configure an LLM for the server (`llm:` in .coderclaw/runtime.yaml, or CODERCLAW_LLM_BASE_URL and " +
+  "CODERCLAW_LLM_MODEL) and restart `coderclaw serve`"
+
 const issueList = (issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>) =>
   issues
     .map((issue) => `  - ${issue.path.length === 0 ? "(file)" : issue.path.map(String).join(".")}: ${issue.message}`)
@@ -43,7 +55,7 @@ const readDefinitionFile = async (cwd: string, file: string): Promise<WorkflowDe
     const code = (error as NodeJS.ErrnoException).code
     throw usageError(
       code === "ENOENT" ? `no pattern or file named ${file}` : `cannot read ${path}: ${(error as Error).message}`,
-      `patterns: ${Object.keys(patterns).join(", ")}; or a workflow file (YAML or JSON)`
+      `${closestName(file, Object.keys(patterns)) === undefined ? "" : `did you mean ${closestName(file, Object.keys(patterns))}? `}patterns: ${Object.keys(patterns).join(", ")}; or a workflow file (YAML or JSON)`
     )
   }
   let parsed: unknown
@@ -118,9 +130,16 @@ export const registerWorkflow = (program: Command, context: CommandContext): voi
         } else {
           // Roles go to the built-in agents that play them; the generative ones to `llm` when the server has it.
           const agents = await client.listAgents()
+          const hasLlm = agents.some((agent) => agent.id === "llm")
+          if (!hasLlm && needsLlm(target as PatternName)) {
+            const offline = (Object.keys(patterns) as Array<PatternName>).filter((name) => !needsLlm(name))
+            throw failedError(`the ${target} pattern needs an LLM, and this server has none configured`, {
+              hint: `${llmHint}; patterns that run without one: ${offline.join(", ")}`
+            })
+          }
           const build = patterns[target as PatternName] as (subject: string, options: object) => WorkflowDefinition
           definition = build(subject as string, {
-            agents: roleAgentIds({ llm: agents.some((agent) => agent.id === "llm") }),
+            agents: roleAgentIds({ llm: hasLlm }),
             ...(options.name === undefined ? {} : { name: options.name }),
             ...(options.maxParallel === undefined ? {} : { maxParallel: options.maxParallel }),
             ...(policy === undefined ? {} : { failurePolicy: policy }),
@@ -149,22 +168,23 @@ export const registerWorkflow = (program: Command, context: CommandContext): voi
     .description("Lists the built-in workflow patterns and their steps.")
     .action((_options: unknown, command: Command) => {
       const out = context.output(command)
-      const list = Object.entries(patterns).map(([name, build]) => {
-        const definition = (build as (subject: string) => WorkflowDefinition)("<subject>")
-        return {
-          name,
-          steps: definition.steps.map((step) => ({
-            id: step.id,
-            role: step.agentId,
-            dependsOn: step.dependsOn ?? []
-          }))
-        }
-      })
-      out.result(list, () =>
-        table(
-          ["PATTERN", "STEPS (role)"],
-          list.map((pattern) => [pattern.name, pattern.steps.map((step) => `${step.id} (${step.role})`).join(", ")])
+      const list = (Object.keys(patterns) as Array<PatternName>).map((name) => ({
+        name,
+        needsLlm: needsLlm(name),
+        steps: stepsOf(name).map((step) => ({ id: step.id, role: step.agentId, dependsOn: step.dependsOn ?? [] }))
+      }))
+      out.result(list, () => {
+        const rows = table(
+          ["PATTERN", "NEEDS", "STEPS (role)"],
+          list.map((pattern) => [
+            pattern.name,
+            pattern.needsLlm ? "an LLM" : "-",
+            pattern.steps.map((step) => `${step.id} (${step.role})`).join(", ")
+          ])
         )
-      )
+        return list.some((pattern) => pattern.needsLlm)
+          ? `${rows}\n\nPatterns that need an LLM run only on a server with one: ${llmHint}.`
+          : rows
+      })
     })
 }

@@ -1,6 +1,6 @@
 import type { TaskEventEnvelope } from "@coderclaw/protocol"
-import { MultiBar, Presets, type SingleBar } from "cli-progress"
 import { formatFailure, formatTransition } from "./formatTask.js"
+import { type LiveRegion, makeLiveRegion, progressBar } from "./LiveRegion.js"
 import type { Output } from "./Output.js"
 import { formatClock, singleLine, truncate } from "./table.js"
 
@@ -24,7 +24,6 @@ interface Tracked {
   status: string
   percent: number
   message: string
-  bar?: SingleBar
 }
 
 const labelWidth = 18
@@ -72,7 +71,8 @@ abstract class HumanView implements TaskView {
   constructor(protected readonly out: Output) {}
 
   protected abstract print(text: string): void
-  protected abstract changed(task: Tracked, progressed: boolean): void
+  /** The task's state changed; `at` is the time of the event that changed it. */
+  protected abstract changed(task: Tracked, progressed: boolean, at: number): void
   protected abstract added(task: Tracked): void
   abstract stop(): void
 
@@ -114,7 +114,7 @@ abstract class HumanView implements TaskView {
     }
     const line = lineFor(envelope.taskId, envelope)
     if (line !== undefined) this.print(`${formatClock(envelope.at)} ${task.label.padEnd(labelWidth)} ${line}`)
-    this.changed(task, progressed)
+    this.changed(task, progressed, envelope.at)
   }
 }
 
@@ -124,48 +124,40 @@ class PlainView extends HumanView {
     this.out.line(text)
   }
   protected added(): void {}
-  protected changed(task: Tracked, progressed: boolean): void {
+  protected changed(task: Tracked, progressed: boolean, at: number): void {
     if (progressed) {
+      // The event's own time: a replayed or piped history shows when things happened, not when it was read.
       const message = task.message === "" ? "" : ` ${truncate(task.message, 120)}`
-      this.print(`${formatClock(Date.now())} ${task.label.padEnd(labelWidth)} ${Math.round(task.percent)}%${message}`)
+      this.print(`${formatClock(at)} ${task.label.padEnd(labelWidth)} ${Math.round(task.percent)}%${message}`)
     }
   }
   stop(): void {}
 }
 
-/** Live bars, one per task, redrawn in place; transitions printed above them as they happen. */
+/** Live bars, one per task, redrawn in place under the transitions printed as they happen. */
 class BarsView extends HumanView {
-  private readonly bars = new MultiBar(
-    {
-      stream: this.out.io.stdout,
-      format: `{label} |{bar}| {percentage}% {status} {message}`,
-      hideCursor: false,
-      clearOnComplete: false,
-      autopadding: true,
-      linewrap: true,
-      fps: 10
-    },
-    Presets.shades_classic
-  )
-  private stopped = false
+  private readonly region: LiveRegion = makeLiveRegion(this.out.io.stdout)
 
   protected print(text: string): void {
-    if (this.stopped) this.out.line(text)
-    else this.bars.log(`${text}\n`)
+    this.region.print(text)
   }
-  private payload(task: Tracked) {
-    return { label: task.label.padEnd(labelWidth), status: task.status, message: truncate(task.message, 60) }
+  private redraw(): void {
+    this.region.update(
+      [...this.tasks.values()].map((task) => {
+        const percent = `${Math.round(task.percent)}%`.padStart(4)
+        const message = task.message === "" ? "" : ` ${truncate(task.message, 60)}`
+        return `${task.label.padEnd(labelWidth)} ${progressBar(task.percent)} ${percent} ${task.status}${message}`
+      })
+    )
   }
-  protected added(task: Tracked): void {
-    task.bar = this.bars.create(100, task.percent, this.payload(task))
+  protected added(): void {
+    this.redraw()
   }
-  protected changed(task: Tracked): void {
-    task.bar?.update(Math.round(task.percent), this.payload(task))
+  protected changed(): void {
+    this.redraw()
   }
   stop(): void {
-    if (this.stopped) return
-    this.stopped = true
-    this.bars.stop()
+    this.region.stop()
   }
 }
 

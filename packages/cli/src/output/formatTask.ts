@@ -1,22 +1,10 @@
 import type { TaskEvent, TaskFailure, TaskRecord } from "@coderclaw/protocol"
+import { formatDuration } from "./formatValue.js"
+import { summarizeResult } from "./summarizeResult.js"
 import { singleLine, truncate } from "./table.js"
 
 /** A failure as `CODE: message`. */
 export const formatFailure = (failure: TaskFailure): string => `${failure.code}: ${singleLine(failure.message)}`
-
-/** A JSON value for people: indented, cut after `max` characters. */
-export const formatJson = (value: unknown, max = 4_000): string => {
-  const text = JSON.stringify(value, null, 2) ?? "null"
-  return text.length <= max ? text : `${text.slice(0, max)}\n… (${text.length - max} more characters; use --json)`
-}
-
-/** A duration in ms as `850 ms`, `12.3 s` or `4 min 05 s`. */
-export const formatDuration = (ms: number): string => {
-  if (ms < 1_000) return `${Math.round(ms)} ms`
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`
-  const minutes = Math.floor(ms / 60_000)
-  return `${minutes} min ${String(Math.round((ms % 60_000) / 1_000)).padStart(2, "0")} s`
-}
 
 /** The status of a record, with what it waits for. */
 export const formatStatus = (task: Pick<TaskRecord, "status" | "waitingFor">): string =>
@@ -39,7 +27,7 @@ export const formatOutcome = (task: TaskRecord): string => {
   const took = task.completedAt === undefined ? "" : ` in ${formatDuration(task.completedAt - task.createdAt)}`
   switch (task.status) {
     case "completed":
-      return `✔ ${task.agentId} task ${task.id} completed${took}\nresult: ${formatJson(task.result ?? null)}`
+      return `✔ ${task.agentId} task ${task.id} completed${took}\nresult: ${summarizeResult(task.result)}`
     case "failed":
       return `✖ ${task.agentId} task ${task.id} failed${took}${task.error === undefined ? "" : `: ${formatFailure(task.error)}`}`
     case "cancelled":

@@ -13,8 +13,8 @@ export const password = "correct horse battery staple"
 
 /**
  * Agents with behaviour a test can steer: `echo` reports progress and returns its input, `ask` waits for
- * input, `guarded` calls a dangerous skill (so it waits for approval), `idle` runs until cancelled, `fail`
- * fails.
+ * input, `guarded` calls a dangerous skill (so it waits for approval), `idle` runs until cancelled, `greet`
+ * describes its input with a JSON Schema, `fail` fails.
  */
 export const testAgents = [
   defineAgent({
@@ -54,6 +54,21 @@ export const testAgents = [
         void ctx.progress(10, "idling until cancelled")
         ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true })
       })
+  }),
+  defineAgent({
+    id: "greet",
+    name: "Greet",
+    description: "Greets someone by name.",
+    input: {
+      schema: {
+        type: "object",
+        properties: { name: { type: "string", minLength: 1 }, times: { type: "integer", minimum: 1 } },
+        required: ["name"],
+        additionalProperties: false
+      },
+      example: { name: "Ada" }
+    },
+    run: (input) => Effect.succeed({ greeting: `Hello, ${(input as { name: string }).name}` })
   }),
   defineAgent({
     id: "fail",
@@ -132,3 +147,23 @@ export const jsonLines = (text: string): Array<Record<string, unknown>> =>
     .split("\n")
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as Record<string, unknown>)
+
+/** Runs command lines as one user (`$CODERCLAW_HOME` at `home`) against one server, from `cwd`. */
+export type CliAs = (argv: ReadonlyArray<string>, stdin?: string) => Promise<Ran>
+
+/**
+ * Adds `alice` (admin) on the server's database file in `dir` and logs her in with `$CODERCLAW_HOME` at
+ * `home`; resolves with a runner of her command lines against `url`.
+ */
+export const loggedInAdmin = async (url: string, dir: string, home: string): Promise<CliAs> => {
+  const cli: CliAs = (argv, stdin) =>
+    runCli(argv, { home, cwd: dir, env: { CODERCLAW_SERVER: url }, ...(stdin === undefined ? {} : { stdin }) })
+  const added = await cli(
+    ["users", "add", "alice", "--role", "admin", "--password-stdin", "--database", "db/coderclaw.db"],
+    password
+  )
+  if (added.code !== 0) throw new Error(`users add failed: ${added.stderr}`)
+  const login = await cli(["login", "--user", "alice", "--password-stdin"], password)
+  if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`)
+  return cli
+}

@@ -136,8 +136,11 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   /** A read or write of the runtime's own that waits out transient journal failures. */
   const persist = writer.persist
 
-  const newActor = (snapshot: ReturnType<typeof restoreTaskSnapshot> | undefined, maxAttempts: number) =>
-    startTaskActor(snapshot, maxAttempts, options.inspect)
+  const newActor = (
+    taskId: TaskId,
+    snapshot: ReturnType<typeof restoreTaskSnapshot> | undefined,
+    maxAttempts: number
+  ) => startTaskActor(snapshot, maxAttempts, options.inspect, taskId)
 
   const rejection = (
     taskId: TaskId,
@@ -338,7 +341,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
         priority: taskRecord.priority,
         waitingTimeoutMs: taskRecord.waitingTimeoutMs,
         owner: ownerFromRecord(taskRecord),
-        actor: newActor(snapshot, taskRecord.maxAttempts),
+        actor: newActor(taskRecord.id, snapshot, taskRecord.maxAttempts),
         lock: Semaphore.makeUnsafe(1),
         waiter: undefined,
         pendingAnswer: undefined,
@@ -907,7 +910,7 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
             priority: request.priority ?? 0,
             waitingTimeoutMs: request.waitingTimeoutMs,
             owner: principal,
-            actor: newActor(undefined, maxAttempts),
+            actor: newActor(id, undefined, maxAttempts),
             lock: Semaphore.makeUnsafe(1),
             waiter: undefined,
             pendingAnswer: undefined,

@@ -92,14 +92,16 @@ export const decideCommand = (snapshot: TaskSnapshot, command: TaskCommand): Tas
 
 /**
  * Creates and starts the actor of a task: from `snapshot` (a rehydrated task), or as just created with
- * `maxAttempts` attempts.
+ * `maxAttempts` attempts. The actor's id is the task's id, so an inspector names it as callers do.
  */
 export const startTaskActor = (
   snapshot: TaskSnapshot | undefined,
   maxAttempts: number,
-  inspect: ((event: InspectionEvent) => void) | undefined
+  inspect: ((event: InspectionEvent) => void) | undefined,
+  taskId: string
 ): Actor<TaskMachine> =>
   createActor(taskActorLogic, {
+    id: taskId,
     snapshot: snapshot ?? createdSnapshot(maxAttempts),
     ...(inspect === undefined ? {} : { inspect })
   }).start()
