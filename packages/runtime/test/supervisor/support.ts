@@ -25,7 +25,7 @@ export const withState = <A, E>(
   )
 
 /** A new task of `owner` in memory and in the journal (its `created` event stored), pending. */
-export const createdTask = (state: SupervisorState, fields: { maxAttempts?: number; owner?: Principal } = {}) =>
+export const createdTask = (state: SupervisorState, fields: { maxAttempts?: number; owner?: Principal; deadline?: number } = {}) =>
   Effect.gen(function* () {
     const id: TaskId = makeTaskId()
     const owner = fields.owner ?? alice
@@ -62,6 +62,7 @@ export const createdTask = (state: SupervisorState, fields: { maxAttempts?: numb
             ownerPrincipal: owner,
             priority: 0,
             maxAttempts,
+            ...(fields.deadline === undefined ? {} : { deadline: fields.deadline }),
             metadata: {}
           }
         }
