@@ -3,15 +3,7 @@ import { Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { createActor } from "xstate"
-import {
-  canTransition,
-  decide,
-  reachableStatuses,
-  statusOf,
-  type TaskCommand,
-  type TaskJournalEvent,
-  taskMachine
-} from "../src/index.js"
+import { canTransition, decide, reachableStatuses, statusOf, type TaskJournalEvent, taskMachine } from "../src/index.js"
 import { commandArbitrary } from "./support/commandArbitrary.js"
 import { freshTask } from "./support/drive.js"
 

@@ -40,9 +40,9 @@ describe("Cancellation", () => {
     withState((state) =>
       Effect.gen(function* () {
         const { cancellation } = cancellationOf(state)
-        expect(yield* cancellation.cancelTask("0190a6e2-7b7c-7cc2-8d47-2f1a0b3c4d5e" as never, alice.id, undefined)).toBe(
-          false
-        )
+        expect(
+          yield* cancellation.cancelTask("0190a6e2-7b7c-7cc2-8d47-2f1a0b3c4d5e" as never, alice.id, undefined)
+        ).toBe(false)
       })
     ))
 })

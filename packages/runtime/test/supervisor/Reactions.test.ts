@@ -49,7 +49,10 @@ describe("Reactions", () => {
         expect(names(calls)).toEqual([])
         const cancelled = yield* createdTask(state)
         yield* reactions.react(cancelled, "running", "cancelled", 0)
-        expect(calls.find((call) => call.name === "cancelChildren")?.args).toEqual([cancelled.id, "parent task cancelled"])
+        expect(calls.find((call) => call.name === "cancelChildren")?.args).toEqual([
+          cancelled.id,
+          "parent task cancelled"
+        ])
       })
     ))
 

@@ -4,9 +4,9 @@ import { Deferred, Effect, Fiber, FiberMap } from "effect"
 import { describe, expect, it } from "vitest"
 import { makeApplyCommand } from "../../src/supervisor/applyCommand.js"
 import { principals } from "../../src/supervisor/principals.js"
+import type { SupervisorState } from "../../src/supervisor/SupervisorState.js"
 import { makeTaskRegistry } from "../../src/supervisor/TaskRegistry.js"
 import { childrenReady, makeWaiters } from "../../src/supervisor/Waiters.js"
-import type { SupervisorState } from "../../src/supervisor/SupervisorState.js"
 import { createdTask, recordingLifecycle, withState } from "./support.js"
 
 const ended = { status: "completed" } as TaskRecord

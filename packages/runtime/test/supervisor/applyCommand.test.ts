@@ -78,7 +78,9 @@ describe("applyCommand", () => {
         yield* commands.apply(task, { type: "cancel" }, principals.scheduler)
         const refused = yield* Effect.flip(commands.refusedNow(task.id, { type: "cancel" }))
         expect(refused).toMatchObject({ _tag: "InvalidTransition", from: "cancelled", to: "cancelled" })
-        const missing = yield* Effect.flip(commands.refusedNow("0190a6e2-7b7c-7cc2-8d47-2f1a0b3c4d5e" as never, { type: "cancel" }))
+        const missing = yield* Effect.flip(
+          commands.refusedNow("0190a6e2-7b7c-7cc2-8d47-2f1a0b3c4d5e" as never, { type: "cancel" })
+        )
         expect(missing._tag).toBe("TaskNotFound")
       })
     ))

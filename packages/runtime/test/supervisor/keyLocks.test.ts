@@ -10,10 +10,24 @@ describe("keyLocks", () => {
         const release = yield* Deferred.make<void>()
         const order: Array<string> = []
         const first = yield* Effect.forkChild(
-          withKeyLock("alice\nk", Effect.andThen(Deferred.await(release), Effect.sync(() => order.push("first"))))
+          withKeyLock(
+            "alice\nk",
+            Effect.andThen(
+              Deferred.await(release),
+              Effect.sync(() => order.push("first"))
+            )
+          )
         )
-        const second = yield* Effect.forkChild(withKeyLock("alice\nk", Effect.sync(() => order.push("second"))))
-        yield* withKeyLock("bob\nk", Effect.sync(() => order.push("other key")))
+        const second = yield* Effect.forkChild(
+          withKeyLock(
+            "alice\nk",
+            Effect.sync(() => order.push("second"))
+          )
+        )
+        yield* withKeyLock(
+          "bob\nk",
+          Effect.sync(() => order.push("other key"))
+        )
         yield* Effect.yieldNow
         expect(order).toEqual(["other key"])
         expect(size()).toBe(1)

@@ -21,7 +21,11 @@ const leftBehind = (state: SupervisorState) =>
     yield* commands.applyAll(lastAttempt, [{ type: "plan" }, { type: "start" }], principals.scheduler)
     const backingOff = yield* createdTask(state)
     yield* commands.applyAll(backingOff, [{ type: "plan" }, { type: "start" }], principals.scheduler)
-    yield* commands.apply(backingOff, { type: "attempt_failed", error: { code: "E", message: "e" }, retryInMs: 5_000 }, principals.scheduler)
+    yield* commands.apply(
+      backingOff,
+      { type: "attempt_failed", error: { code: "E", message: "e" }, retryInMs: 5_000 },
+      principals.scheduler
+    )
     for (const task of [pending, running, lastAttempt, backingOff]) task.actor.stop()
     state.tasks.clear()
     return { pending, running, lastAttempt, backingOff, commands }

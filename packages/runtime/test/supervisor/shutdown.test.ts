@@ -3,8 +3,8 @@ import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import { makeApplyCommand } from "../../src/supervisor/applyCommand.js"
 import { principals } from "../../src/supervisor/principals.js"
-import { makeShutdown } from "../../src/supervisor/shutdown.js"
 import type { SupervisorState } from "../../src/supervisor/SupervisorState.js"
+import { makeShutdown } from "../../src/supervisor/shutdown.js"
 import { createdTask, withState } from "./support.js"
 
 /** A running task whose agent fiber never ends by itself; `interrupted` resolves when it is stopped. */
@@ -14,7 +14,11 @@ const runningTask = (state: SupervisorState) =>
     const task = yield* createdTask(state)
     yield* commands.applyAll(task, [{ type: "plan" }, { type: "start" }], principals.scheduler)
     const interrupted = yield* Deferred.make<void>()
-    yield* FiberMap.run(state.fibers, task.id, Effect.never.pipe(Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))))
+    yield* FiberMap.run(
+      state.fibers,
+      task.id,
+      Effect.never.pipe(Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined)))
+    )
     return { task, commands, interrupted }
   })
 

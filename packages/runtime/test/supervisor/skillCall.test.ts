@@ -36,40 +36,43 @@ const options = { agents: [caller], skills: [upper, shell, broken] }
 
 describe("skillCall", () => {
   it("runs an allowed skill, which reports on the task like its agent", () =>
-    withState((state) =>
-      Effect.gen(function* () {
-        const { call, approvals, applied } = callerOf(state)
-        const task = yield* createdTask(state)
-        expect(yield* call(task, "text.upper", "abc", undefined)).toBe("ABC")
-        expect(approvals).toEqual([])
-        expect(applied).toEqual(["log", "progress"])
-      }),
-    options
+    withState(
+      (state) =>
+        Effect.gen(function* () {
+          const { call, approvals, applied } = callerOf(state)
+          const task = yield* createdTask(state)
+          expect(yield* call(task, "text.upper", "abc", undefined)).toBe("ABC")
+          expect(approvals).toEqual([])
+          expect(applied).toEqual(["log", "progress"])
+        }),
+      options
     ))
 
   it("asks a person first when the authorizer wants an approval", () =>
-    withState((state) =>
-      Effect.gen(function* () {
-        const { call, approvals } = callerOf(state)
-        const task = yield* createdTask(state)
-        expect(yield* call(task, "shell.run", null, undefined)).toBe("ran")
-        expect(approvals).toEqual(["shell.run"])
-      }),
-    options
+    withState(
+      (state) =>
+        Effect.gen(function* () {
+          const { call, approvals } = callerOf(state)
+          const task = yield* createdTask(state)
+          expect(yield* call(task, "shell.run", null, undefined)).toBe("ran")
+          expect(approvals).toEqual(["shell.run"])
+        }),
+      options
     ))
 
   it("refuses a skill its agent does not list, or no one registered, and reports a failing one", () =>
-    withState((state) =>
-      Effect.gen(function* () {
-        const { call } = callerOf(state)
-        const task = yield* createdTask(state)
-        expect(yield* Effect.flip(call(task, "text.lower", null, undefined))).toMatchObject({ reason: "NotAllowed" })
-        expect(yield* Effect.flip(call(task, "text.missing", null, undefined))).toMatchObject({ reason: "Unknown" })
-        expect(yield* Effect.flip(call(task, "text.broken", null, undefined))).toMatchObject({
-          reason: "Failed",
-          detail: "no ink"
-        })
-      }),
-    options
+    withState(
+      (state) =>
+        Effect.gen(function* () {
+          const { call } = callerOf(state)
+          const task = yield* createdTask(state)
+          expect(yield* Effect.flip(call(task, "text.lower", null, undefined))).toMatchObject({ reason: "NotAllowed" })
+          expect(yield* Effect.flip(call(task, "text.missing", null, undefined))).toMatchObject({ reason: "Unknown" })
+          expect(yield* Effect.flip(call(task, "text.broken", null, undefined))).toMatchObject({
+            reason: "Failed",
+            detail: "no ink"
+          })
+        }),
+      options
     ))
 })

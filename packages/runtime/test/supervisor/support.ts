@@ -25,7 +25,10 @@ export const withState = <A, E>(
   )
 
 /** A new task of `owner` in memory and in the journal (its `created` event stored), pending. */
-export const createdTask = (state: SupervisorState, fields: { maxAttempts?: number; owner?: Principal; deadline?: number } = {}) =>
+export const createdTask = (
+  state: SupervisorState,
+  fields: { maxAttempts?: number; owner?: Principal; deadline?: number } = {}
+) =>
   Effect.gen(function* () {
     const id: TaskId = makeTaskId()
     const owner = fields.owner ?? alice

@@ -31,4 +31,3 @@ export const commandArbitrary: fc.Arbitrary<TaskCommand> = fc.oneof(
   }),
   fc.constant<TaskCommand>({ type: "attempt_failed", error: failure, retryInMs: 10 })
 )
-
