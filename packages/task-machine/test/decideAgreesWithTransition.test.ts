@@ -11,7 +11,7 @@ import {
   type TaskSnapshot,
   taskMachine
 } from "../src/index.js"
-import { commandArbitrary } from "./support/commandArbitrary.js"
+import { taskRunArbitrary } from "./support/commandArbitrary.js"
 import { freshTask } from "./support/drive.js"
 
 // `decide` runs the machine's transition in one inert scope it keeps for every call, and task actors adopt
@@ -32,55 +32,47 @@ const property = { numRuns: 300, seed: 20_261_207 }
 describe("decide agrees with xstate.transition()", { timeout: 180_000 }, () => {
   it("on random command streams: same status, context and journal events after every step", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 5 }),
-        fc.array(commandArbitrary, { maxLength: 60 }),
-        (maxAttempts, commands) => {
-          let snapshot = freshTask(maxAttempts)
-          for (const command of commands) {
-            const [expected, actions] = transition(taskMachine, snapshot, command)
-            const decision = decide(snapshot, command)
-            if (decision._tag === "Rejected") {
-              // Refused: XState's transition changes nothing either, and emits nothing.
-              expect(observed(expected)).toEqual(observed(snapshot))
-              expect(emittedBy(actions)).toEqual([])
-              continue
-            }
-            expect(observed(decision.snapshot)).toEqual(observed(expected))
-            expect(decision.events).toEqual(emittedBy(actions).map(({ seq, event }) => ({ seq, event })))
-            snapshot = decision.snapshot
+      fc.property(taskRunArbitrary, ([maxAttempts, commands]) => {
+        let snapshot = freshTask(maxAttempts)
+        for (const command of commands) {
+          const [expected, actions] = transition(taskMachine, snapshot, command)
+          const decision = decide(snapshot, command)
+          if (decision._tag === "Rejected") {
+            // Refused: XState's transition changes nothing either, and emits nothing.
+            expect(observed(expected)).toEqual(observed(snapshot))
+            expect(emittedBy(actions)).toEqual([])
+            continue
           }
+          expect(observed(decision.snapshot)).toEqual(observed(expected))
+          expect(decision.events).toEqual(emittedBy(actions).map(({ seq, event }) => ({ seq, event })))
+          snapshot = decision.snapshot
         }
-      ),
+      }),
       property
     )
   })
 
   it("on random command streams: an actor driven by sendDecided ends where a plain actor ends", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 5 }),
-        fc.array(commandArbitrary, { maxLength: 60 }),
-        (maxAttempts, commands) => {
-          const inspected: Array<InspectionEvent> = []
-          const adopted = startTaskActor(undefined, maxAttempts, (event) => inspected.push(event))
-          const plain = createActor(taskMachine, { input: { maxAttempts } }).start()
-          for (const command of commands) {
-            // A stopped (final) actor only warns about what it is sent.
-            if (plain.getSnapshot().status === "done") break
-            const before = adopted.getSnapshot()
-            const decision = decideCommand(before, command)
-            plain.send(command)
-            if (decision._tag === "Accepted") sendDecided(adopted, command, before, decision.snapshot)
-            expect(observed(adopted.getSnapshot())).toEqual(observed(plain.getSnapshot()))
-          }
-          // The inspector sees every decided command as an event the actor received.
-          const received = inspected.filter((event) => event.type === "@xstate.event").length
-          expect(received).toBeGreaterThanOrEqual(1)
-          adopted.stop()
-          plain.stop()
+      fc.property(taskRunArbitrary, ([maxAttempts, commands]) => {
+        const inspected: Array<InspectionEvent> = []
+        const adopted = startTaskActor(undefined, maxAttempts, (event) => inspected.push(event))
+        const plain = createActor(taskMachine, { input: { maxAttempts } }).start()
+        for (const command of commands) {
+          // A stopped (final) actor only warns about what it is sent.
+          if (plain.getSnapshot().status === "done") break
+          const before = adopted.getSnapshot()
+          const decision = decideCommand(before, command)
+          plain.send(command)
+          if (decision._tag === "Accepted") sendDecided(adopted, command, before, decision.snapshot)
+          expect(observed(adopted.getSnapshot())).toEqual(observed(plain.getSnapshot()))
         }
-      ),
+        // The inspector sees every decided command as an event the actor received.
+        const received = inspected.filter((event) => event.type === "@xstate.event").length
+        expect(received).toBeGreaterThanOrEqual(1)
+        adopted.stop()
+        plain.stop()
+      }),
       property
     )
   })

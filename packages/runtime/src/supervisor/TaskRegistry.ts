@@ -1,4 +1,4 @@
-import { isTerminalStatus, type Principal, type TaskId, type TaskRecord } from "@coderclaw/protocol"
+import { isTerminalStatus, type TaskId, type TaskRecord } from "@coderclaw/protocol"
 import { restoreTaskSnapshot, startTaskActor, type TaskSnapshot } from "@coderclaw/task-machine"
 import { Effect, Option, Semaphore } from "effect"
 import { AgentFailure } from "../agent/AgentFailure.js"
@@ -10,20 +10,13 @@ import { type LiveTask, ownerFromRecord } from "./LiveTask.js"
 import type { SupervisorState } from "./SupervisorState.js"
 
 /** What a task held in memory is made of, besides its actor and per-task bookkeeping. */
-export interface LiveTaskFields {
-  readonly id: TaskId
-  readonly agent: AgentDefinition
-  readonly sessionId: string
-  readonly parentId: TaskId | undefined
-  readonly rootId: TaskId
-  readonly priority: number
-  readonly waitingTimeoutMs: number | undefined
-  readonly owner: Principal
+export type LiveTaskFields = Pick<
+  LiveTask,
+  "id" | "agent" | "sessionId" | "parentId" | "rootId" | "priority" | "waitingTimeoutMs" | "owner" | "children"
+> & {
   readonly maxAttempts: number
   /** The snapshot to start from (a rehydrated task); a new task starts as just created. */
   readonly snapshot: TaskSnapshot | undefined
-  /** The children it spawned; `undefined` to read them from its history when first needed. */
-  readonly children: Array<TaskId> | undefined
 }
 
 /** An agent that is not registered on this node any more: its tasks fail instead of hanging. */

@@ -31,3 +31,6 @@ export const commandArbitrary: fc.Arbitrary<TaskCommand> = fc.oneof(
   }),
   fc.constant<TaskCommand>({ type: "attempt_failed", error: failure, retryInMs: 10 })
 )
+
+/** A task's run: its `maxAttempts` and a stream of commands sent to it, most of them refused. */
+export const taskRunArbitrary = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.array(commandArbitrary, { maxLength: 60 }))
