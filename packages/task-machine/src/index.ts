@@ -6,8 +6,11 @@
  * @packageDocumentation
  */
 
-export { type DecidedEvent, decide, type TaskDecision } from "./decide.js"
 export { checkTransition, InvalidTransition, invalidTransitionFor } from "./InvalidTransition.js"
+// `decide` and the task actors lean on XState internals (an inert transition scope, an actor logic that
+// adopts decided snapshots): they live in `internal/`, tested against XState's own `transition()`.
+export { type DecidedEvent, decide, type TaskDecision } from "./internal/decide.js"
+export { decideCommand, sendDecided, startTaskActor } from "./internal/taskActor.js"
 export { restoreTaskSnapshot, type TaskSnapshotSource } from "./restoreTaskSnapshot.js"
 export { statusOf, type TaskSnapshot } from "./statusOf.js"
 export type { TaskCommand, TaskCommandType } from "./TaskCommand.js"

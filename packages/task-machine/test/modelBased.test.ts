@@ -3,101 +3,59 @@ import { Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { createActor } from "xstate"
-import {
-  canTransition,
-  decide,
-  reachableStatuses,
-  statusOf,
-  type TaskCommand,
-  type TaskJournalEvent,
-  taskMachine
-} from "../src/index.js"
+import { canTransition, decide, reachableStatuses, statusOf, type TaskJournalEvent, taskMachine } from "../src/index.js"
+import { commandArbitrary, taskRunArbitrary } from "./support/commandArbitrary.js"
 import { freshTask } from "./support/drive.js"
 
 const decodeEvent = makeDecoder(TaskEvent, "task event")
-const failure = { code: "AGENT_ERROR", message: "boom" }
-
-// Commands with random payloads, including hostile numbers for progress.
-const commandArbitrary: fc.Arbitrary<TaskCommand> = fc.oneof(
-  fc.constant<TaskCommand>({ type: "plan" }),
-  fc.constant<TaskCommand>({ type: "start" }),
-  fc.string({ minLength: 1, maxLength: 20 }).map((prompt): TaskCommand => ({ type: "request_input", prompt })),
-  fc
-    .jsonValue()
-    .map((input): TaskCommand => ({ type: "provide_input", input: JSON.parse(JSON.stringify(input) ?? "null") })),
-  fc.constant<TaskCommand>({ type: "await_children" }),
-  fc.constant<TaskCommand>({ type: "children_settled" }),
-  fc.constant<TaskCommand>({ type: "request_approval", skillId: "shell.run", summary: "run" }),
-  fc.constant<TaskCommand>({ type: "approve" }),
-  fc.constant<TaskCommand>({ type: "deny", reason: "no" }),
-  fc.constant<TaskCommand>({ type: "complete", result: { ok: true } }),
-  fc.constant<TaskCommand>({ type: "fail", error: failure }),
-  fc.constant<TaskCommand>({ type: "cancel" }),
-  fc
-    .oneof(fc.double(), fc.integer({ min: -50, max: 150 }), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0))
-    .map((percent): TaskCommand => ({ type: "progress", percent })),
-  fc.constant<TaskCommand>({ type: "output", name: "o", value: 1 }),
-  fc.constant<TaskCommand>({ type: "log", level: "info", message: "l" }),
-  fc.constant<TaskCommand>({
-    type: "spawn_child",
-    childId: "0190a6e2-7b7c-7cc2-8d47-2f1a0b3c4d5e" as never,
-    agentId: "a"
-  }),
-  fc.constant<TaskCommand>({ type: "attempt_failed", error: failure, retryInMs: 10 })
-)
-
 const reachable = reachableStatuses()
 
 // Thousands of generated sequences are pure CPU work: a generous budget keeps a busy machine from failing them.
 describe("model-based: random command sequences", { timeout: 180_000 }, () => {
   it("keep every lifecycle invariant", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 5 }),
-        fc.array(commandArbitrary, { maxLength: 60 }),
-        (maxAttempts, commands) => {
-          let snapshot = freshTask(maxAttempts)
-          let lastSeq = 1
-          let status: TaskStatus = "pending"
-          let terminalEvents = 0
-          for (const command of commands) {
-            const decision = decide(snapshot, command)
-            if (decision._tag === "Rejected") {
-              // A refusal names where the task is and changes nothing.
-              expect(decision.error.from).toBe(status)
-              continue
-            }
-            // Once final, nothing is ever accepted again.
-            expect(isTerminalStatus(status)).toBe(false)
-            for (const { seq, event } of decision.events) {
-              expect(seq).toBe(lastSeq + 1)
-              lastSeq = seq
-              expect(Result.isSuccess(decodeEvent(event))).toBe(true)
-              if (event.type === "progress") {
-                expect(event.percent).toBeGreaterThanOrEqual(0)
-                expect(event.percent).toBeLessThanOrEqual(100)
-              }
-              if (event.type === "status_changed") {
-                expect(event.from).toBe(status)
-                expect(canTransition(event.from, event.to)).toBe(true)
-                status = event.to
-                if (isTerminalStatus(event.to)) terminalEvents++
-              }
-            }
-            snapshot = decision.snapshot
-            expect(statusOf(snapshot)).toBe(status)
-            expect(snapshot.context.status).toBe(status)
-            expect(reachable.has(status)).toBe(true)
-            expect(snapshot.context.seq).toBe(lastSeq)
-            expect(snapshot.context.progress.percent).toBeGreaterThanOrEqual(0)
-            expect(snapshot.context.progress.percent).toBeLessThanOrEqual(100)
-            expect(snapshot.context.attempt).toBeLessThanOrEqual(maxAttempts)
-            expect(snapshot.context.waitingFor !== undefined).toBe(status === "waiting")
+      fc.property(taskRunArbitrary, ([maxAttempts, commands]) => {
+        let snapshot = freshTask(maxAttempts)
+        let lastSeq = 1
+        let status: TaskStatus = "pending"
+        let terminalEvents = 0
+        for (const command of commands) {
+          const decision = decide(snapshot, command)
+          if (decision._tag === "Rejected") {
+            // A refusal names where the task is and changes nothing.
+            expect(decision.error.from).toBe(status)
+            continue
           }
-          expect(terminalEvents).toBeLessThanOrEqual(1)
-          expect(terminalEvents === 1).toBe(isTerminalStatus(status))
+          // Once final, nothing is ever accepted again.
+          expect(isTerminalStatus(status)).toBe(false)
+          for (const { seq, event } of decision.events) {
+            expect(seq).toBe(lastSeq + 1)
+            lastSeq = seq
+            expect(Result.isSuccess(decodeEvent(event))).toBe(true)
+            if (event.type === "progress") {
+              expect(event.percent).toBeGreaterThanOrEqual(0)
+              expect(event.percent).toBeLessThanOrEqual(100)
+            }
+            if (event.type === "status_changed") {
+              expect(event.from).toBe(status)
+              expect(canTransition(event.from, event.to)).toBe(true)
+              status = event.to
+              if (isTerminalStatus(event.to)) terminalEvents++
+            }
+          }
+          snapshot = decision.snapshot
+          expect(statusOf(snapshot)).toBe(status)
+          expect(snapshot.context.status).toBe(status)
+          expect(reachable.has(status)).toBe(true)
+          expect(snapshot.context.seq).toBe(lastSeq)
+          expect(snapshot.context.progress.percent).toBeGreaterThanOrEqual(0)
+          expect(snapshot.context.progress.percent).toBeLessThanOrEqual(100)
+          expect(snapshot.context.attempt).toBeLessThanOrEqual(maxAttempts)
+          expect(snapshot.context.waitingFor !== undefined).toBe(status === "waiting")
         }
-      ),
+        expect(terminalEvents).toBeLessThanOrEqual(1)
+        expect(terminalEvents === 1).toBe(isTerminalStatus(status))
+      }),
       { numRuns: 3_000 }
     )
   })

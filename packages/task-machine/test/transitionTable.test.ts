@@ -1,5 +1,5 @@
 import type { TaskStatus } from "@coderclaw/protocol"
-import { taskStatuses as protocolStatuses } from "@coderclaw/protocol"
+import { isTerminalStatus, taskStatuses as protocolStatuses } from "@coderclaw/protocol"
 import { describe, expect, it } from "vitest"
 import {
   canTransition,
@@ -33,6 +33,12 @@ describe("transition table", () => {
   it("has the protocol's seven statuses, three of them final", () => {
     expect(taskStatuses).toEqual(protocolStatuses)
     expect(taskStatuses.filter(isFinalStatus)).toEqual(["completed", "failed", "cancelled"])
+  })
+
+  it("ends a task exactly where the protocol's isTerminalStatus says it ends", () => {
+    // The machine keeps its own reading of its final states (it may not load the protocol's Schema code at
+    // run time); the two must never disagree.
+    for (const status of taskStatuses) expect(isFinalStatus(status), status).toBe(isTerminalStatus(status))
   })
 
   it("reaches every status from pending", () => {

@@ -1,13 +1,11 @@
 import type { JsonValue, TaskEventEnvelope, TaskId, TaskRecord, TaskStatus } from "@coderclaw/protocol"
-import { InvalidRequest, taskStatuses } from "@coderclaw/protocol"
+import { InvalidRequest, isTerminalStatus, taskStatuses } from "@coderclaw/protocol"
 import { Effect, Layer, Option } from "effect"
 import { decodeTaskCursor } from "./decodeTaskCursor.js"
 import { defaultPageSize, type IdempotencyClaim, Journal, type JournalShape, type PendingEvent } from "./Journal.js"
 import { JournalError } from "./JournalError.js"
 import { matchesTaskQuery } from "./matchesTaskQuery.js"
 import { projectTaskRecord } from "./projectTaskRecord.js"
-
-const isFinal = (status: TaskStatus) => status === "completed" || status === "failed" || status === "cancelled"
 
 /**
  * A journal held in memory: fast, and gone with the process. For tests, benchmarks and local runs that
@@ -94,7 +92,7 @@ export const makeInMemoryJournal = (): JournalShape => {
         )
       }),
     activeTasks: Effect.sync(() =>
-      [...records.values()].filter((record) => !isFinal(record.status)).sort((a, b) => (a.id < b.id ? -1 : 1))
+      [...records.values()].filter((record) => !isTerminalStatus(record.status)).sort((a, b) => (a.id < b.id ? -1 : 1))
     ),
     countByStatus: Effect.sync(() => {
       const counts = Object.fromEntries(taskStatuses.map((status) => [status, 0])) as Record<TaskStatus, number>

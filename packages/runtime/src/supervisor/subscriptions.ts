@@ -1,6 +1,7 @@
 import {
   type Forbidden,
   type InvalidRequest,
+  isTerminalStatus,
   makeDecoder,
   type Principal,
   type TaskEventEnvelope,
@@ -21,8 +22,7 @@ const decodeFilter = makeDecoder(TaskFilter, "task filter")
 const catchUpPage = 1_000
 
 const isFinalEvent = (envelope: TaskEventEnvelope) =>
-  envelope.event.type === "status_changed" &&
-  (envelope.event.to === "completed" || envelope.event.to === "failed" || envelope.event.to === "cancelled")
+  envelope.event.type === "status_changed" && isTerminalStatus(envelope.event.to)
 
 const unavailable = (error: JournalError) => new Unavailable({ reason: error.message })
 const shuttingDown = new Unavailable({ reason: "the runtime is shutting down" })

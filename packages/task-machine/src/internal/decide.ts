@@ -1,9 +1,9 @@
 import type { TaskEvent } from "@coderclaw/protocol"
 import { createActor, type ExecutableActionObject } from "xstate"
-import { type InvalidTransition, invalidTransitionFor } from "./InvalidTransition.js"
-import type { TaskSnapshot } from "./statusOf.js"
-import type { TaskCommand } from "./TaskCommand.js"
-import { type TaskJournalEvent, taskMachine } from "./taskMachine.js"
+import { type InvalidTransition, invalidTransitionFor } from "../InvalidTransition.js"
+import type { TaskSnapshot } from "../statusOf.js"
+import type { TaskCommand } from "../TaskCommand.js"
+import { type TaskJournalEvent, taskMachine } from "../taskMachine.js"
 
 /** A journal entry `decide` produced: the event and the per-task seq it must be stored under. */
 export interface DecidedEvent {

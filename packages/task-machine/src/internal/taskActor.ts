@@ -1,13 +1,9 @@
-import {
-  decide,
-  restoreTaskSnapshot,
-  type TaskCommand,
-  type TaskDecision,
-  type TaskMachine,
-  type TaskSnapshot,
-  taskMachine
-} from "@coderclaw/task-machine"
 import { type Actor, createActor, type InspectionEvent } from "xstate"
+import { restoreTaskSnapshot } from "../restoreTaskSnapshot.js"
+import type { TaskSnapshot } from "../statusOf.js"
+import type { TaskCommand } from "../TaskCommand.js"
+import { type TaskMachine, taskMachine } from "../taskMachine.js"
+import { decide, type TaskDecision } from "./decide.js"
 
 // The supervisor decides every command with the pure `decide` before it journals it, and only then sends the
 // command to the task's actor. Letting the actor compute the same transition a second time doubled the

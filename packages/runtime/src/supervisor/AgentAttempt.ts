@@ -1,0 +1,67 @@
+import type { JsonValue } from "@coderclaw/protocol"
+import type { TaskCommand } from "@coderclaw/task-machine"
+import { Cause, Effect, Exit } from "effect"
+import type { AgentContext } from "../agent/AgentContext.js"
+import { AgentFailure } from "../agent/AgentFailure.js"
+import type { AgentDefinition } from "../agent/defineAgent.js"
+import { type RetryPolicy, retryDelayMs } from "../RuntimeOptions.js"
+
+/** How one attempt of an agent ended. */
+export type AttemptOutcome =
+  | { readonly _tag: "Completed"; readonly result: JsonValue }
+  | { readonly _tag: "Failed"; readonly failure: AgentFailure }
+
+/** The failure recorded for an attempt that ended with `cause`. */
+export const failureOf = (cause: Cause.Cause<unknown>): AgentFailure => {
+  const error = Cause.squash(cause)
+  if (error instanceof AgentFailure) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new AgentFailure({ code: "AGENT_ERROR", message: message.slice(0, 4_000) || "the agent failed" })
+}
+
+/**
+ * One execution of a task's agent: the attempt number, the context it runs with, and `run`, which runs the
+ * agent once and returns how it ended (never fails: an agent's failure is an outcome). The attempt is
+ * aborted by interrupting the fiber that runs it (a cancel, a deadline, a denied approval, shutdown);
+ * `defineAsyncAgent` turns that interruption into its `AbortSignal`.
+ */
+export interface AgentAttempt {
+  readonly attempt: number
+  readonly maxAttempts: number
+  readonly context: AgentContext
+  readonly run: Effect.Effect<AttemptOutcome>
+}
+
+const outcomeOf = (exit: Exit.Exit<JsonValue, unknown>): AttemptOutcome =>
+  Exit.isSuccess(exit) ? { _tag: "Completed", result: exit.value } : { _tag: "Failed", failure: failureOf(exit.cause) }
+
+/** The attempt `attempt` of `maxAttempts` of `agent` on `input`, with `context`. */
+export const makeAgentAttempt = (
+  agent: AgentDefinition,
+  input: JsonValue,
+  attempt: number,
+  maxAttempts: number,
+  context: AgentContext
+): AgentAttempt => ({
+  attempt,
+  maxAttempts,
+  context,
+  run: Effect.map(Effect.exit(agent.run(input, context)), outcomeOf)
+})
+
+/**
+ * The command that records how an attempt ended: the task completes; or a failure the agent did not mark as
+ * final, with attempts left, is retried after the policy's back-off; or the task fails.
+ */
+export const attemptEnd = (
+  attempt: Pick<AgentAttempt, "attempt" | "maxAttempts">,
+  outcome: AttemptOutcome,
+  policy: RetryPolicy
+): Extract<TaskCommand, { type: "complete" | "attempt_failed" | "fail" }> => {
+  if (outcome._tag === "Completed") return { type: "complete", result: outcome.result }
+  const error = { code: outcome.failure.code, message: outcome.failure.message }
+  if (outcome.failure.retryable !== false && attempt.attempt < attempt.maxAttempts) {
+    return { type: "attempt_failed", error, retryInMs: retryDelayMs(policy, attempt.attempt) }
+  }
+  return { type: "fail", error }
+}
