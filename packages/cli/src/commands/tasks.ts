@@ -54,12 +54,14 @@ export const describeRecord = (task: TaskRecord): string =>
     ...(task.result === undefined ? [] : [`result      ${summarizeResult(task.result)}`])
   ].join("\n")
 
-/** `coderclaw tasks` and `coderclaw show <id>`: the tasks this session may see. */
+/** `coderclaw tasks` and `coderclaw show <id>`: the tasks the signed-in user may see. */
 export const registerTasks = (program: Command, context: CommandContext): void => {
   program
     .command("tasks")
     .summary("list tasks, newest first")
-    .description("Lists the tasks you may see (your session's, or everyone's with task:read:any), newest first.")
+    .description(
+      "Lists the tasks you may see (yours, from any of your sessions, or everyone's with task:read:any), newest first."
+    )
     .option(
       "--status <status>",
       `only these statuses (repeat or separate with commas: ${taskStatuses.join(", ")})`,
