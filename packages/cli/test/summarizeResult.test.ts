@@ -15,7 +15,7 @@ describe("summarizeResult", () => {
       signal: null,
       timedOut: false,
       durationMs: 4_200,
-      counts: { reporter: "vitest", passed: 10, failed: 2, skipped: 1, total: 13 },
+      counts: { reporter: "vitest", from: "report", passed: 10, failed: 2, skipped: 1, total: 13 },
       outputTail: " FAIL  test/a.test.ts > adds\n Tests  2 failed | 10 passed | 1 skipped (13)\n"
     } satisfies TestRun
     expect(summarizeResult(run).split("\n")).toEqual([

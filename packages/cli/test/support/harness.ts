@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PassThrough, Readable } from "node:stream"
 import { defineAgent, defineAsyncAgent, defineSkill } from "@coderclaw/runtime"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type { CliIo } from "../../src/cli/CliIo.js"
 import { run } from "../../src/cli/run.js"
 import { type CoderclawServer, startServer } from "../../src/server/startServer.js"
@@ -60,12 +60,10 @@ export const testAgents = [
     name: "Greet",
     description: "Greets someone by name.",
     input: {
-      schema: {
-        type: "object",
-        properties: { name: { type: "string", minLength: 1 }, times: { type: "integer", minimum: 1 } },
-        required: ["name"],
-        additionalProperties: false
-      },
+      schema: Schema.Struct({
+        name: Schema.String.pipe(Schema.check(Schema.isMinLength(1))),
+        times: Schema.optionalKey(Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1))))
+      }),
       example: { name: "Ada" }
     },
     run: (input) => Effect.succeed({ greeting: `Hello, ${(input as { name: string }).name}` })
