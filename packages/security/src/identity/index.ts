@@ -20,6 +20,19 @@ export {
   googleJwksUrl,
   makeGoogleVerifier
 } from "./GoogleVerifier.js"
+/**
+ * The identity behind a GitHub user access token, read from the REST API: what a server calls with a token
+ * a client obtained (see `loginWithGithubDevice` in `@coderclaw/security/login`). Fails with
+ * `LoginFailed` (`token_rejected`, `api_failed`). `defaultGithubApiBaseUrl` is `https://api.github.com`.
+ */
+export {
+  defaultGithubApiBaseUrl,
+  type GithubApiOptions,
+  type ResolveGithubIdentityOptions,
+  resolveGithubIdentity
+} from "./GithubIdentity.js"
+/** A GitHub organisation/team → role rule (decode configuration with it) and the pure mapping. */
+export { type GithubMemberships, GithubRoleRule, githubRoles } from "./GithubRoleRule.js"
 export { Identity, ProviderId, principalIdOf } from "./Identity.js"
 /** The interface every token verifier (OIDC, Google, GitHub Actions, …) implements. */
 export type { IdentityVerifier } from "./IdentityVerifier.js"
@@ -44,6 +57,8 @@ export {
   type VerifiedJwt
 } from "./JwtVerifier.js"
 
+/** Why resolving a GitHub token (or a client-side login) failed, by `reason`; also in `./login`. */
+export { LoginFailed, LoginFailureReason, LoginProvider } from "../login/LoginFailed.js"
 /** Generic OpenID Connect ID-token verifier (provider `oidc`). */
 export { makeOidcVerifier, OidcVerifierConfig, type OidcVerifierOptions } from "./OidcVerifier.js"
 /** Configured mapping of verified identities to roles (default, per subject, per claim value). */
