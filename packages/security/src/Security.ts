@@ -1,6 +1,7 @@
 import type { AuthenticatorShape, AuthorizerShape, Principal } from "@coderclaw/protocol"
 import { Unauthenticated } from "@coderclaw/protocol"
 import { Context, Effect, Layer, type Scope } from "effect"
+import { makeSecurityAdmin, type SecurityAdminShape } from "./admin/SecurityAdmin.js"
 import { type AuditLogShape, make as makeAuditLog } from "./audit/AuditLog.js"
 import type { AuditStore } from "./audit/AuditStore.js"
 import { attemptedAccountName } from "./audit/attemptedAccountName.js"
@@ -64,6 +65,11 @@ export interface SecurityShape {
   readonly devices: DevicePairingShape
   readonly deviceProofs: DeviceProofVerifierShape
   readonly audit: AuditLogShape
+  /**
+   * Administrative decisions (devices approved, rejected, revoked; accounts created and changed; sessions
+   * revoked), each audited by security itself. Prefer these to the services above for an operator's act.
+   */
+  readonly admin: SecurityAdminShape
   /** The server's identity key: proves the server in the handshake; its id is its tokens' audience. */
   readonly serverIdentity: ServerIdentityShape
   /**
@@ -77,8 +83,30 @@ export interface SecurityShape {
   ): Effect.Effect<PasswordLogin, Unauthenticated>
 }
 
+/**
+ * The runtime's port tags, passed in by the caller: security implements the ports' shapes (declared in
+ * `@coderclaw/protocol`) but does not import the runtime that declares the tags.
+ */
+export interface SecurityPortTags<AuthorizerId, AuthenticatorId> {
+  readonly Authorizer: Context.Key<AuthorizerId, AuthorizerShape>
+  readonly Authenticator: Context.Key<AuthenticatorId, AuthenticatorShape>
+}
+
 /** The composed security service. */
 export class Security extends Context.Service<Security, SecurityShape>()("@coderclaw/security/Security") {
+  /**
+   * The runtime's `Authorizer` and `Authenticator` ports answered by the `Security` in context:
+   * `Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(Security.layer(config)))`,
+   * with the two tags imported from `@coderclaw/runtime`.
+   */
+  static readonly layerPorts = <AuthorizerId, AuthenticatorId>(
+    tags: SecurityPortTags<AuthorizerId, AuthenticatorId>
+  ): Layer.Layer<AuthorizerId | AuthenticatorId, never, Security> =>
+    Layer.mergeAll(
+      Layer.effect(tags.Authorizer, Effect.map(securityInContext, (security) => security.authorizer)),
+      Layer.effect(tags.Authenticator, Effect.map(securityInContext, (security) => security.authenticator))
+    )
+
   /** Security from a decoded configuration, keeping its state in the stores in context. */
   static readonly layer = (config: SecurityConfig): Layer.Layer<Security, SecurityConfigError, SecurityStores> =>
     Layer.effect(Security, makeSecurity(config))
@@ -97,6 +125,10 @@ export class Security extends Context.Service<Security, SecurityShape>()("@coder
       )
     )
 }
+
+const securityInContext: Effect.Effect<SecurityShape, never, Security> = Effect.gen(function* () {
+  return yield* Security
+})
 
 const configError = (reason: SecurityConfigError["reason"], issues: ReadonlyArray<string>) =>
   new SecurityConfigError({ reason, source: "security configuration", issues: [...issues] })
@@ -198,8 +230,8 @@ export const makeSecurity = (
               (failed) =>
                 new TokenRejected({
                   provider: "github",
-                  reason: failed.reason === "token_rejected" ? "bad_signature" : "keys_unavailable",
-                  detail: `GitHub: ${failed.reason}`
+                  reason: failed.reason === "token_rejected" ? "provider_refused" : "provider_unavailable",
+                  detail: failed.message
                 })
             )
           )
@@ -281,6 +313,7 @@ export const makeSecurity = (
       devices,
       deviceProofs,
       audit,
+      admin: makeSecurityAdmin({ users, sessions, devices, audit }),
       serverIdentity,
       loginWithPassword
     } satisfies SecurityShape

@@ -24,6 +24,11 @@ export {
 } from "./DeviceKey.js"
 /** A stored device key could not be loaded (`malformed`, `key_mismatch`). */
 export { DeviceKeyError } from "./DeviceKeyError.js"
+/**
+ * The one error of device trust: a refused proof, a refused pairing operation or a failed store, told apart
+ * by `reason` (and `operation`).
+ */
+export { DeviceError, DeviceErrorReason, DeviceOperation } from "./DeviceError.js"
 /** Who decides on devices, and whether they may (`device:approve` or `admin:all`). */
 export { canManageDevices, type DeviceOperator } from "./DeviceOperator.js"
 /** The pairing service: devices ask, operators approve or reject, owners and operators revoke. */
@@ -34,12 +39,8 @@ export {
   type DevicePairingShape,
   makeDevicePairing
 } from "./DevicePairing.js"
-/** Why a pairing operation was refused, by `reason`. */
-export { DevicePairingError, DevicePairingErrorReason } from "./DevicePairingError.js"
 /** A pairing request as stored: pending until an operator decides or it expires. */
 export { DevicePairingRequest, DevicePairingRequestStatus } from "./DevicePairingRequest.js"
-/** Why a device proof was refused, by `reason`. */
-export { DeviceProofRejected, DeviceProofRejectionReason } from "./DeviceProofRejected.js"
 /** Verifies device proofs on connect and tells `trusted` from `verified` devices. */
 export {
   type DeviceProofCheck,
@@ -61,8 +62,6 @@ export {
   DeviceStore,
   type DeviceStoreShape
 } from "./DeviceStore.js"
-/** The device store failed (`unavailable`, `corrupt`). */
-export { DeviceStoreError } from "./DeviceStoreError.js"
 /** The device id derived from a raw public key: `dev_` + base64url of the first 24 bytes of its SHA-256. */
 export { deviceIdDigestBytes, deviceIdOf, deviceIdPrefix } from "./deviceIdOf.js"
 /** A device store in memory, for tests and local runs. */
