@@ -16,6 +16,7 @@ import { type DeviceProofVerifierShape, makeDeviceProofVerifier } from "./device
 import type { DeviceStore } from "./devices/DeviceStore.js"
 import { InMemoryDeviceStore } from "./devices/InMemoryDeviceStore.js"
 import { githubActionsIssuer, makeGithubActionsVerifier } from "./identity/GithubActionsVerifier.js"
+import { resolveGithubIdentity } from "./identity/GithubIdentity.js"
 import { googleIssuers, makeGoogleVerifier } from "./identity/GoogleVerifier.js"
 import type { Identity } from "./identity/Identity.js"
 import { makeOidcVerifier } from "./identity/OidcVerifier.js"
@@ -25,7 +26,6 @@ import { InMemoryUserStore } from "./local/InMemoryUserStore.js"
 import { type LocalUsersShape, makeLocalUsers } from "./local/LocalUsers.js"
 import { revokeSessionsOnChange } from "./local/revokeSessionsOnChange.js"
 import type { UserStore } from "./local/UserStore.js"
-import { resolveGithubIdentity } from "./identity/GithubIdentity.js"
 import { makePolicyEngine, type PolicyEngineShape } from "./policies/PolicyEngine.js"
 import { makeRoleGate, type RoleGateShape } from "./rbac/RoleGate.js"
 import { makeRoleTable } from "./rbac/RoleTable.js"
@@ -103,8 +103,14 @@ export class Security extends Context.Service<Security, SecurityShape>()("@coder
     tags: SecurityPortTags<AuthorizerId, AuthenticatorId>
   ): Layer.Layer<AuthorizerId | AuthenticatorId, never, Security> =>
     Layer.mergeAll(
-      Layer.effect(tags.Authorizer, Effect.map(securityInContext, (security) => security.authorizer)),
-      Layer.effect(tags.Authenticator, Effect.map(securityInContext, (security) => security.authenticator))
+      Layer.effect(
+        tags.Authorizer,
+        Effect.map(securityInContext, (security) => security.authorizer)
+      ),
+      Layer.effect(
+        tags.Authenticator,
+        Effect.map(securityInContext, (security) => security.authenticator)
+      )
     )
 
   /** Security from a decoded configuration, keeping its state in the stores in context. */

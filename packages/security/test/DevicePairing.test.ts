@@ -2,10 +2,10 @@ import { Effect, Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
+  type DeviceError,
   type DeviceKey,
   type DeviceOperator,
   DevicePairing,
-  type DeviceError,
   DeviceStore,
   type DeviceStoreShape,
   generateDeviceKey,

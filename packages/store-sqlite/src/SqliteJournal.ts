@@ -5,6 +5,7 @@ import { Clock, Effect, Layer, Option, type Scope } from "effect"
 import { appendEvents } from "./internal/appendEvents.js"
 import { attempt } from "./internal/attempt.js"
 import { checkJournalFile, type JournalFileCheck } from "./internal/checkJournalFile.js"
+import { DatabaseRefused } from "./internal/DatabaseRefused.js"
 import { type GroupCommitStats, makeGroupCommit } from "./internal/GroupCommit.js"
 import { prepareIdempotencyKeys } from "./internal/idempotencyKeys.js"
 import { acquireJournalLock } from "./internal/JournalLock.js"
@@ -125,7 +126,12 @@ export const make = (
       (lock) => Effect.sync(() => lock.release())
     )
     const db = yield* Effect.acquireRelease(
-      attempt(`opening ${filename}`, () => openDatabase(settings)),
+      attempt(`opening ${filename}`, () => {
+        const opened = openDatabase(settings)
+        return opened instanceof DatabaseRefused
+          ? new JournalError({ reason: "Unavailable", detail: opened.detail })
+          : opened
+      }),
       (db) => Effect.sync(() => db.close())
     )
     yield* attempt(`migrating ${filename}`, () => migrate(db, openedAt))

@@ -8,7 +8,8 @@ import { newTask } from "@coderclaw/journal-conformance"
 import { UserStore } from "@coderclaw/security"
 import { Effect, Exit, Option } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { SqliteJournal, SqliteJournalRefused, SqliteSecurityStore } from "../src/index.js"
+import { SqliteJournal, SqliteJournalRefused } from "../src/index.js"
+import { SqliteSecurityStore } from "../src/security/index.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 const fixture = join(packageRoot, "test", "fixtures", "holdJournal.mjs")

@@ -9,8 +9,8 @@ import { Journal } from "@coderclaw/runtime"
 import {
   AuditError,
   AuditStore,
+  DeviceError,
   DeviceStore,
-  DeviceStoreError,
   emptyAuditHead,
   LocalUserError,
   makeInMemoryAuditStore,
@@ -24,20 +24,6 @@ import {
   UserStore,
   verifyAuditStore
 } from "@coderclaw/security"
-import Database from "better-sqlite3"
-import { Effect, Exit, Layer, Option } from "effect"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import {
-  SqliteJournal,
-  SqliteSecurityStore,
-  SqliteSecurityStoreError,
-  type SqliteSecurityStoreOptions,
-  type SqliteSecurityStores
-} from "../src/index.js"
-import { auditStoreBehaviour } from "./support/auditStoreBehaviour.js"
-import { deviceStoreBehaviour } from "./support/deviceStoreBehaviour.js"
-import { sessionStoreBehaviour } from "./support/sessionStoreBehaviour.js"
-import { signingKeyStoreBehaviour } from "./support/signingKeyStoreBehaviour.js"
 import {
   aDevice,
   aPairingRequest,
@@ -47,8 +33,17 @@ import {
   chainEntries,
   failureOf,
   itemAt
-} from "./support/storeHarness.js"
-import { userStoreBehaviour } from "./support/userStoreBehaviour.js"
+} from "@coderclaw/security-conformance"
+import Database from "better-sqlite3"
+import { Effect, Exit, Layer, Option } from "effect"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { SqliteJournal } from "../src/index.js"
+import {
+  SqliteSecurityStore,
+  SqliteSecurityStoreError,
+  type SqliteSecurityStoreOptions,
+  type SqliteSecurityStores
+} from "../src/security/index.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -90,39 +85,6 @@ const raw = <A>(filename: string, use: (db: Database.Database) => A): A => {
     db.close()
   }
 }
-
-/** Fresh SQLite stores on a new file for each behaviour test. */
-const sqlite =
-  <S>(pick: (stores: SqliteSecurityStores) => S) =>
-  () =>
-    Effect.map(Effect.orDie(SqliteSecurityStore.make({ filename: freshFile() })), pick)
-
-// The same behaviour, run against the in-memory reference and against SQLite: the two cannot drift apart.
-userStoreBehaviour("in memory", () => Effect.sync(() => makeInMemoryUserStore()))
-userStoreBehaviour(
-  "SQLite",
-  sqlite((stores) => stores.users)
-)
-sessionStoreBehaviour("in memory", () => Effect.sync(makeInMemorySessionStore))
-sessionStoreBehaviour(
-  "SQLite",
-  sqlite((stores) => stores.sessions)
-)
-signingKeyStoreBehaviour("in memory", () => Effect.sync(() => makeInMemorySigningKeyStore()))
-signingKeyStoreBehaviour(
-  "SQLite",
-  sqlite((stores) => stores.signingKeys)
-)
-deviceStoreBehaviour("in memory", () => Effect.sync(makeInMemoryDeviceStore))
-deviceStoreBehaviour(
-  "SQLite",
-  sqlite((stores) => stores.devices)
-)
-auditStoreBehaviour("in memory", () => Effect.sync(() => makeInMemoryAuditStore()))
-auditStoreBehaviour(
-  "SQLite",
-  sqlite((stores) => stores.audit)
-)
 
 describe("SqliteSecurityStore", () => {
   describe("opening", () => {
@@ -429,7 +391,7 @@ describe("SqliteSecurityStore", () => {
         ["LocalUserError", "unavailable"],
         ["SessionRejected", "unavailable"],
         ["SessionRejected", "unavailable"],
-        ["DeviceStoreError", "unavailable"],
+        ["DeviceError", "unavailable"],
         ["AuditError", "unavailable"]
       ])
       for (const error of errors) expect(error.message).toContain("SQLITE_BUSY")
@@ -554,7 +516,7 @@ describe("SqliteSecurityStore", () => {
         await afterDamage(damage, (stores) => stores.devices.listDevices({ principalId: "local:alice" }))
       ]
       for (const error of errors) {
-        expect(error).toBeInstanceOf(DeviceStoreError)
+        expect(error).toBeInstanceOf(DeviceError)
         expect(error.reason).toBe("corrupt")
         expect(error.detail).toContain("dev_1")
       }
@@ -666,8 +628,8 @@ describe("SqliteSecurityStore", () => {
         ["LocalUserError", "unavailable"],
         ["SessionRejected", "unavailable"],
         ["SessionRejected", "unavailable"],
-        ["DeviceStoreError", "corrupt"],
-        ["DeviceStoreError", "corrupt"],
+        ["DeviceError", "corrupt"],
+        ["DeviceError", "corrupt"],
         ["AuditError", "invalid_entry"]
       ])
       expect(outcome.update).toMatchObject({ reason: "unavailable", username: "alice" })

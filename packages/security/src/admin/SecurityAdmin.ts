@@ -7,6 +7,7 @@ import type { DeviceOperator } from "../devices/DeviceOperator.js"
 import type { DevicePairingShape } from "../devices/DevicePairing.js"
 import type { DevicePairingRequest } from "../devices/DevicePairingRequest.js"
 import type { DeviceRecord } from "../devices/DeviceRecord.js"
+import { deviceIdPrefix } from "../devices/deviceIdOf.js"
 import type { LocalUserProfile } from "../local/LocalUser.js"
 import type { LocalUserError } from "../local/LocalUserError.js"
 import type { LocalUsersShape, NewLocalUser } from "../local/LocalUsers.js"
@@ -32,9 +33,11 @@ export type LocalUserChange =
   | { readonly action: "roles"; readonly roles: ReadonlyArray<string> }
   | { readonly action: "password"; readonly password: string }
 
-/** A pairing decision: the request decided and the operator who decided it. */
+/** A pairing decision: the request decided, its device and principal, and the operator who decided. */
 export interface PairingDecision {
-  readonly request: DevicePairingRequest
+  readonly requestId: string
+  readonly deviceId: string
+  readonly principalId: string
   readonly operator: string
 }
 
@@ -46,21 +49,22 @@ export interface PairingDecision {
  */
 export interface SecurityAdminShape {
   /**
-   * Approves the pending request named by a request id or a device id (`findPending`): the device is
-   * paired to the requesting principal. Fails as `DevicePairing.approve` does, `ambiguous`/`not_found`
-   * for a device id without exactly one pending request.
+   * Approves the pending request named by a request id or a device id (`DevicePairing.findPending`): the
+   * device is paired to the requesting principal. Fails as `DevicePairing.approve` does, and
+   * `not_found`/`ambiguous` (not audited: nothing was decided) for a device id without exactly one
+   * pending request.
    */
   approveDevice(
     id: string,
     operator: DeviceOperator,
     context: AdminContext & { readonly principalId?: string | undefined }
-  ): Effect.Effect<DeviceRecord & PairingDecision, DeviceError | AuditError>
+  ): Effect.Effect<PairingDecision & { readonly device: DeviceRecord }, DeviceError | AuditError>
   /** Rejects the pending request named by a request id or device id; `reason` is kept with the request. */
   rejectDevice(
     id: string,
     operator: DeviceOperator,
     context: AdminContext & { readonly reason?: string | undefined }
-  ): Effect.Effect<PairingDecision, DeviceError | AuditError>
+  ): Effect.Effect<PairingDecision & { readonly request: DevicePairingRequest }, DeviceError | AuditError>
   /** Revokes a device for good (see `DevicePairing.revoke`). */
   revokeDevice(
     deviceId: string,
@@ -111,24 +115,33 @@ export const makeSecurityAdmin = ({ users, sessions, devices, audit }: SecurityA
   const pairingReason = (error: DeviceError) =>
     error.operation === "store" ? "device-store:failed" : `pairing:${error.reason}`
 
-  const decide = <A>(
+  const decide = <A extends { readonly deviceId: string; readonly principalId: string }>(
     verb: "approve" | "reject",
     id: string,
     operator: DeviceOperator,
     context: AdminContext & { readonly principalId?: string | undefined; readonly reason?: string | undefined },
-    apply: (request: DevicePairingRequest) => Effect.Effect<A, DeviceError>
+    apply: (requestId: string) => Effect.Effect<A, DeviceError>
   ) =>
-    Effect.flatMap(devices.findPending(id, context.principalId), (request) =>
-      audited(apply(request), (outcome) => ({
+    Effect.gen(function* () {
+      // A request id is decided as given (a refusal is audited); a device id must name one pending request.
+      const requestId = id.startsWith(deviceIdPrefix) ? (yield* devices.findPending(id, context.principalId)).id : id
+      const decided = yield* audited(apply(requestId), (outcome) => ({
         actor: operator.principalId,
-        device: outcome.ok ? request.deviceId : undefined,
+        device: outcome.ok ? outcome.value.deviceId : undefined,
         action: `device.${verb}`,
-        resource: `pairing/${request.id}`,
+        resource: `pairing/${requestId}`,
         decision: outcome.ok ? "success" : "failure",
         reasons: reasonsOf(context, outcome.ok ? [] : [pairingReason(outcome.error)]),
         details: { ...context.details, reason: context.reason }
       }))
-    )
+      return {
+        ...decided,
+        requestId,
+        deviceId: decided.deviceId,
+        principalId: decided.principalId,
+        operator: operator.principalId
+      }
+    })
 
   const userAction = (change: LocalUserChange) => {
     switch (change.action) {
@@ -150,18 +163,19 @@ export const makeSecurityAdmin = ({ users, sessions, devices, audit }: SecurityA
 
   return {
     approveDevice: (id, operator, context) =>
-      decide("approve", id, operator, context, (request) =>
-        Effect.map(devices.approve(request.id, operator), (device) => ({
-          ...device,
-          request,
-          operator: operator.principalId
+      decide("approve", id, operator, context, (requestId) =>
+        Effect.map(devices.approve(requestId, operator), (device) => ({
+          device,
+          deviceId: device.deviceId,
+          principalId: device.principalId
         }))
       ),
     rejectDevice: (id, operator, context) =>
-      decide("reject", id, operator, context, (request) =>
-        Effect.map(devices.reject(request.id, operator, context.reason), (rejected) => ({
-          request: rejected,
-          operator: operator.principalId
+      decide("reject", id, operator, context, (requestId) =>
+        Effect.map(devices.reject(requestId, operator, context.reason), (request) => ({
+          request,
+          deviceId: request.deviceId,
+          principalId: request.principalId
         }))
       ),
     revokeDevice: (deviceId, operator, context) =>
@@ -197,7 +211,9 @@ export const makeSecurityAdmin = ({ users, sessions, devices, audit }: SecurityA
       })),
     revokeSessions: (target, context) =>
       audited(
-        "sessionId" in target ? Effect.as(sessions.revoke(target.sessionId), 1) : sessions.revokeAllFor(target.principalId),
+        "sessionId" in target
+          ? Effect.as(sessions.revoke(target.sessionId), 1)
+          : sessions.revokeAllFor(target.principalId),
         (outcome) => ({
           actor: context.actor,
           action: "session.revoke",

@@ -79,22 +79,17 @@ export class DeviceError extends Schema.TaggedError<DeviceError>()("DeviceError"
   override get message(): string {
     const detail = this.detail === undefined ? "" : `: ${this.detail}`
     const reason = this.reason.replaceAll("_", " ")
-    switch (this.operation) {
-      case "store":
-        return `Device store ${reason}${detail}`
-      case "proof": {
-        const device = this.deviceId === undefined ? "" : ` for device ${this.deviceId}`
-        return `Device proof rejected${device}: ${reason}${detail}`
-      }
-      case "pairing": {
-        const subject =
-          this.requestId !== undefined
-            ? ` (request ${this.requestId})`
-            : this.deviceId !== undefined
-              ? ` (device ${this.deviceId})`
-              : ""
-        return `Device pairing failed${subject}: ${reason}${detail}`
-      }
+    if (this.operation === "store") return `Device store ${reason}${detail}`
+    if (this.operation === "proof") {
+      const device = this.deviceId === undefined ? "" : ` for device ${this.deviceId}`
+      return `Device proof rejected${device}: ${reason}${detail}`
     }
+    const subject =
+      this.requestId !== undefined
+        ? ` (request ${this.requestId})`
+        : this.deviceId !== undefined
+          ? ` (device ${this.deviceId})`
+          : ""
+    return `Device pairing failed${subject}: ${reason}${detail}`
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { Clock, Context, Effect, Layer, Option } from "effect"
-import { canManageDevices, type DeviceOperator } from "./DeviceOperator.js"
 import { DeviceError } from "./DeviceError.js"
+import { canManageDevices, type DeviceOperator } from "./DeviceOperator.js"
 import type { DevicePairingRequest } from "./DevicePairingRequest.js"
 import type { DeviceRecord } from "./DeviceRecord.js"
 import { type DeviceFilter, DeviceStore } from "./DeviceStore.js"
@@ -48,24 +48,15 @@ export interface DevicePairingShape {
    * `revoked`, `already_paired`, or `too_many_requests` when the principal or the address already has the
    * most pending requests allowed.
    */
-  requestPairing(
-    input: DevicePairingRequestInput
-  ): Effect.Effect<DevicePairingRequest, DeviceError>
+  requestPairing(input: DevicePairingRequestInput): Effect.Effect<DevicePairingRequest, DeviceError>
   /**
    * Approves a pending request: the device becomes `paired` to the requesting principal and, once it proves
    * possession again, `trusted`. Fails `not_permitted`, `not_found`, `already_decided`, `expired`,
    * `revoked` or `already_paired`.
    */
-  approve(
-    requestId: string,
-    operator: DeviceOperator
-  ): Effect.Effect<DeviceRecord, DeviceError>
+  approve(requestId: string, operator: DeviceOperator): Effect.Effect<DeviceRecord, DeviceError>
   /** Rejects a pending request. Fails `not_permitted`, `not_found`, `already_decided` or `expired`. */
-  reject(
-    requestId: string,
-    operator: DeviceOperator,
-    reason?: string
-  ): Effect.Effect<DevicePairingRequest, DeviceError>
+  reject(requestId: string, operator: DeviceOperator, reason?: string): Effect.Effect<DevicePairingRequest, DeviceError>
   /**
    * Revokes a device: its proofs are refused from now on (`revoked`), for good. Allowed to operators with
    * `device:approve`/`admin:all` and to the device's own principal (someone who lost a laptop). Revoking a
@@ -99,7 +90,10 @@ const fail = (
   reason: DeviceError["reason"],
   subject: { readonly requestId?: string; readonly deviceId?: string },
   detail?: string
-) => Effect.fail(new DeviceError({ operation: "pairing", reason, ...subject, ...(detail === undefined ? {} : { detail }) }))
+) =>
+  Effect.fail(
+    new DeviceError({ operation: "pairing", reason, ...subject, ...(detail === undefined ? {} : { detail }) })
+  )
 
 /** Builds the pairing service over the `DeviceStore`. Dies on invalid options (a configuration bug). */
 export const makeDevicePairing = (
@@ -300,7 +294,7 @@ export const makeDevicePairing = (
           : fail(
               "ambiguous",
               { deviceId: id },
-              `${mine.length} pending requests for ${id} (${mine.map((request) => request.principalId).join(", ")})`
+              `${id} has ${mine.length} pending requests (${mine.map((request) => request.principalId).join(", ")})`
             )
       })
 

@@ -102,7 +102,12 @@ export const makeDeviceProofVerifier = (
         const { deviceId } = proven
         const remembered = replayCache.remember(nonce, now)
         if (remembered === "replayed") {
-          return yield* new DeviceError({ operation: "proof", reason: "replayed", deviceId, detail: "nonce already used" })
+          return yield* new DeviceError({
+            operation: "proof",
+            reason: "replayed",
+            deviceId,
+            detail: "nonce already used"
+          })
         }
         if (remembered === "full") {
           return yield* new DeviceError({
@@ -114,7 +119,12 @@ export const makeDeviceProofVerifier = (
         }
         const stored = Option.getOrUndefined(yield* store.getDevice(deviceId))
         if (stored?.status === "revoked") {
-          return yield* new DeviceError({ operation: "proof", reason: "revoked", deviceId, detail: "device was revoked" })
+          return yield* new DeviceError({
+            operation: "proof",
+            reason: "revoked",
+            deviceId,
+            detail: "device was revoked"
+          })
         }
         // The id is a hash of the key, so a stored device with another key means a corrupted row: never trust it.
         const paired =

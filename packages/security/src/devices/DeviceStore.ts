@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DeviceError } from "./DeviceError.js"
 import type { DevicePairingRequest, DevicePairingRequestStatus } from "./DevicePairingRequest.js"
 import type { DeviceRecord } from "./DeviceRecord.js"
-import type { DeviceError } from "./DeviceError.js"
 
 /** Which pairing requests `listPairingRequests` returns; every given field must match. */
 export interface DevicePairingRequestFilter {

@@ -9,6 +9,11 @@
 /** The wire `DeviceProof` from a signature made elsewhere (WebCrypto, hardware key); runs in browsers. */
 export { assembleDeviceProof, type DeviceProofParts, deviceProofBytes } from "./assembleDeviceProof.js"
 /**
+ * The one error of device trust: a refused proof, a refused pairing operation or a failed store, told apart
+ * by `reason` (and `operation`).
+ */
+export { DeviceError, DeviceErrorReason, DeviceOperation } from "./DeviceError.js"
+/**
  * A device's key pair (`generateDeviceKey`), kept in a file as a private JWK (`exportDeviceKey`,
  * `importDeviceKey`), signing each connection's proof (`signDeviceProof`, `deviceProofSigner`).
  */
@@ -24,11 +29,6 @@ export {
 } from "./DeviceKey.js"
 /** A stored device key could not be loaded (`malformed`, `key_mismatch`). */
 export { DeviceKeyError } from "./DeviceKeyError.js"
-/**
- * The one error of device trust: a refused proof, a refused pairing operation or a failed store, told apart
- * by `reason` (and `operation`).
- */
-export { DeviceError, DeviceErrorReason, DeviceOperation } from "./DeviceError.js"
 /** Who decides on devices, and whether they may (`device:approve` or `admin:all`). */
 export { canManageDevices, type DeviceOperator } from "./DeviceOperator.js"
 /** The pairing service: devices ask, operators approve or reject, owners and operators revoke. */

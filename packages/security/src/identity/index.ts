@@ -1,5 +1,7 @@
 /** The normalised result of every identity provider, and how its principal id is formed. */
 
+/** Why resolving a GitHub token (or a client-side login) failed, by `reason`; also in `./login`. */
+export { LoginFailed, LoginFailureReason, LoginProvider } from "../login/LoginFailed.js"
 /**
  * GitHub Actions OIDC token verifier (provider `github-actions`): repository pinned by numeric ids, refs,
  * workflows, events and environments allow-listed, role `ci`.
@@ -12,14 +14,6 @@ export {
   githubActionsJwksUrl,
   makeGithubActionsVerifier
 } from "./GithubActionsVerifier.js"
-/** Google ID-token verifier (provider `google`): both issuer spellings, verified e-mail, optional `hd` pin. */
-export {
-  GoogleVerifierConfig,
-  type GoogleVerifierOptions,
-  googleIssuers,
-  googleJwksUrl,
-  makeGoogleVerifier
-} from "./GoogleVerifier.js"
 /**
  * The identity behind a GitHub user access token, read from the REST API: what a server calls with a token
  * a client obtained (see `loginWithGithubDevice` in `@coderclaw/security/login`). Fails with
@@ -33,6 +27,14 @@ export {
 } from "./GithubIdentity.js"
 /** A GitHub organisation/team → role rule (decode configuration with it) and the pure mapping. */
 export { type GithubMemberships, GithubRoleRule, githubRoles } from "./GithubRoleRule.js"
+/** Google ID-token verifier (provider `google`): both issuer spellings, verified e-mail, optional `hd` pin. */
+export {
+  GoogleVerifierConfig,
+  type GoogleVerifierOptions,
+  googleIssuers,
+  googleJwksUrl,
+  makeGoogleVerifier
+} from "./GoogleVerifier.js"
 export { Identity, ProviderId, principalIdOf } from "./Identity.js"
 /** The interface every token verifier (OIDC, Google, GitHub Actions, …) implements. */
 export type { IdentityVerifier } from "./IdentityVerifier.js"
@@ -56,9 +58,6 @@ export {
   OneOrMore,
   type VerifiedJwt
 } from "./JwtVerifier.js"
-
-/** Why resolving a GitHub token (or a client-side login) failed, by `reason`; also in `./login`. */
-export { LoginFailed, LoginFailureReason, LoginProvider } from "../login/LoginFailed.js"
 /** Generic OpenID Connect ID-token verifier (provider `oidc`). */
 export { makeOidcVerifier, OidcVerifierConfig, type OidcVerifierOptions } from "./OidcVerifier.js"
 /** Configured mapping of verified identities to roles (default, per subject, per claim value). */

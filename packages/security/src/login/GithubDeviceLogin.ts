@@ -1,6 +1,4 @@
 import { type Duration, Effect, Redacted, Schema } from "effect"
-import type { Identity } from "../identity/Identity.js"
-import type { DeviceCodePrompt } from "./DeviceCodePrompt.js"
 import {
   defaultGithubApiBaseUrl,
   defaultGithubUserAgent,
@@ -8,8 +6,10 @@ import {
   resolveWithHttp
 } from "../identity/GithubIdentity.js"
 import type { GithubRoleRule } from "../identity/GithubRoleRule.js"
-import { abortable } from "./internal/abortable.js"
+import type { Identity } from "../identity/Identity.js"
 import { type GithubHttp, requestJson, trimSlash } from "../identity/internal/githubHttp.js"
+import type { DeviceCodePrompt } from "./DeviceCodePrompt.js"
+import { abortable } from "./internal/abortable.js"
 import { type PollOutcome, pollDeviceGrant } from "./internal/pollDeviceGrant.js"
 import { runPrompt } from "./internal/runPrompt.js"
 import { LoginFailed } from "./LoginFailed.js"

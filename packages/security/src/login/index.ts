@@ -8,6 +8,8 @@
  * @module
  */
 
+/** The GitHub organisation/team → role rules a GitHub login maps memberships with (also at the root). */
+export { type GithubMemberships, GithubRoleRule, githubRoles } from "../identity/GithubRoleRule.js"
 /** What the user is shown during a device login: where to go and the code to enter. */
 export type { DeviceCodePrompt } from "./DeviceCodePrompt.js"
 /**
@@ -20,8 +22,6 @@ export {
   type GithubLogin,
   loginWithGithubDevice
 } from "./GithubDeviceLogin.js"
-/** The GitHub organisation/team → role rules a GitHub login maps memberships with (also at the root). */
-export { type GithubMemberships, GithubRoleRule, githubRoles } from "../identity/GithubRoleRule.js"
 /** The typed failure of every login, with its `reason` union and the provider that failed. */
 export { LoginFailed, LoginFailureReason, LoginProvider } from "./LoginFailed.js"
 /** The tokens an OIDC login obtained, `Redacted`, with an absolute expiry. */

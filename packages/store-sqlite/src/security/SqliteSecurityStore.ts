@@ -1,6 +1,5 @@
 import { closeSync, mkdirSync, openSync } from "node:fs"
 import { dirname } from "node:path"
-import { JournalError } from "@coderclaw/runtime"
 import {
   AuditStore,
   type AuditStoreShape,
@@ -15,13 +14,15 @@ import {
 } from "@coderclaw/security"
 import type Database from "better-sqlite3"
 import { Clock, Context, Effect, Layer, type Scope } from "effect"
+import { DatabaseRefused } from "../internal/DatabaseRefused.js"
 import { type ConnectionSettings, openDatabase } from "../internal/openDatabase.js"
+import { NewerSchema } from "../internal/runMigrations.js"
 import { makeAuditStore } from "./internal/makeAuditStore.js"
 import { makeDeviceStore } from "./internal/makeDeviceStore.js"
 import { makeSessionStore } from "./internal/makeSessionStore.js"
 import { makeSigningKeyStore } from "./internal/makeSigningKeyStore.js"
 import { makeUserStore } from "./internal/makeUserStore.js"
-import { migrateSecurity, NewerSecuritySchema, securitySchemaVersion } from "./internal/migrateSecurity.js"
+import { migrateSecurity, securitySchemaVersion } from "./internal/migrateSecurity.js"
 import { describeThrown } from "./internal/storeAttempt.js"
 import { SqliteSecurityStoreError } from "./SqliteSecurityStoreError.js"
 
@@ -85,7 +86,7 @@ const settingsFrom = (
 const opening = <A>(
   doing: string,
   work: () => A
-): Effect.Effect<Exclude<A, JournalError | NewerSecuritySchema>, SqliteSecurityStoreError> =>
+): Effect.Effect<Exclude<A, DatabaseRefused | NewerSchema>, SqliteSecurityStoreError> =>
   Effect.flatMap(
     Effect.try({
       try: work,
@@ -95,20 +96,20 @@ const opening = <A>(
       }
     }),
     (result) => {
-      if (result instanceof JournalError) {
+      if (result instanceof DatabaseRefused) {
         return Effect.fail(new SqliteSecurityStoreError({ reason: "unavailable", detail: result.detail }))
       }
-      if (result instanceof NewerSecuritySchema) {
+      if (result instanceof NewerSchema) {
         return Effect.fail(
           new SqliteSecurityStoreError({
             reason: "unavailable",
             detail:
               `${doing}: the security tables have schema version ${result.found}, newer than the ` +
-              `${securitySchemaVersion} this @coderclaw/store-sqlite understands; open it with a newer release`
+              `${result.known} this @coderclaw/store-sqlite understands; open it with a newer release`
           })
         )
       }
-      return Effect.succeed(result as Exclude<A, JournalError | NewerSecuritySchema>)
+      return Effect.succeed(result as Exclude<A, DatabaseRefused | NewerSchema>)
     }
   )
 
@@ -121,7 +122,7 @@ const createPrivately = (filename: string): void => {
   closeSync(openSync(filename, "a", 0o600))
 }
 
-const connect = (settings: ConnectionSettings): Database.Database | JournalError => {
+const connect = (settings: ConnectionSettings): Database.Database | DatabaseRefused => {
   createPrivately(settings.filename)
   return openDatabase(settings)
 }
