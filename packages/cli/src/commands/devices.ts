@@ -1,4 +1,4 @@
-import type { AuditError, DeviceError } from "@coderclaw/security"
+import type { AuditError, DeviceError, PairingDecision } from "@coderclaw/security"
 import type { Command } from "commander"
 import { Effect } from "effect"
 import { operatorOf, orFail, osUser, withAdmin } from "../admin/openAdmin.js"
@@ -127,7 +127,7 @@ export const registerDevices = (program: Command, context: CommandContext): void
           Effect.gen(function* () {
             const operator = yield* operatorOf(security, options.as)
             const context = { actor: operator.principalId, via: "cli-database", details: { osUser: osUser() } }
-            const decided =
+            const decided: Effect.Effect<PairingDecision, DeviceError | AuditError> =
               verb === "approve"
                 ? security.admin.approveDevice(id, operator, context)
                 : security.admin.rejectDevice(id, operator, { ...context, reason: options.reason })
