@@ -111,7 +111,10 @@ describe("SecurityAdmin: administrative decisions are audited by security", () =
     const log = await run(
       Effect.gen(function* () {
         const service = yield* security
-        yield* service.admin.createUser({ username: "alice", password: "alice-password-123", roles: ["developer"] }, cli)
+        yield* service.admin.createUser(
+          { username: "alice", password: "alice-password-123", roles: ["developer"] },
+          cli
+        )
         yield* service.loginWithPassword("alice", "alice-password-123")
         yield* service.admin.changeUser("alice", { action: "roles", roles: ["readonly"] }, cli)
         yield* service.loginWithPassword("alice", "alice-password-123")

@@ -65,6 +65,7 @@ export { RoleMapping, rolesFor } from "./RoleMapping.js"
 /** The server's Ed25519 identity key: proves the server to clients; its id is its session tokens' audience. */
 export {
   makeServerIdentity,
+  ServerIdentity,
   type ServerIdentityShape,
   serverAudienceOf,
   serverIdentityCheck,
