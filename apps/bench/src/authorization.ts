@@ -13,7 +13,7 @@ import {
   SessionTokens,
   SigningKeyStore
 } from "@coderclaw/security"
-import { SqliteSecurityStore } from "@coderclaw/store-sqlite"
+import { SqliteSecurityStore } from "@coderclaw/store-sqlite/security"
 import { Effect, Result } from "effect"
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from "jose"
 

@@ -25,16 +25,9 @@ export const startSecureServer = async (options: {
   readonly host?: string
   readonly port?: number
 }): Promise<SecureServer> => {
-  const ports = Layer.mergeAll(
-    Layer.effect(
-      Authorizer,
-      Effect.map(securityService, (security) => security.authorizer)
-    ),
-    Layer.effect(
-      Authenticator,
-      Effect.map(securityService, (security) => security.authenticator)
-    )
-  ).pipe(Layer.provideMerge(Security.layerInMemory(options.config)))
+  const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(
+    Layer.provideMerge(Security.layerInMemory(options.config))
+  )
   const runtime = ManagedRuntime.make(
     Layer.provideMerge(
       Runtime.layer({ agents: options.agents, mode: "remote-enabled" }),

@@ -61,7 +61,7 @@ describe("signing a user in from an app", () => {
     const notPending = await approveDevice(server, { deviceId: generateDeviceKey().deviceId }).catch(
       (error: unknown) => error
     )
-    expect(notPending).toMatchObject({ _tag: "DevicePairingError", reason: "not_found" })
+    expect(notPending).toMatchObject({ _tag: "DeviceError", reason: "not_found" })
 
     const duplicate = await addUser(server, { username: "dana", password, roles: ["developer"] }).catch(
       (error: unknown) => error

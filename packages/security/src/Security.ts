@@ -1,7 +1,8 @@
 import type { AuthenticatorShape, AuthorizerShape, Principal } from "@coderclaw/protocol"
 import { Unauthenticated } from "@coderclaw/protocol"
 import { Context, Effect, Layer, type Scope } from "effect"
-import { type AuditLogShape, make as makeAuditLog } from "./audit/AuditLog.js"
+import { makeSecurityAdmin, type SecurityAdminShape } from "./admin/SecurityAdmin.js"
+import { AuditLog, type AuditLogShape } from "./audit/AuditLog.js"
 import type { AuditStore } from "./audit/AuditStore.js"
 import { attemptedAccountName } from "./audit/attemptedAccountName.js"
 import { InMemoryAuditStore } from "./audit/InMemoryAuditStore.js"
@@ -10,30 +11,29 @@ import { makeTokenRouter, type RoutedVerifier } from "./authentication/TokenRout
 import { makeSecurityAuthorizer } from "./authorization/makeSecurityAuthorizer.js"
 import type { SecurityConfig } from "./config/SecurityConfig.js"
 import { SecurityConfigError } from "./config/SecurityConfigError.js"
-import { type DevicePairingShape, makeDevicePairing } from "./devices/DevicePairing.js"
-import { type DeviceProofVerifierShape, makeDeviceProofVerifier } from "./devices/DeviceProofVerifier.js"
+import { DevicePairing, type DevicePairingShape } from "./devices/DevicePairing.js"
+import { DeviceProofVerifier, type DeviceProofVerifierShape } from "./devices/DeviceProofVerifier.js"
 import type { DeviceStore } from "./devices/DeviceStore.js"
 import { InMemoryDeviceStore } from "./devices/InMemoryDeviceStore.js"
 import { githubActionsIssuer, makeGithubActionsVerifier } from "./identity/GithubActionsVerifier.js"
+import { resolveGithubIdentity } from "./identity/GithubIdentity.js"
 import { googleIssuers, makeGoogleVerifier } from "./identity/GoogleVerifier.js"
 import type { Identity } from "./identity/Identity.js"
 import { makeOidcVerifier } from "./identity/OidcVerifier.js"
-import { makeServerIdentity, type ServerIdentityShape } from "./identity/ServerIdentity.js"
+import { ServerIdentity, type ServerIdentityShape } from "./identity/ServerIdentity.js"
 import { TokenRejected } from "./identity/TokenRejected.js"
 import { InMemoryUserStore } from "./local/InMemoryUserStore.js"
-import { type LocalUsersShape, makeLocalUsers } from "./local/LocalUsers.js"
+import { LocalUsers, type LocalUsersShape } from "./local/LocalUsers.js"
 import { revokeSessionsOnChange } from "./local/revokeSessionsOnChange.js"
 import type { UserStore } from "./local/UserStore.js"
-import { resolveGithubIdentity } from "./login/GithubIdentity.js"
-import { makePolicyEngine, type PolicyEngineShape } from "./policies/PolicyEngine.js"
-import { makeRoleGate, type RoleGateShape } from "./rbac/RoleGate.js"
-import { makeRoleTable } from "./rbac/RoleTable.js"
+import { PolicyEngine, type PolicyEngineShape } from "./policies/PolicyEngine.js"
+import { RoleGate, type RoleGateShape } from "./rbac/RoleGate.js"
 import { InMemorySessionStore } from "./sessions/InMemorySessionStore.js"
 import { InMemorySigningKeyStore } from "./sessions/InMemorySigningKeyStore.js"
 import type { Session } from "./sessions/Session.js"
 import type { SessionStore } from "./sessions/SessionStore.js"
-import { makeSessions, type SessionsShape } from "./sessions/Sessions.js"
-import { makeSessionTokens, SessionTokens } from "./sessions/SessionTokens.js"
+import { Sessions, type SessionsShape } from "./sessions/Sessions.js"
+import { SessionTokens } from "./sessions/SessionTokens.js"
 import type { SigningKeyStore } from "./sessions/SigningKeyStore.js"
 
 /** The stores security keeps its state in: in memory, or (with `@coderclaw/store-sqlite`) in the runtime's database. */
@@ -64,6 +64,11 @@ export interface SecurityShape {
   readonly devices: DevicePairingShape
   readonly deviceProofs: DeviceProofVerifierShape
   readonly audit: AuditLogShape
+  /**
+   * Administrative decisions (devices approved, rejected, revoked; accounts created and changed; sessions
+   * revoked), each audited by security itself. Prefer these to the services above for an operator's act.
+   */
+  readonly admin: SecurityAdminShape
   /** The server's identity key: proves the server in the handshake; its id is its tokens' audience. */
   readonly serverIdentity: ServerIdentityShape
   /**
@@ -77,11 +82,39 @@ export interface SecurityShape {
   ): Effect.Effect<PasswordLogin, Unauthenticated>
 }
 
+/**
+ * The runtime's port tags, passed in by the caller: security implements the ports' shapes (declared in
+ * `@coderclaw/protocol`) but does not import the runtime that declares the tags.
+ */
+export interface SecurityPortTags<AuthorizerId, AuthenticatorId> {
+  readonly Authorizer: Context.Key<AuthorizerId, AuthorizerShape>
+  readonly Authenticator: Context.Key<AuthenticatorId, AuthenticatorShape>
+}
+
 /** The composed security service. */
 export class Security extends Context.Service<Security, SecurityShape>()("@coderclaw/security/Security") {
+  /**
+   * The runtime's `Authorizer` and `Authenticator` ports answered by the `Security` in context:
+   * `Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(Security.layer(config)))`,
+   * with the two tags imported from `@coderclaw/runtime`.
+   */
+  static readonly layerPorts = <AuthorizerId, AuthenticatorId>(
+    tags: SecurityPortTags<AuthorizerId, AuthenticatorId>
+  ): Layer.Layer<AuthorizerId | AuthenticatorId, never, Security> =>
+    Layer.mergeAll(
+      Layer.effect(
+        tags.Authorizer,
+        Effect.map(securityInContext, (security) => security.authorizer)
+      ),
+      Layer.effect(
+        tags.Authenticator,
+        Effect.map(securityInContext, (security) => security.authenticator)
+      )
+    )
+
   /** Security from a decoded configuration, keeping its state in the stores in context. */
   static readonly layer = (config: SecurityConfig): Layer.Layer<Security, SecurityConfigError, SecurityStores> =>
-    Layer.effect(Security, makeSecurity(config))
+    Layer.effect(Security, assemble(config)).pipe(Layer.provide(servicesLayer(config)))
 
   /** Security with every store in memory: tests, and servers whose sessions need not survive a restart. */
   static readonly layerInMemory = (config: SecurityConfig): Layer.Layer<Security, SecurityConfigError> =>
@@ -97,6 +130,10 @@ export class Security extends Context.Service<Security, SecurityShape>()("@coder
       )
     )
 }
+
+const securityInContext: Effect.Effect<SecurityShape, never, Security> = Effect.gen(function* () {
+  return yield* Security
+})
 
 const configError = (reason: SecurityConfigError["reason"], issues: ReadonlyArray<string>) =>
   new SecurityConfigError({ reason, source: "security configuration", issues: [...issues] })
@@ -130,55 +167,98 @@ const makeVerifiers = (config: SecurityConfig) =>
     )
   )
 
-/** Builds security from its configuration over the stores in context. */
-export const makeSecurity = (
-  config: SecurityConfig
-): Effect.Effect<SecurityShape, SecurityConfigError, SecurityStores | Scope.Scope> =>
+const serverIdentityInContext: Effect.Effect<ServerIdentityShape, never, ServerIdentity> = Effect.gen(function* () {
+  return yield* ServerIdentity
+})
+
+// A sub-layer's failure as security's configuration error; `catchTag` keeps what the layer provides.
+const failWith = <I, S>(tag: Context.Key<I, S>, error: SecurityConfigError): Layer.Layer<I, SecurityConfigError> =>
+  Layer.effect(tag, Effect.fail(error))
+
+/**
+ * The services security is composed of, each from its own layer, configured from `config` and with its
+ * errors turned into `SecurityConfigError`: roles and policies, the server identity, session tokens and
+ * sessions, local accounts, device proofs and pairing, the audit log.
+ */
+const servicesLayer = (config: SecurityConfig) => {
+  const gate = RoleGate.layer(config.roles ?? []).pipe(
+    Layer.catchTag("RoleConfigError", (error) => failWith(RoleGate, configError("invalid_roles", [error.message])))
+  )
+  const policies = PolicyEngine.layer(config.policies ?? {}, { cacheSize: config.decisionCacheSize }).pipe(
+    Layer.catchTag("PolicyLoadError", (error) =>
+      failWith(PolicyEngine, configError("invalid_policies", [error.message]))
+    )
+  )
+  const identity = ServerIdentity.layer.pipe(
+    Layer.catchTag("SessionRejected", (error) =>
+      failWith(ServerIdentity, configError("invalid_config", [`server identity: ${error.message}`]))
+    )
+  )
+  const tokens = Layer.unwrap(
+    Effect.map(serverIdentityInContext, (server: ServerIdentityShape) =>
+      SessionTokens.layer({
+        issuer: config.sessions.issuer,
+        audience: config.sessions.audience,
+        serverAudience: server.audience,
+        ...(config.sessions.maxTtlMs === undefined ? {} : { maxTokenTtlMs: config.sessions.maxTtlMs })
+      })
+    )
+  )
+  const sessions = Sessions.layer({ maxTtlMs: config.sessions.maxTtlMs, defaultTtlMs: config.sessions.defaultTtlMs })
+    .pipe(Layer.provide(tokens))
+    .pipe(
+      Layer.catchTag("SessionRejected", (error) =>
+        failWith(Sessions, configError("invalid_config", [`sessions: ${error.message}`]))
+      )
+    )
+  const minPasswordLength = config.providers.local?.minPasswordLength
+  const users = LocalUsers.layer(minPasswordLength === undefined ? {} : { minPasswordLength }).pipe(
+    Layer.catchTag("LocalUserError", (error) =>
+      failWith(LocalUsers, configError("invalid_provider", [`local: ${error.message}`]))
+    )
+  )
+  const devices = config.devices ?? {}
+  return Layer.mergeAll(
+    policies.pipe(Layer.provideMerge(gate)),
+    sessions.pipe(Layer.provideMerge(identity)),
+    users,
+    DeviceProofVerifier.layer({
+      maxClockSkewMs: devices.maxClockSkewMs,
+      maxFutureSkewMs: devices.maxFutureSkewMs,
+      replayCacheSize: devices.replayCacheSize
+    }),
+    DevicePairing.layer({
+      requestTtlMs: devices.pairingTtlMs,
+      maxPendingPerPrincipal: devices.maxPendingPairingsPerUser,
+      maxPendingPerAddress: devices.maxPendingPairingsPerAddress
+    }),
+    AuditLog.layer
+  )
+}
+
+/** The services `servicesLayer` provides, which `assemble` wires into the ports and operations. */
+type SecurityServices =
+  | RoleGate
+  | PolicyEngine
+  | ServerIdentity
+  | Sessions
+  | LocalUsers
+  | DeviceProofVerifier
+  | DevicePairing
+  | AuditLog
+
+/** Wires the composed services into the two runtime ports, the audited admin operations and password login. */
+const assemble = (config: SecurityConfig): Effect.Effect<SecurityShape, SecurityConfigError, SecurityServices> =>
   Effect.gen(function* () {
-    const table = yield* makeRoleTable(config.roles ?? []).pipe(
-      Effect.mapError((error) => configError("invalid_roles", [error.message]))
-    )
-    const gate = makeRoleGate(table)
-    const policies = yield* makePolicyEngine({
-      gate,
-      config: config.policies ?? {},
-      cacheSize: config.decisionCacheSize
-    }).pipe(Effect.mapError((error) => configError("invalid_policies", [error.message])))
-    const serverIdentity = yield* makeServerIdentity.pipe(
-      Effect.mapError((error) => configError("invalid_config", [`server identity: ${error.message}`]))
-    )
-    const tokens = yield* makeSessionTokens({
-      issuer: config.sessions.issuer,
-      audience: config.sessions.audience,
-      serverAudience: serverIdentity.audience,
-      ...(config.sessions.maxTtlMs === undefined ? {} : { maxTokenTtlMs: config.sessions.maxTtlMs })
-    }).pipe(Effect.mapError((error) => configError("invalid_config", [`sessions: ${error.message}`])))
-    const sessions = yield* makeSessions({
-      maxTtlMs: config.sessions.maxTtlMs,
-      defaultTtlMs: config.sessions.defaultTtlMs
-    }).pipe(
-      Effect.provideService(SessionTokens, tokens),
-      Effect.mapError((error) => configError("invalid_config", [`sessions: ${error.message}`]))
-    )
-    const accounts = yield* makeLocalUsers(
-      config.providers.local?.minPasswordLength === undefined
-        ? {}
-        : { minPasswordLength: config.providers.local.minPasswordLength }
-    ).pipe(Effect.mapError((error) => configError("invalid_provider", [`local: ${error.message}`])))
+    const gate = yield* RoleGate
+    const policies = yield* PolicyEngine
+    const serverIdentity = yield* ServerIdentity
+    const sessions = yield* Sessions
     // Disabling, deleting or re-roling an account ends its sessions, whichever process does it.
-    const users = revokeSessionsOnChange(accounts, sessions.revokeAllFor)
-    const deviceSettings = config.devices ?? {}
-    const deviceProofs = yield* makeDeviceProofVerifier({
-      maxClockSkewMs: deviceSettings.maxClockSkewMs,
-      maxFutureSkewMs: deviceSettings.maxFutureSkewMs,
-      replayCacheSize: deviceSettings.replayCacheSize
-    })
-    const devices = yield* makeDevicePairing({
-      requestTtlMs: deviceSettings.pairingTtlMs,
-      maxPendingPerPrincipal: deviceSettings.maxPendingPairingsPerUser,
-      maxPendingPerAddress: deviceSettings.maxPendingPairingsPerAddress
-    })
-    const log = yield* makeAuditLog()
+    const users = revokeSessionsOnChange(yield* LocalUsers, sessions.revokeAllFor)
+    const deviceProofs = yield* DeviceProofVerifier
+    const devices = yield* DevicePairing
+    const log = yield* AuditLog
     // Plain `verify` checks the heads this server signed into the log (see `signAuditHead`).
     const audit: AuditLogShape = {
       ...log,
@@ -198,8 +278,8 @@ export const makeSecurity = (
               (failed) =>
                 new TokenRejected({
                   provider: "github",
-                  reason: failed.reason === "token_rejected" ? "bad_signature" : "keys_unavailable",
-                  detail: `GitHub: ${failed.reason}`
+                  reason: failed.reason === "token_rejected" ? "provider_refused" : "provider_unavailable",
+                  detail: failed.message
                 })
             )
           )
@@ -281,7 +361,17 @@ export const makeSecurity = (
       devices,
       deviceProofs,
       audit,
+      admin: makeSecurityAdmin({ users, sessions, devices, audit }),
       serverIdentity,
       loginWithPassword
     } satisfies SecurityShape
   })
+
+/**
+ * Builds security from its configuration over the stores in context, in the current scope: what
+ * `Security.layer` provides, for callers that hold the service themselves.
+ */
+export const makeSecurity = (
+  config: SecurityConfig
+): Effect.Effect<SecurityShape, SecurityConfigError, SecurityStores | Scope.Scope> =>
+  Effect.map(Layer.build(Security.layer(config)), (context) => Context.get(context, Security))

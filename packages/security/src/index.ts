@@ -6,6 +6,14 @@
  * @packageDocumentation
  */
 
+export {
+  type AdminContext,
+  type LocalUserChange,
+  makeSecurityAdmin,
+  type PairingDecision,
+  type SecurityAdminParts,
+  type SecurityAdminShape
+} from "./admin/SecurityAdmin.js"
 export * from "./audit/index.js"
 export {
   makeSecurityAuthenticator,
@@ -27,8 +35,14 @@ export { SecurityConfigError } from "./config/SecurityConfigError.js"
 export * from "./devices/index.js"
 export * from "./identity/index.js"
 export * from "./local/index.js"
-export * from "./login/index.js"
 export * from "./policies/index.js"
 export * from "./rbac/index.js"
-export { makeSecurity, type PasswordLogin, Security, type SecurityShape, type SecurityStores } from "./Security.js"
+export {
+  makeSecurity,
+  type PasswordLogin,
+  Security,
+  type SecurityPortTags,
+  type SecurityShape,
+  type SecurityStores
+} from "./Security.js"
 export * from "./sessions/index.js"

@@ -2,10 +2,10 @@ import { Effect, Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
+  type DeviceError,
   type DeviceKey,
   type DeviceOperator,
   DevicePairing,
-  type DevicePairingError,
   DeviceStore,
   type DeviceStoreShape,
   generateDeviceKey,
@@ -62,8 +62,8 @@ const pairingError = <A, E extends { readonly _tag: string }>(
   effect: Effect.Effect<A, E, DevicePairing | DeviceStore>
 ) =>
   Effect.map(Effect.flip(effect), (error) => {
-    expect(error._tag).toBe("DevicePairingError")
-    return error as unknown as DevicePairingError
+    expect(error._tag).toBe("DeviceError")
+    return error as unknown as DeviceError
   })
 
 const storedRequest = (id: string) =>

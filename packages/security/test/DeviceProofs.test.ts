@@ -45,7 +45,7 @@ const verify = (proof: unknown, nonce: string, principalId?: string) =>
 /** The reason a verification failed with (fails the test if it succeeded). */
 const rejection = (proof: unknown, nonce: string) =>
   Effect.map(Effect.flip(verify(proof, nonce)), (error) => {
-    expect(error._tag).toBe("DeviceProofRejected")
+    expect(error._tag).toBe("DeviceError")
     return error.reason
   })
 
@@ -230,7 +230,7 @@ describe("DeviceProofVerifier: rejections", () => {
       signature: sign(null, deviceProofBytes(claims), key.privateKey)
     })
     const error = await run(Effect.flip(verify(proof, "n4")))
-    expect(error).toMatchObject({ _tag: "DeviceProofRejected", reason: "id_mismatch", deviceId: other.deviceId })
+    expect(error).toMatchObject({ _tag: "DeviceError", reason: "id_mismatch", deviceId: other.deviceId })
   })
 
   it("refuses a revoked device as revoked", async () => {
@@ -298,7 +298,7 @@ describe("DeviceProofVerifier: replay cache", () => {
           yield* TestClock.adjust(1)
           const result = yield* Effect.result(verify(proofFor(key, `nonce-${i}`, { now: T0 + i }), `nonce-${i}`))
           if (result._tag === "Success") accepted.push(`nonce-${i}`)
-          else refused.push(`${result.failure._tag === "DeviceProofRejected" ? result.failure.reason : "?"}`)
+          else refused.push(`${result.failure._tag === "DeviceError" ? result.failure.reason : "?"}`)
         }
         const size = (yield* stats).replayCacheEntries
         // Every remembered nonce is still refused: nothing was evicted to make room.

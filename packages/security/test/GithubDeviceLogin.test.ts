@@ -2,13 +2,13 @@ import { createHash } from "node:crypto"
 import { Effect, Redacted, Schema } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { Identity } from "../src/identity/Identity.js"
+import { resolveGithubIdentity } from "../src/identity/index.js"
 import {
   type DeviceCodePrompt,
   type GithubDeviceLoginOptions,
   GithubRoleRule,
   githubRoles,
-  loginWithGithubDevice,
-  resolveGithubIdentity
+  loginWithGithubDevice
 } from "../src/login/index.js"
 import { makeFakeClock } from "./support/fakeClock.js"
 import { type FakeGithub, startFakeGithub } from "./support/fakeGithub.js"

@@ -5,6 +5,7 @@ import { Clock, Effect, Layer, Option, type Scope } from "effect"
 import { appendEvents } from "./internal/appendEvents.js"
 import { attempt } from "./internal/attempt.js"
 import { checkJournalFile, type JournalFileCheck } from "./internal/checkJournalFile.js"
+import { DatabaseRefused } from "./internal/DatabaseRefused.js"
 import { type SqliteDriverChoice, sqliteDriverChoices } from "./internal/driver/resolveDriver.js"
 import { makeGroupCommit } from "./internal/GroupCommit.js"
 import type { GroupCommitStats } from "./internal/GroupCommitStats.js"
@@ -128,7 +129,12 @@ export const make = (
     const settings = yield* settingsFrom(options)
     const { filename } = settings
     const openedAt = yield* Clock.currentTimeMillis
-    const driver = yield* attempt(`opening ${filename}`, () => driverFor(settings.driver))
+    const driver = yield* attempt(`opening ${filename}`, () => {
+      const found = driverFor(settings.driver)
+      return found instanceof DatabaseRefused
+        ? new JournalError({ reason: "Unavailable", detail: found.detail })
+        : found
+    })
     // Ownership before anything else: a second opener must not recover (and re-run) the holder's tasks.
     yield* Effect.acquireRelease(
       Effect.flatMap(
@@ -138,7 +144,12 @@ export const make = (
       (lock) => Effect.sync(() => lock.release())
     )
     const db = yield* Effect.acquireRelease(
-      attempt(`opening ${filename}`, () => openDatabase(settings)),
+      attempt(`opening ${filename}`, () => {
+        const opened = openDatabase(settings)
+        return opened instanceof DatabaseRefused
+          ? new JournalError({ reason: "Unavailable", detail: opened.detail })
+          : opened
+      }),
       (db) => Effect.sync(() => db.close())
     )
     yield* attempt(`migrating ${filename}`, () => migrate(db, openedAt))
@@ -345,5 +356,7 @@ export const check = (
 ): Effect.Effect<SqliteJournalCheck, JournalError> =>
   attempt(`checking ${filename}`, () => {
     const driver = driverFor(options.driver ?? defaults.driver)
-    return driver instanceof JournalError ? driver : checkJournalFile(driver, filename)
+    return driver instanceof DatabaseRefused
+      ? new JournalError({ reason: "Unavailable", detail: driver.detail })
+      : checkJournalFile(driver, filename)
   })

@@ -1,8 +1,9 @@
 /**
  * `@coderclaw/store-sqlite`: the embedded durable `Journal` of the coderClaw runtime. One SQLite file
  * (better-sqlite3, or Node's built-in `node:sqlite`) in WAL mode, concurrent appends committed together (group commit), versioned schema
- * migrations, and an integrity check at open. Also the SQLite stores of `@coderclaw/security`, which can
- * share the journal's file so the whole runtime state is one file.
+ * migrations, and an integrity check at open. The SQLite stores of `@coderclaw/security` are at
+ * `@coderclaw/store-sqlite/security`; they can share the journal's file so the whole runtime state is one
+ * file.
  *
  * @packageDocumentation
  */
@@ -18,17 +19,3 @@ export type {
 export * as SqliteJournal from "./SqliteJournal.js"
 /** Why a journal file was not opened: another journal owns it (`Locked`), or acknowledged events are missing (`DataLost`). */
 export { JournalHolder, SqliteJournalRefused } from "./SqliteJournalRefused.js"
-
-/**
- * The SQLite stores of `@coderclaw/security` (accounts, sessions, signing keys, devices, audit log) on one
- * connection: `SqliteSecurityStore.layer({ filename })` provides all five services, `make` hands them over
- * in a scope. The file may be the journal's own.
- */
-export type {
-  SqliteSecurityServices,
-  SqliteSecurityStoreOptions,
-  SqliteSecurityStores
-} from "./security/SqliteSecurityStore.js"
-export * as SqliteSecurityStore from "./security/SqliteSecurityStore.js"
-/** Why the SQLite security stores could not be opened (`unavailable`, `corrupt`). */
-export { SqliteSecurityStoreError, SqliteSecurityStoreErrorReason } from "./security/SqliteSecurityStoreError.js"

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { SqliteJournal, SqliteSecurityStore } from "../src/index.js"
+import { SqliteJournal } from "../src/index.js"
+import { SqliteSecurityStore } from "../src/security/index.js"
 import { describeEachDriver, driversUnderTest } from "./support/drivers.js"
 
 let root: string

@@ -9,36 +9,16 @@ import { Journal } from "@coderclaw/runtime"
 import {
   AuditError,
   AuditStore,
+  DeviceError,
   DeviceStore,
-  DeviceStoreError,
   emptyAuditHead,
   LocalUserError,
-  makeInMemoryAuditStore,
-  makeInMemoryDeviceStore,
-  makeInMemorySessionStore,
-  makeInMemorySigningKeyStore,
-  makeInMemoryUserStore,
   SessionRejected,
   SessionStore,
   SigningKeyStore,
   UserStore,
   verifyAuditStore
 } from "@coderclaw/security"
-import { Effect, Exit, Layer, Option } from "effect"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import {
-  SqliteJournal,
-  SqliteSecurityStore,
-  SqliteSecurityStoreError,
-  type SqliteSecurityStoreOptions,
-  type SqliteSecurityStores
-} from "../src/index.js"
-import type { SqliteConnection } from "../src/internal/driver/SqliteConnection.js"
-import { auditStoreBehaviour } from "./support/auditStoreBehaviour.js"
-import { deviceStoreBehaviour } from "./support/deviceStoreBehaviour.js"
-import { describeEachDriver } from "./support/drivers.js"
-import { sessionStoreBehaviour } from "./support/sessionStoreBehaviour.js"
-import { signingKeyStoreBehaviour } from "./support/signingKeyStoreBehaviour.js"
 import {
   aDevice,
   aPairingRequest,
@@ -48,8 +28,18 @@ import {
   chainEntries,
   failureOf,
   itemAt
-} from "./support/storeHarness.js"
-import { userStoreBehaviour } from "./support/userStoreBehaviour.js"
+} from "@coderclaw/security-conformance"
+import { Effect, Exit, Layer, Option } from "effect"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { SqliteJournal } from "../src/index.js"
+import type { SqliteConnection } from "../src/internal/driver/SqliteConnection.js"
+import {
+  SqliteSecurityStore,
+  SqliteSecurityStoreError,
+  type SqliteSecurityStoreOptions,
+  type SqliteSecurityStores
+} from "../src/security/index.js"
+import { describeEachDriver } from "./support/drivers.js"
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -69,13 +59,6 @@ afterAll(async () => {
 /** A database file in a folder that does not exist yet: opening must create both. */
 const freshFile = () => join(root, `db${++counter}`, "state.db")
 
-// The same behaviour, run against the in-memory reference and against SQLite: the two cannot drift apart.
-userStoreBehaviour("in memory", () => Effect.sync(() => makeInMemoryUserStore()))
-sessionStoreBehaviour("in memory", () => Effect.sync(makeInMemorySessionStore))
-signingKeyStoreBehaviour("in memory", () => Effect.sync(() => makeInMemorySigningKeyStore()))
-deviceStoreBehaviour("in memory", () => Effect.sync(makeInMemoryDeviceStore))
-auditStoreBehaviour("in memory", () => Effect.sync(() => makeInMemoryAuditStore()))
-
 describeEachDriver("SQLite security stores", (driver) => {
   /** Opens the stores on `options`, runs `use` on them, closes them. */
   const withStores = <A, E>(
@@ -92,33 +75,6 @@ describeEachDriver("SQLite security stores", (driver) => {
     if (Exit.isSuccess(exit)) throw new Error(`expected ${options.filename} to be refused`)
     return Option.getOrThrowWith(Exit.findErrorOption(exit), () => new Error(`opening died: ${String(exit.cause)}`))
   }
-
-  /** Fresh SQLite stores on a new file for each behaviour test. */
-  const sqlite =
-    <S>(pick: (stores: SqliteSecurityStores) => S) =>
-    () =>
-      Effect.map(Effect.orDie(SqliteSecurityStore.make({ driver: driver.name, filename: freshFile() })), pick)
-
-  userStoreBehaviour(
-    `SQLite [${driver.name}]`,
-    sqlite((stores) => stores.users)
-  )
-  sessionStoreBehaviour(
-    `SQLite [${driver.name}]`,
-    sqlite((stores) => stores.sessions)
-  )
-  signingKeyStoreBehaviour(
-    `SQLite [${driver.name}]`,
-    sqlite((stores) => stores.signingKeys)
-  )
-  deviceStoreBehaviour(
-    `SQLite [${driver.name}]`,
-    sqlite((stores) => stores.devices)
-  )
-  auditStoreBehaviour(
-    `SQLite [${driver.name}]`,
-    sqlite((stores) => stores.audit)
-  )
 
   describe("SqliteSecurityStore", () => {
     describe("opening", () => {
@@ -439,7 +395,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           ["LocalUserError", "unavailable"],
           ["SessionRejected", "unavailable"],
           ["SessionRejected", "unavailable"],
-          ["DeviceStoreError", "unavailable"],
+          ["DeviceError", "unavailable"],
           ["AuditError", "unavailable"]
         ])
         for (const error of errors) expect(error.message).toContain("SQLITE_BUSY")
@@ -566,7 +522,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           await afterDamage(damage, (stores) => stores.devices.listDevices({ principalId: "local:alice" }))
         ]
         for (const error of errors) {
-          expect(error).toBeInstanceOf(DeviceStoreError)
+          expect(error).toBeInstanceOf(DeviceError)
           expect(error.reason).toBe("corrupt")
           expect(error.detail).toContain("dev_1")
         }
@@ -680,8 +636,8 @@ describeEachDriver("SQLite security stores", (driver) => {
           ["LocalUserError", "unavailable"],
           ["SessionRejected", "unavailable"],
           ["SessionRejected", "unavailable"],
-          ["DeviceStoreError", "corrupt"],
-          ["DeviceStoreError", "corrupt"],
+          ["DeviceError", "corrupt"],
+          ["DeviceError", "corrupt"],
           ["AuditError", "invalid_entry"]
         ])
         expect(outcome.update).toMatchObject({ reason: "unavailable", username: "alice" })

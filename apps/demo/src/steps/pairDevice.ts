@@ -83,21 +83,13 @@ export const pairDevice = (context: DemoContext): Effect.Effect<PairedConnection
       principalId: admin.principal.id,
       permissions: security.gate.permissionsOf(admin.principal.roles)
     }
-    const device = yield* security.devices.approve(request.id, operator).pipe(
-      Effect.tap((paired) =>
-        security.audit.record({
-          actor: operator.principalId,
-          device: paired.deviceId,
-          action: "device.approve",
-          resource: `pairing/${request.id}`,
-          decision: "success",
-          reasons: ["via:demo"]
-        })
-      ),
-      Effect.mapError(
-        (error) => new DemoError({ step, reason: "CallFailed", detail: `approving the pairing: ${error.message}` })
+    const { device } = yield* security.admin
+      .approveDevice(request.id, operator, { actor: operator.principalId, via: "demo" })
+      .pipe(
+        Effect.mapError(
+          (error) => new DemoError({ step, reason: "CallFailed", detail: `approving the pairing: ${error.message}` })
+        )
       )
-    )
     yield* narrator.line(`admin approves: device ${device.deviceId} is ${device.status} to ${device.principalId}`)
 
     const alice = yield* connect(step, {

@@ -27,24 +27,23 @@ const temporaryDirectory = Effect.acquireRelease(
   (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
 )
 
-/** Creates one local account, and records who created it in the audit log. */
+/** Creates one local account (security records who created it in the audit log). */
 const createUser = (security: SecurityShape, user: DemoUser) =>
-  security.users.createUser({ username: user.username, password: user.password, roles: [user.role] }).pipe(
-    Effect.tap((profile) =>
-      security.audit.record({
-        actor: "system:demo",
-        action: "user.create",
-        resource: `user/local:${profile.username}`,
-        decision: "success",
-        reasons: ["via:demo"],
-        details: { roles: profile.roles.join(",") }
-      })
-    ),
-    Effect.mapError(
-      (error) =>
-        new DemoError({ step, reason: "StartFailed", detail: `cannot create user ${user.username}: ${error.message}` })
+  security.admin
+    .createUser(
+      { username: user.username, password: user.password, roles: [user.role] },
+      { actor: "system:demo", via: "demo" }
     )
-  )
+    .pipe(
+      Effect.mapError(
+        (error) =>
+          new DemoError({
+            step,
+            reason: "StartFailed",
+            detail: `cannot create user ${user.username}: ${error.message}`
+          })
+      )
+    )
 
 /**
  * Step 1: starts the server exactly as `coderclaw serve` would (`startServer`): the runtime on a fresh

@@ -1,11 +1,4 @@
-import type {
-  DevicePairingError,
-  DeviceRecord,
-  DeviceStoreError,
-  LocalUserProfile,
-  SecurityShape
-} from "@coderclaw/security"
-import { DevicePairingError as PairingError } from "@coderclaw/security"
+import type { DeviceRecord, LocalUserProfile, SecurityShape } from "@coderclaw/security"
 import { Effect } from "effect"
 
 /** Anything holding the security service of a server, e.g. the `CoderclawServer` of `startServer`. */
@@ -32,27 +25,15 @@ export interface NewUser {
 export const addUser = (server: HasSecurity, user: NewUser): Promise<LocalUserProfile> => {
   const { security } = server
   return Effect.runPromise(
-    security.users
-      .createUser({
+    security.admin.createUser(
+      {
         username: user.username,
         password: user.password,
         roles: user.roles,
         ...(user.displayName === undefined ? {} : { displayName: user.displayName })
-      })
-      .pipe(
-        Effect.tap((profile) =>
-          security.audit
-            .record({
-              actor: "system:app",
-              action: "user.create",
-              resource: `user/local:${profile.username}`,
-              decision: "success",
-              reasons: ["via:app"],
-              details: { roles: profile.roles.join(",") }
-            })
-            .pipe(Effect.ignore)
-        )
-      )
+      },
+      { actor: "system:app", via: "app" }
+    )
   )
 }
 
@@ -69,42 +50,17 @@ export interface ApproveDeviceOptions {
 /**
  * Approves the pending pairing request of a device, so that its next connection is `trusted`. A device
  * asks to be paired by signing in with its key (`signIn` with `device`); the app, acting as an operator
- * with `device:approve`, then approves it here (audited as `device.approve`). Rejects with
- * `DevicePairingError` (`not_found` when the device has no pending request, `expired`, …).
+ * with `device:approve`, then approves it here (audited as `device.approve`). Rejects with `DeviceError`
+ * (`not_found` when the device has no pending request, `ambiguous` when several principals asked and
+ * `principalId` names none of them, `expired`, …).
  */
 export const approveDevice = (server: HasSecurity, options: ApproveDeviceOptions): Promise<DeviceRecord> => {
   const { security } = server
   const operator = { principalId: options.approvedBy ?? "system:app", permissions: new Set(["device:approve"]) }
-  const approve: Effect.Effect<DeviceRecord, DevicePairingError | DeviceStoreError> = Effect.gen(function* () {
-    const pending = yield* security.devices.listPending
-    const requests = pending.filter(
-      (request) =>
-        request.deviceId === options.deviceId &&
-        (options.principalId === undefined || request.principalId === options.principalId)
-    )
-    const request = requests[0]
-    if (request === undefined || requests.length > 1) {
-      return yield* new PairingError({
-        reason: "not_found",
-        deviceId: options.deviceId,
-        detail:
-          request === undefined
-            ? `no pending pairing request for ${options.deviceId}`
-            : `${requests.length} pending requests for ${options.deviceId}: name the principal`
-      })
-    }
-    const device = yield* security.devices.approve(request.id, operator)
-    yield* security.audit
-      .record({
-        actor: operator.principalId,
-        device: device.deviceId,
-        action: "device.approve",
-        resource: `pairing/${request.id}`,
-        decision: "success",
-        reasons: ["via:app"]
-      })
-      .pipe(Effect.ignore)
-    return device
+  const approve = security.admin.approveDevice(options.deviceId, operator, {
+    actor: operator.principalId,
+    via: "app",
+    principalId: options.principalId
   })
-  return Effect.runPromise(approve)
+  return Effect.runPromise(Effect.map(approve, (decision) => decision.device))
 }

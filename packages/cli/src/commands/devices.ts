@@ -1,4 +1,4 @@
-import type { DevicePairingError, DevicePairingRequest, DeviceStoreError, SecurityShape } from "@coderclaw/security"
+import type { AuditError, DeviceError, PairingDecision } from "@coderclaw/security"
 import type { Command } from "commander"
 import { Effect } from "effect"
 import { operatorOf, orFail, osUser, withAdmin } from "../admin/openAdmin.js"
@@ -15,8 +15,10 @@ interface DeviceOptions {
   readonly security?: string
 }
 
-const pairingFailure = (error: DevicePairingError | DeviceStoreError): CliError => {
-  if (error._tag === "DeviceStoreError") return failedError(`the device store failed: ${error.message}`)
+/** What to tell the operator; `byDevice`: a pairing request was looked up by its device id. */
+const pairingFailure = (error: DeviceError | AuditError, byDevice = false): CliError => {
+  if (error._tag === "AuditError") return failedError(`cannot write the audit log: ${error.message}`)
+  if (error.operation === "store") return failedError(`the device store failed: ${error.message}`)
   switch (error.reason) {
     case "not_permitted":
       return failedError(`not permitted: ${error.detail ?? "the operator lacks device:approve"}`, {
@@ -24,41 +26,26 @@ const pairingFailure = (error: DevicePairingError | DeviceStoreError): CliError 
         hint: "pass --as <principal> naming an account whose roles grant device:approve (admin does)"
       })
     case "not_found":
-      return failedError(
-        `no such pairing request or device${error.requestId === undefined ? "" : `: ${error.requestId}`}`,
-        {
-          hint: "`coderclaw devices pending` lists the requests awaiting a decision"
-        }
-      )
+      return byDevice && error.requestId === undefined
+        ? failedError(`no pending pairing request for device ${error.deviceId}`, {
+            hint: "the device asks when it logs in (requests expire after 10 minutes): log in again, then approve"
+          })
+        : failedError(
+            `no such pairing request or device${error.requestId === undefined ? "" : `: ${error.requestId}`}`,
+            {
+              hint: "`coderclaw devices pending` lists the requests awaiting a decision"
+            }
+          )
+    case "ambiguous":
+      return failedError(`device ${error.detail}`, {
+        hint: "approve one by its request id (see `coderclaw devices pending`)"
+      })
     case "expired":
       return failedError("the pairing request expired: log in again from the device to ask again")
     default:
       return failedError(error.message)
   }
 }
-
-/**
- * The pending request an operator means: a request id as listed by `devices pending`, or a device id
- * (`dev_…`, as `coderclaw login` prints it) that has exactly one pending request.
- */
-const pendingRequest = (security: SecurityShape, id: string): Effect.Effect<string, CliError> =>
-  Effect.gen(function* () {
-    if (!id.startsWith("dev_")) return id
-    const pending = yield* security.devices.listPending.pipe(orFail("cannot read the pairing requests"))
-    const mine = pending.filter((request) => request.deviceId === id)
-    if (mine.length === 0) {
-      return yield* failedError(`no pending pairing request for device ${id}`, {
-        hint: "the device asks when it logs in (requests expire after 10 minutes): log in again, then approve"
-      })
-    }
-    if (mine.length > 1) {
-      return yield* failedError(
-        `device ${id} has ${mine.length} pending requests (${mine.map((request) => request.principalId).join(", ")})`,
-        { hint: "approve one by its request id (see `coderclaw devices pending`)" }
-      )
-    }
-    return (mine[0] as DevicePairingRequest).id
-  })
 
 /** `coderclaw devices …`: pairing requests and devices, in the database file. */
 export const registerDevices = (program: Command, context: CommandContext): void => {
@@ -139,44 +126,19 @@ export const registerDevices = (program: Command, context: CommandContext): void
         withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
           Effect.gen(function* () {
             const operator = yield* operatorOf(security, options.as)
-            const requestId = yield* pendingRequest(security, id)
-            const audit = (decision: "success" | "failure", reasons: ReadonlyArray<string>, deviceId?: string) =>
-              security.audit
-                .record({
-                  actor: operator.principalId,
-                  device: deviceId,
-                  action: `device.${verb}`,
-                  resource: `pairing/${requestId}`,
-                  decision,
-                  reasons: ["via:cli-database", ...reasons],
-                  details: { osUser: osUser(), reason: options.reason }
-                })
-                .pipe(orFail("cannot write the audit log"))
-            const decided =
+            const context = { actor: operator.principalId, via: "cli-database", details: { osUser: osUser() } }
+            const decided: Effect.Effect<PairingDecision, DeviceError | AuditError> =
               verb === "approve"
-                ? security.devices.approve(requestId, operator).pipe(
-                    Effect.map((device) => ({
-                      requestId,
-                      deviceId: device.deviceId,
-                      principalId: device.principalId
-                    }))
-                  )
-                : security.devices.reject(requestId, operator, options.reason).pipe(
-                    Effect.map((request) => ({
-                      requestId,
-                      deviceId: request.deviceId,
-                      principalId: request.principalId
-                    }))
-                  )
+                ? security.admin.approveDevice(id, operator, context)
+                : security.admin.rejectDevice(id, operator, { ...context, reason: options.reason })
             return yield* decided.pipe(
-              Effect.tap((result) => audit("success", [], result.deviceId)),
-              Effect.tapError((error) =>
-                audit("failure", [
-                  error._tag === "DevicePairingError" ? `pairing:${error.reason}` : "device-store:failed"
-                ])
-              ),
-              Effect.mapError((error) => (error._tag === "CliError" ? error : pairingFailure(error))),
-              Effect.map((result) => ({ ...result, operator: operator.principalId }))
+              Effect.map(({ requestId, deviceId, principalId, operator }) => ({
+                requestId,
+                deviceId,
+                principalId,
+                operator
+              })),
+              Effect.mapError((error) => pairingFailure(error, id.startsWith("dev_")))
             )
           })
         )
@@ -208,27 +170,13 @@ export const registerDevices = (program: Command, context: CommandContext): void
       withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         Effect.gen(function* () {
           const operator = yield* operatorOf(security, options.as)
-          const audit = (decision: "success" | "failure", reasons: ReadonlyArray<string>) =>
-            security.audit
-              .record({
-                actor: operator.principalId,
-                device: deviceId,
-                action: "device.revoke",
-                resource: `device/${deviceId}`,
-                decision,
-                reasons: ["via:cli-database", ...reasons],
-                details: { osUser: osUser() }
-              })
-              .pipe(orFail("cannot write the audit log"))
-          return yield* security.devices.revoke(deviceId, operator).pipe(
-            Effect.tap(() => audit("success", [])),
-            Effect.tapError((error) =>
-              audit("failure", [
-                error._tag === "DevicePairingError" ? `pairing:${error.reason}` : "device-store:failed"
-              ])
-            ),
-            Effect.mapError((error) => (error._tag === "CliError" ? error : pairingFailure(error)))
-          )
+          return yield* security.admin
+            .revokeDevice(deviceId, operator, {
+              actor: operator.principalId,
+              via: "cli-database",
+              details: { osUser: osUser() }
+            })
+            .pipe(Effect.mapError((error) => pairingFailure(error)))
         })
       )
     )

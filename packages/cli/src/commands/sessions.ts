@@ -88,31 +88,24 @@ export const registerSessions = (program: Command, context: CommandContext): voi
     const revoked = await Effect.runPromise(
       withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         Effect.gen(function* () {
-          const target = options.user === undefined ? `session/${sessionId}` : `user/${principalOf(options.user)}`
-          const count =
-            options.user === undefined
-              ? yield* security.sessions.revoke(sessionId as string).pipe(
-                  Effect.as(1),
-                  Effect.mapError((error) =>
-                    error.reason === "not_found"
+          return yield* security.admin
+            .revokeSessions(
+              options.user === undefined
+                ? { sessionId: sessionId as string }
+                : { principalId: principalOf(options.user) },
+              { actor: "system:cli", via: "cli-database", details: { osUser: osUser() } }
+            )
+            .pipe(
+              Effect.mapError((error) =>
+                error._tag === "AuditError"
+                  ? failedError(`cannot write the audit log: ${error.message}`)
+                  : options.user !== undefined
+                    ? failedError(`cannot revoke the sessions: ${error.message}`)
+                    : error.reason === "not_found"
                       ? failedError(`no such session: ${sessionId}`, { hint: "see `coderclaw sessions list`" })
                       : failedError(`cannot revoke the session: ${error.message}`)
-                  )
-                )
-              : yield* security.sessions
-                  .revokeAllFor(principalOf(options.user))
-                  .pipe(orFail("cannot revoke the sessions"))
-          yield* security.audit
-            .record({
-              actor: "system:cli",
-              action: "session.revoke",
-              resource: target,
-              decision: "success",
-              reasons: ["via:cli-database"],
-              details: { revoked: count, osUser: osUser() }
-            })
-            .pipe(orFail("cannot write the audit log"))
-          return count
+              )
+            )
         })
       )
     )

@@ -1,7 +1,8 @@
+import type { LocalUserChange } from "@coderclaw/security"
 import type { Command } from "commander"
 import { Effect } from "effect"
-import { orFail, osUser, withAdmin } from "../admin/openAdmin.js"
-import { failedError, usageError } from "../cli/CliError.js"
+import { type Admin, orFail, osUser, withAdmin } from "../admin/openAdmin.js"
+import { type CliError, failedError, usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { collectList } from "../cli/parseArguments.js"
 import { readPassword } from "../client/readPassword.js"
@@ -59,35 +60,29 @@ export const registerUsers = (program: Command, context: CommandContext): void =
               `known roles: ${[...security.gate.table.keys()].join(", ")}`
             )
           }
-          const created = yield* security.users
-            .createUser({
-              username: name,
-              password,
-              roles,
-              ...(options.displayName === undefined ? {} : { displayName: options.displayName })
-            })
+          return yield* security.admin
+            .createUser(
+              {
+                username: name,
+                password,
+                roles,
+                ...(options.displayName === undefined ? {} : { displayName: options.displayName })
+              },
+              { actor: "system:cli", via: "cli-database", details: { osUser: osUser() } }
+            )
             .pipe(
               Effect.mapError((error) =>
-                error.reason === "already_exists"
-                  ? failedError(`the account ${name} already exists`)
-                  : error.reason === "weak_password" ||
-                      error.reason === "invalid_username" ||
-                      error.reason === "invalid_profile"
-                    ? usageError(error.message)
-                    : failedError(error.message)
+                error._tag === "AuditError"
+                  ? failedError(`cannot write the audit log: ${error.message}`)
+                  : error.reason === "already_exists"
+                    ? failedError(`the account ${name} already exists`)
+                    : error.reason === "weak_password" ||
+                        error.reason === "invalid_username" ||
+                        error.reason === "invalid_profile"
+                      ? usageError(error.message)
+                      : failedError(error.message)
               )
             )
-          yield* security.audit
-            .record({
-              actor: "system:cli",
-              action: "user.create",
-              resource: `user/local:${created.username}`,
-              decision: "success",
-              reasons: ["via:cli-database"],
-              details: { roles: roles.join(","), osUser: osUser() }
-            })
-            .pipe(orFail("cannot write the audit log"))
-          return created
         })
       )
     )
@@ -121,39 +116,30 @@ export const registerUsers = (program: Command, context: CommandContext): void =
     )
   })
 
-  /** One change to an existing account, audited as `action`; its sessions are revoked by the service. */
+  /** One change to an existing account, audited by security as `user.<action>`; it revokes the sessions. */
   const change = (
     name: string,
-    verb: string,
     options: ChangeOptions,
     command: Command,
-    apply: (
-      security: Parameters<Parameters<typeof withAdmin>[1]>[0]["security"]
-    ) => Effect.Effect<unknown, { readonly reason: string; readonly message: string }>,
-    details: Record<string, string> = {}
+    changeOf: (security: Admin["security"]) => Effect.Effect<LocalUserChange, CliError>
   ) =>
     Effect.runPromise(
       withAdmin(adminOptionsOf(options, context.io), ({ security }) =>
         Effect.gen(function* () {
-          yield* apply(security).pipe(
-            Effect.mapError((error) =>
-              error.reason === "not_found"
-                ? failedError(`no local account ${name}`, { hint: "see `coderclaw users list`" })
-                : error.reason === "invalid_roles"
-                  ? usageError(error.message)
-                  : failedError(error.message)
+          const wanted = yield* changeOf(security)
+          yield* security.admin
+            .changeUser(name, wanted, { actor: "system:cli", via: "cli-database", details: { osUser: osUser() } })
+            .pipe(
+              Effect.mapError((error) =>
+                error._tag === "AuditError"
+                  ? failedError(`cannot write the audit log: ${error.message}`)
+                  : error.reason === "not_found"
+                    ? failedError(`no local account ${name}`, { hint: "see `coderclaw users list`" })
+                    : error.reason === "invalid_roles"
+                      ? usageError(error.message)
+                      : failedError(error.message)
+              )
             )
-          )
-          yield* security.audit
-            .record({
-              actor: "system:cli",
-              action: `user.${verb}`,
-              resource: `user/local:${name}`,
-              decision: "success",
-              reasons: ["via:cli-database", "sessions:revoked"],
-              details: { ...details, osUser: osUser() }
-            })
-            .pipe(orFail("cannot write the audit log"))
         })
       )
     ).then(() => context.output(command))
@@ -165,7 +151,7 @@ export const registerUsers = (program: Command, context: CommandContext): void =
       .description(`Blocks logins to a local account and revokes its sessions at once.\n\n${adminNote}`)
       .argument("<name>", "the user name")
   ).action(async (name: string, options: ChangeOptions, command: Command) => {
-    const out = await change(name, "disable", options, command, (security) => security.users.disable(name))
+    const out = await change(name, options, command, () => Effect.succeed({ action: "disable" }))
     out.result(
       { principalId: `local:${name}`, disabled: true },
       () => `Disabled local:${name}; its sessions are revoked.`
@@ -179,7 +165,7 @@ export const registerUsers = (program: Command, context: CommandContext): void =
       .description(`Allows logins to a disabled local account again (its old sessions stay revoked).\n\n${adminNote}`)
       .argument("<name>", "the user name")
   ).action(async (name: string, options: ChangeOptions, command: Command) => {
-    const out = await change(name, "enable", options, command, (security) => security.users.enable(name))
+    const out = await change(name, options, command, () => Effect.succeed({ action: "enable" }))
     out.result({ principalId: `local:${name}`, disabled: false }, () => `Enabled local:${name}.`)
   })
 
@@ -190,7 +176,7 @@ export const registerUsers = (program: Command, context: CommandContext): void =
       .description(`Deletes a local account and revokes its sessions at once.\n\n${adminNote}`)
       .argument("<name>", "the user name")
   ).action(async (name: string, options: ChangeOptions, command: Command) => {
-    const out = await change(name, "delete", options, command, (security) => security.users.deleteUser(name))
+    const out = await change(name, options, command, () => Effect.succeed({ action: "delete" }))
     out.result(
       { principalId: `local:${name}`, deleted: true },
       () => `Deleted local:${name}; its sessions are revoked.`
@@ -209,22 +195,12 @@ export const registerUsers = (program: Command, context: CommandContext): void =
   ).action(async (name: string, options: ChangeOptions, command: Command) => {
     const roles = [...new Set(options.role ?? [])]
     if (roles.length === 0) throw usageError("--role: name at least one role")
-    const out = await change(
-      name,
-      "set_roles",
-      options,
-      command,
-      (security) => {
-        const unknown = roles.filter((role) => !security.gate.table.has(role))
-        return unknown.length > 0
-          ? Effect.fail({
-              reason: "invalid_roles",
-              message: `unknown role${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`
-            })
-          : security.users.setRoles(name, roles)
-      },
-      { roles: roles.join(",") }
-    )
+    const out = await change(name, options, command, (security) => {
+      const unknown = roles.filter((role) => !security.gate.table.has(role))
+      return unknown.length > 0
+        ? Effect.fail(usageError(`unknown role${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`))
+        : Effect.succeed({ action: "roles", roles })
+    })
     out.result(
       { principalId: `local:${name}`, roles },
       () => `local:${name} now has roles ${roles.join(", ")}; its sessions are revoked.`

@@ -12,7 +12,8 @@ import {
   type SkillDefinition
 } from "@coderclaw/runtime"
 import { Security, type SecurityConfig, type SecurityShape, signAuditHead } from "@coderclaw/security"
-import { SqliteJournal, SqliteSecurityStore } from "@coderclaw/store-sqlite"
+import { SqliteJournal } from "@coderclaw/store-sqlite"
+import { SqliteSecurityStore } from "@coderclaw/store-sqlite/security"
 import { startWsServer, type WsLimits, WsServerError } from "@coderclaw/transport-ws"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type ResolvedRuntimeConfig, resolveRuntimeConfig } from "../config/loadRuntimeConfig.js"
@@ -196,16 +197,7 @@ const startOn = async (
   const security = Security.layer(securityConfig).pipe(
     Layer.provide(SqliteSecurityStore.layer({ filename: config.database }))
   )
-  const ports = Layer.mergeAll(
-    Layer.effect(
-      Authorizer,
-      Effect.map(securityService, (service) => service.authorizer)
-    ),
-    Layer.effect(
-      Authenticator,
-      Effect.map(securityService, (service) => service.authenticator)
-    )
-  ).pipe(Layer.provideMerge(security))
+  const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(security))
   const runtimeLayer = Runtime.layer({
     agents,
     skills,

@@ -73,7 +73,7 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
       ? Effect.succeed(undefined)
       : deviceProofs.verify({ proof: request.device, nonce: request.nonce, principalId }).pipe(
           Effect.mapError((error): Refusal => {
-            if (error._tag === "DeviceStoreError") return refuse("device_proof_failed", "device:store-unavailable")
+            if (error.operation === "store") return refuse("device_proof_failed", "device:store-unavailable")
             return {
               ...refuse(error.reason === "revoked" ? "revoked" : "device_proof_failed", `device:${error.reason}`),
               actor: principalId
@@ -112,7 +112,7 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
               })
             ),
             Effect.catch((error) =>
-              error._tag === "DevicePairingError" && error.reason === "too_many_requests"
+              error.reason === "too_many_requests"
                 ? audit
                     .record({
                       actor: principalId,

@@ -1,8 +1,8 @@
 import { Schema } from "effect"
 import { GithubActionsVerifierConfig } from "../identity/GithubActionsVerifier.js"
+import { GithubRoleRule } from "../identity/GithubRoleRule.js"
 import { GoogleVerifierConfig } from "../identity/GoogleVerifier.js"
 import { OidcVerifierConfig } from "../identity/OidcVerifier.js"
-import { GithubRoleRule } from "../login/GithubRoleRule.js"
 import { RoleConfig } from "../rbac/RoleDefinition.js"
 
 const PositiveMs = Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1)))

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto"
 import { Clock, Context, Effect, Layer, Option } from "effect"
+import { DeviceError } from "./DeviceError.js"
 import { canManageDevices, type DeviceOperator } from "./DeviceOperator.js"
-import { DevicePairingError } from "./DevicePairingError.js"
 import type { DevicePairingRequest } from "./DevicePairingRequest.js"
 import type { DeviceRecord } from "./DeviceRecord.js"
 import { type DeviceFilter, DeviceStore } from "./DeviceStore.js"
-import type { DeviceStoreError } from "./DeviceStoreError.js"
-import { deviceIdOf } from "./deviceIdOf.js"
+import { deviceIdOf, deviceIdPrefix } from "./deviceIdOf.js"
 import { decodeDevicePublicKey } from "./internal/devicePublicKey.js"
 
 /** How pairing behaves. */
@@ -49,38 +48,36 @@ export interface DevicePairingShape {
    * `revoked`, `already_paired`, or `too_many_requests` when the principal or the address already has the
    * most pending requests allowed.
    */
-  requestPairing(
-    input: DevicePairingRequestInput
-  ): Effect.Effect<DevicePairingRequest, DevicePairingError | DeviceStoreError>
+  requestPairing(input: DevicePairingRequestInput): Effect.Effect<DevicePairingRequest, DeviceError>
   /**
    * Approves a pending request: the device becomes `paired` to the requesting principal and, once it proves
    * possession again, `trusted`. Fails `not_permitted`, `not_found`, `already_decided`, `expired`,
    * `revoked` or `already_paired`.
    */
-  approve(
-    requestId: string,
-    operator: DeviceOperator
-  ): Effect.Effect<DeviceRecord, DevicePairingError | DeviceStoreError>
+  approve(requestId: string, operator: DeviceOperator): Effect.Effect<DeviceRecord, DeviceError>
   /** Rejects a pending request. Fails `not_permitted`, `not_found`, `already_decided` or `expired`. */
-  reject(
-    requestId: string,
-    operator: DeviceOperator,
-    reason?: string
-  ): Effect.Effect<DevicePairingRequest, DevicePairingError | DeviceStoreError>
+  reject(requestId: string, operator: DeviceOperator, reason?: string): Effect.Effect<DevicePairingRequest, DeviceError>
   /**
    * Revokes a device: its proofs are refused from now on (`revoked`), for good. Allowed to operators with
    * `device:approve`/`admin:all` and to the device's own principal (someone who lost a laptop). Revoking a
    * revoked device returns it unchanged. Fails `not_permitted` or `not_found`.
    */
-  revoke(deviceId: string, operator: DeviceOperator): Effect.Effect<DeviceRecord, DevicePairingError | DeviceStoreError>
+  revoke(deviceId: string, operator: DeviceOperator): Effect.Effect<DeviceRecord, DeviceError>
   /** The stored device, paired or revoked. */
-  get(deviceId: string): Effect.Effect<Option.Option<DeviceRecord>, DeviceStoreError>
+  get(deviceId: string): Effect.Effect<Option.Option<DeviceRecord>, DeviceError>
   /** Stored devices matching the filter, e.g. one principal's. */
-  list(filter?: DeviceFilter): Effect.Effect<ReadonlyArray<DeviceRecord>, DeviceStoreError>
+  list(filter?: DeviceFilter): Effect.Effect<ReadonlyArray<DeviceRecord>, DeviceError>
+  /**
+   * The pending request an operator means: a request id as `listPending` shows it, or a device id (`dev_…`)
+   * with exactly one pending, unexpired request (of `principalId`, when given). Fails `not_found` when
+   * there is none, `ambiguous` when the device has several (name the request or the principal), and for a
+   * request id as `approve` would: `already_decided`, `expired`.
+   */
+  findPending(id: string, principalId?: string): Effect.Effect<DevicePairingRequest, DeviceError>
   /** Requests still awaiting a decision (pending and not expired), oldest first. */
-  readonly listPending: Effect.Effect<ReadonlyArray<DevicePairingRequest>, DeviceStoreError>
+  readonly listPending: Effect.Effect<ReadonlyArray<DevicePairingRequest>, DeviceError>
   /** Deletes requests whose expiry has passed, decided or not (approvals live on in the device rows). */
-  readonly pruneExpired: Effect.Effect<number, DeviceStoreError>
+  readonly pruneExpired: Effect.Effect<number, DeviceError>
 }
 
 const defaults = { requestTtlMs: 600_000, maxPendingPerPrincipal: 5, maxPendingPerAddress: 20 } as const
@@ -90,10 +87,13 @@ const maxNameLength = 64
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/
 
 const fail = (
-  reason: DevicePairingError["reason"],
+  reason: DeviceError["reason"],
   subject: { readonly requestId?: string; readonly deviceId?: string },
   detail?: string
-) => Effect.fail(new DevicePairingError({ reason, ...subject, ...(detail === undefined ? {} : { detail }) }))
+) =>
+  Effect.fail(
+    new DeviceError({ operation: "pairing", reason, ...subject, ...(detail === undefined ? {} : { detail }) })
+  )
 
 /** Builds the pairing service over the `DeviceStore`. Dies on invalid options (a configuration bug). */
 export const makeDevicePairing = (
@@ -275,6 +275,29 @@ export const makeDevicePairing = (
         return revoked
       })
 
+    const listPending = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const pending = yield* store.listPairingRequests({ status: "pending" })
+      return pending.filter((request) => now <= request.expiresAt)
+    })
+
+    const findPending = (id: string, principalId?: string) =>
+      Effect.gen(function* () {
+        if (!id.startsWith(deviceIdPrefix)) return yield* decidable(id, yield* Clock.currentTimeMillis)
+        const mine = (yield* listPending).filter(
+          (request) => request.deviceId === id && (principalId === undefined || request.principalId === principalId)
+        )
+        const [only] = mine
+        if (only !== undefined && mine.length === 1) return only
+        return yield* only === undefined
+          ? fail("not_found", { deviceId: id }, `no pending pairing request for ${id}`)
+          : fail(
+              "ambiguous",
+              { deviceId: id },
+              `${id} has ${mine.length} pending requests (${mine.map((request) => request.principalId).join(", ")})`
+            )
+      })
+
     return {
       requestPairing,
       approve,
@@ -282,11 +305,8 @@ export const makeDevicePairing = (
       revoke,
       get: (deviceId) => store.getDevice(deviceId),
       list: (filter = {}) => store.listDevices(filter),
-      listPending: Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const pending = yield* store.listPairingRequests({ status: "pending" })
-        return pending.filter((request) => now <= request.expiresAt)
-      }),
+      findPending,
+      listPending,
       pruneExpired: Effect.flatMap(Clock.currentTimeMillis, (now) => store.deletePairingRequestsExpiredBefore(now))
     }
   })

@@ -1,9 +1,8 @@
 import type { TrustLevel } from "@coderclaw/protocol"
 import { Clock, Context, Effect, Layer, Option } from "effect"
-import { DeviceProofRejected } from "./DeviceProofRejected.js"
+import { DeviceError } from "./DeviceError.js"
 import type { DeviceRecord } from "./DeviceRecord.js"
 import { DeviceStore } from "./DeviceStore.js"
-import type { DeviceStoreError } from "./DeviceStoreError.js"
 import { checkDeviceProof } from "./internal/checkDeviceProof.js"
 import { ReplayCache } from "./internal/ReplayCache.js"
 
@@ -67,7 +66,7 @@ export interface DeviceProofVerifierShape {
    * `replayed`, `revoked`. The nonce is used up once the proof is authentic and fresh, even if the device
    * then turns out revoked. A connection without a proof is `untrusted`; this service is not consulted.
    */
-  verify(check: DeviceProofCheck): Effect.Effect<VerifiedDevice, DeviceProofRejected | DeviceStoreError>
+  verify(check: DeviceProofCheck): Effect.Effect<VerifiedDevice, DeviceError>
   readonly stats: Effect.Effect<DeviceProofVerifierStats>
 }
 
@@ -99,14 +98,20 @@ export const makeDeviceProofVerifier = (
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const proven = checkDeviceProof(proof, nonce, now, maxClockSkewMs, maxFutureSkewMs)
-        if (proven instanceof DeviceProofRejected) return yield* proven
+        if (proven instanceof DeviceError) return yield* proven
         const { deviceId } = proven
         const remembered = replayCache.remember(nonce, now)
         if (remembered === "replayed") {
-          return yield* new DeviceProofRejected({ reason: "replayed", deviceId, detail: "nonce already used" })
+          return yield* new DeviceError({
+            operation: "proof",
+            reason: "replayed",
+            deviceId,
+            detail: "nonce already used"
+          })
         }
         if (remembered === "full") {
-          return yield* new DeviceProofRejected({
+          return yield* new DeviceError({
+            operation: "proof",
             reason: "replay_cache_full",
             deviceId,
             detail: `${replayCacheSize} proofs accepted within ${maxClockSkewMs + maxFutureSkewMs} ms; try again shortly`
@@ -114,7 +119,12 @@ export const makeDeviceProofVerifier = (
         }
         const stored = Option.getOrUndefined(yield* store.getDevice(deviceId))
         if (stored?.status === "revoked") {
-          return yield* new DeviceProofRejected({ reason: "revoked", deviceId, detail: "device was revoked" })
+          return yield* new DeviceError({
+            operation: "proof",
+            reason: "revoked",
+            deviceId,
+            detail: "device was revoked"
+          })
         }
         // The id is a hash of the key, so a stored device with another key means a corrupted row: never trust it.
         const paired =

@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
+import type { DeviceError } from "./DeviceError.js"
 import type { DevicePairingRequest, DevicePairingRequestStatus } from "./DevicePairingRequest.js"
 import type { DeviceRecord } from "./DeviceRecord.js"
-import type { DeviceStoreError } from "./DeviceStoreError.js"
 
 /** Which pairing requests `listPairingRequests` returns; every given field must match. */
 export interface DevicePairingRequestFilter {
@@ -48,22 +48,22 @@ export type DevicePairingDecisionOutcome = "decided" | "not_pending" | "device_e
  * exists, else insert it), so two operators deciding at once cannot both win.
  */
 export interface DeviceStoreShape {
-  getDevice(deviceId: string): Effect.Effect<Option.Option<DeviceRecord>, DeviceStoreError>
+  getDevice(deviceId: string): Effect.Effect<Option.Option<DeviceRecord>, DeviceError>
   /** Devices matching the filter, oldest pairing first. */
-  listDevices(filter: DeviceFilter): Effect.Effect<ReadonlyArray<DeviceRecord>, DeviceStoreError>
+  listDevices(filter: DeviceFilter): Effect.Effect<ReadonlyArray<DeviceRecord>, DeviceError>
   /** Inserts or replaces the device with this `deviceId`. */
-  putDevice(device: DeviceRecord): Effect.Effect<void, DeviceStoreError>
-  getPairingRequest(id: string): Effect.Effect<Option.Option<DevicePairingRequest>, DeviceStoreError>
+  putDevice(device: DeviceRecord): Effect.Effect<void, DeviceError>
+  getPairingRequest(id: string): Effect.Effect<Option.Option<DevicePairingRequest>, DeviceError>
   /** Requests matching the filter, oldest first (by `requestedAt`, then `id`). */
   listPairingRequests(
     filter: DevicePairingRequestFilter
-  ): Effect.Effect<ReadonlyArray<DevicePairingRequest>, DeviceStoreError>
+  ): Effect.Effect<ReadonlyArray<DevicePairingRequest>, DeviceError>
   /** Stores a new request; its `id` is fresh. */
-  insertPairingRequest(request: DevicePairingRequest): Effect.Effect<void, DeviceStoreError>
+  insertPairingRequest(request: DevicePairingRequest): Effect.Effect<void, DeviceError>
   /** Decides a pending request atomically (see the interface's description). */
-  decidePairingRequest(decision: DevicePairingDecision): Effect.Effect<DevicePairingDecisionOutcome, DeviceStoreError>
+  decidePairingRequest(decision: DevicePairingDecision): Effect.Effect<DevicePairingDecisionOutcome, DeviceError>
   /** Deletes every request, decided or not, whose `expiresAt` is before `time`; answers how many. */
-  deletePairingRequestsExpiredBefore(time: number): Effect.Effect<number, DeviceStoreError>
+  deletePairingRequestsExpiredBefore(time: number): Effect.Effect<number, DeviceError>
 }
 
 /** The device store service. Provide `InMemoryDeviceStore.layer`, or a durable store's layer. */

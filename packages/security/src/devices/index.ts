@@ -9,6 +9,11 @@
 /** The wire `DeviceProof` from a signature made elsewhere (WebCrypto, hardware key); runs in browsers. */
 export { assembleDeviceProof, type DeviceProofParts, deviceProofBytes } from "./assembleDeviceProof.js"
 /**
+ * The one error of device trust: a refused proof, a refused pairing operation or a failed store, told apart
+ * by `reason` (and `operation`).
+ */
+export { DeviceError, DeviceErrorReason, DeviceOperation } from "./DeviceError.js"
+/**
  * A device's key pair (`generateDeviceKey`), kept in a file as a private JWK (`exportDeviceKey`,
  * `importDeviceKey`), signing each connection's proof (`signDeviceProof`, `deviceProofSigner`).
  */
@@ -34,12 +39,8 @@ export {
   type DevicePairingShape,
   makeDevicePairing
 } from "./DevicePairing.js"
-/** Why a pairing operation was refused, by `reason`. */
-export { DevicePairingError, DevicePairingErrorReason } from "./DevicePairingError.js"
 /** A pairing request as stored: pending until an operator decides or it expires. */
 export { DevicePairingRequest, DevicePairingRequestStatus } from "./DevicePairingRequest.js"
-/** Why a device proof was refused, by `reason`. */
-export { DeviceProofRejected, DeviceProofRejectionReason } from "./DeviceProofRejected.js"
 /** Verifies device proofs on connect and tells `trusted` from `verified` devices. */
 export {
   type DeviceProofCheck,
@@ -61,8 +62,6 @@ export {
   DeviceStore,
   type DeviceStoreShape
 } from "./DeviceStore.js"
-/** The device store failed (`unavailable`, `corrupt`). */
-export { DeviceStoreError } from "./DeviceStoreError.js"
 /** The device id derived from a raw public key: `dev_` + base64url of the first 24 bytes of its SHA-256. */
 export { deviceIdDigestBytes, deviceIdOf, deviceIdPrefix } from "./deviceIdOf.js"
 /** A device store in memory, for tests and local runs. */

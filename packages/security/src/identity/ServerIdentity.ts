@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto"
 import { type ServerKey, type ServerProof, serverProofPayload, Unauthenticated } from "@coderclaw/protocol"
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Context, Effect, Layer, Schema } from "effect"
 import { calculateJwkThumbprint } from "jose"
 import { SessionRejected } from "../sessions/SessionRejected.js"
 import { Ed25519PrivateJwk, Ed25519PublicJwk } from "../sessions/SigningKey.js"
@@ -117,3 +117,13 @@ export const serverIdentityCheck = (options: {
     return undefined
   }
 })
+
+/** The server's identity key as a service: loaded from (or first made in) the `SigningKeyStore`. */
+export class ServerIdentity extends Context.Service<ServerIdentity, ServerIdentityShape>()(
+  "@coderclaw/security/ServerIdentity"
+) {
+  static readonly layer: Layer.Layer<ServerIdentity, SessionRejected, SigningKeyStore> = Layer.effect(
+    ServerIdentity,
+    makeServerIdentity
+  )
+}

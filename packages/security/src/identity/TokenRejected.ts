@@ -19,6 +19,10 @@ import { Schema } from "effect"
  * - `wrong_issuer` / `wrong_audience`: `iss` / `aud` is not one the verifier accepts.
  * - `claim_not_allowed`: the token is genuine but a provider rule refuses it (unverified e-mail, another
  *   hosted domain, another repository id, a ref, workflow, event or environment outside the allow-lists).
+ * - `provider_refused`: an opaque token (not a JWT: a GitHub user token) was refused by the provider's API
+ *   it was checked against (HTTP 401: revoked, expired or forged).
+ * - `provider_unavailable`: the provider's API could not answer for an opaque token (network, non-2xx,
+ *   undecodable body); retrying later may succeed.
  */
 export const TokenRejectionReason = Schema.Literals([
   "malformed",
@@ -35,7 +39,9 @@ export const TokenRejectionReason = Schema.Literals([
   "invalid_claim",
   "wrong_issuer",
   "wrong_audience",
-  "claim_not_allowed"
+  "claim_not_allowed",
+  "provider_refused",
+  "provider_unavailable"
 ])
 export type TokenRejectionReason = typeof TokenRejectionReason.Type
 

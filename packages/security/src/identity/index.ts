@@ -1,5 +1,7 @@
 /** The normalised result of every identity provider, and how its principal id is formed. */
 
+/** Why resolving a GitHub token (or a client-side login) failed, by `reason`; also in `./login`. */
+export { LoginFailed, LoginFailureReason, LoginProvider } from "../login/LoginFailed.js"
 /**
  * GitHub Actions OIDC token verifier (provider `github-actions`): repository pinned by numeric ids, refs,
  * workflows, events and environments allow-listed, role `ci`.
@@ -12,6 +14,19 @@ export {
   githubActionsJwksUrl,
   makeGithubActionsVerifier
 } from "./GithubActionsVerifier.js"
+/**
+ * The identity behind a GitHub user access token, read from the REST API: what a server calls with a token
+ * a client obtained (see `loginWithGithubDevice` in `@coderclaw/security/login`). Fails with
+ * `LoginFailed` (`token_rejected`, `api_failed`). `defaultGithubApiBaseUrl` is `https://api.github.com`.
+ */
+export {
+  defaultGithubApiBaseUrl,
+  type GithubApiOptions,
+  type ResolveGithubIdentityOptions,
+  resolveGithubIdentity
+} from "./GithubIdentity.js"
+/** A GitHub organisation/team → role rule (decode configuration with it) and the pure mapping. */
+export { type GithubMemberships, GithubRoleRule, githubRoles } from "./GithubRoleRule.js"
 /** Google ID-token verifier (provider `google`): both issuer spellings, verified e-mail, optional `hd` pin. */
 export {
   GoogleVerifierConfig,
@@ -43,7 +58,6 @@ export {
   OneOrMore,
   type VerifiedJwt
 } from "./JwtVerifier.js"
-
 /** Generic OpenID Connect ID-token verifier (provider `oidc`). */
 export { makeOidcVerifier, OidcVerifierConfig, type OidcVerifierOptions } from "./OidcVerifier.js"
 /** Configured mapping of verified identities to roles (default, per subject, per claim value). */
@@ -51,6 +65,7 @@ export { RoleMapping, rolesFor } from "./RoleMapping.js"
 /** The server's Ed25519 identity key: proves the server to clients; its id is its session tokens' audience. */
 export {
   makeServerIdentity,
+  ServerIdentity,
   type ServerIdentityShape,
   serverAudienceOf,
   serverIdentityCheck,

@@ -1,15 +1,15 @@
 import { type Duration, Effect, Redacted, Schema } from "effect"
-import type { Identity } from "../identity/Identity.js"
-import type { DeviceCodePrompt } from "./DeviceCodePrompt.js"
 import {
   defaultGithubApiBaseUrl,
   defaultGithubUserAgent,
   type GithubApiOptions,
   resolveWithHttp
-} from "./GithubIdentity.js"
-import type { GithubRoleRule } from "./GithubRoleRule.js"
+} from "../identity/GithubIdentity.js"
+import type { GithubRoleRule } from "../identity/GithubRoleRule.js"
+import type { Identity } from "../identity/Identity.js"
+import { type GithubHttp, requestJson, trimSlash } from "../identity/internal/githubHttp.js"
+import type { DeviceCodePrompt } from "./DeviceCodePrompt.js"
 import { abortable } from "./internal/abortable.js"
-import { type GithubHttp, requestJson, trimSlash } from "./internal/githubHttp.js"
 import { type PollOutcome, pollDeviceGrant } from "./internal/pollDeviceGrant.js"
 import { runPrompt } from "./internal/runPrompt.js"
 import { LoginFailed } from "./LoginFailed.js"

@@ -1,11 +1,15 @@
 /**
- * Interactive logins for the CLI: OIDC (authorization code + PKCE through a loopback redirect, or the
- * device authorization grant) and GitHub users (OAuth device flow, memberships mapped to roles). They
- * obtain credentials; the server verifies them.
+ * `@coderclaw/security/login`: interactive logins for clients. OIDC (authorization code + PKCE through a
+ * loopback redirect, or the device authorization grant) and GitHub users (OAuth device flow, memberships
+ * mapped to roles). They obtain credentials; the server verifies them with what the package root exports
+ * (`resolveGithubIdentity`, the token verifiers). A separate entry point, so servers that never run a
+ * login do not load `openid-client` and the loopback listener.
  *
  * @module
  */
 
+/** The GitHub organisation/team → role rules a GitHub login maps memberships with (also at the root). */
+export { type GithubMemberships, GithubRoleRule, githubRoles } from "../identity/GithubRoleRule.js"
 /** What the user is shown during a device login: where to go and the code to enter. */
 export type { DeviceCodePrompt } from "./DeviceCodePrompt.js"
 /**
@@ -18,18 +22,6 @@ export {
   type GithubLogin,
   loginWithGithubDevice
 } from "./GithubDeviceLogin.js"
-/**
- * The identity behind a GitHub user access token, read from the REST API; what a server calls with a
- * token a client obtained. `defaultGithubApiBaseUrl` is `https://api.github.com`.
- */
-export {
-  defaultGithubApiBaseUrl,
-  type GithubApiOptions,
-  type ResolveGithubIdentityOptions,
-  resolveGithubIdentity
-} from "./GithubIdentity.js"
-/** A GitHub organisation/team → role rule (decode configuration with it) and the pure mapping. */
-export { type GithubMemberships, GithubRoleRule, githubRoles } from "./GithubRoleRule.js"
 /** The typed failure of every login, with its `reason` union and the provider that failed. */
 export { LoginFailed, LoginFailureReason, LoginProvider } from "./LoginFailed.js"
 /** The tokens an OIDC login obtained, `Redacted`, with an absolute expiry. */

@@ -1,11 +1,6 @@
 import { JournalError } from "@coderclaw/runtime"
 import type { SqliteConnection } from "./driver/SqliteConnection.js"
-
-/** One step of the schema, applied once, in order, inside the opening transaction. */
-interface Migration {
-  readonly version: number
-  readonly sql: string
-}
+import { latestVersion, type Migration, NewerSchema, runMigrations } from "./runMigrations.js"
 
 /** `coderclaw_crc` over a table's columns, as `checksum.ts` computes it for new rows. */
 const eventCrcSql = "coderclaw_crc(position, task_id, seq, at, caused_by, event)"
@@ -80,37 +75,24 @@ const migrations: ReadonlyArray<Migration> = [
   }
 ]
 
+const journalSchema = { table: "schema_migrations", migrations }
+
 /** The schema version this code writes: the highest migration it knows. */
-export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)
+export const schemaVersion = latestVersion(journalSchema)
 
 /**
- * Brings the database to `schemaVersion` in one immediate transaction (two processes opening the same new
- * file cannot both migrate it), recording each applied step in `schema_migrations`.
- *
- * A database already at a higher version was written by a newer release of this package, whose tables
- * this code may misread or damage: it is refused as `Unavailable`, not `Corrupt`, because the data is
- * fine and a newer release can open it; nothing must be restored.
+ * Brings the journal's tables to `schemaVersion` (see `runMigrations`). A database already at a higher
+ * version is refused as `Unavailable`, not `Corrupt`: the data is fine and a newer release can open it;
+ * nothing must be restored.
  */
-export const migrate = (db: SqliteConnection, now: number): JournalError | undefined =>
-  db
-    .transaction((): JournalError | undefined => {
-      db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-      const current =
-        db.prepare<[], number>("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() ?? 0
-      if (current > schemaVersion) {
-        return new JournalError({
-          reason: "Unavailable",
-          detail:
-            `${db.name} has schema version ${current}, newer than the ${schemaVersion} this ` +
-            "@coderclaw/store-sqlite understands; open it with a newer release"
-        })
-      }
-      const record = db.prepare<[number, number]>("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
-      for (const migration of migrations) {
-        if (migration.version <= current) continue
-        db.exec(migration.sql)
-        record.run(migration.version, now)
-      }
-      return undefined
-    })
-    .immediate()
+export const migrate = (db: SqliteConnection, now: number): JournalError | undefined => {
+  const newer = runMigrations(db, journalSchema, now)
+  return newer instanceof NewerSchema
+    ? new JournalError({
+        reason: "Unavailable",
+        detail:
+          `${db.name} has schema version ${newer.found}, newer than the ${newer.known} this ` +
+          "@coderclaw/store-sqlite understands; open it with a newer release"
+      })
+    : undefined
+}

@@ -1,6 +1,5 @@
 import { closeSync, mkdirSync, openSync } from "node:fs"
 import { dirname } from "node:path"
-import { JournalError } from "@coderclaw/runtime"
 import {
   AuditStore,
   type AuditStoreShape,
@@ -14,15 +13,17 @@ import {
   type UserStoreShape
 } from "@coderclaw/security"
 import { Clock, Context, Effect, Layer, type Scope } from "effect"
+import { DatabaseRefused } from "../internal/DatabaseRefused.js"
 import { type SqliteDriverChoice, sqliteDriverChoices } from "../internal/driver/resolveDriver.js"
 import type { SqliteConnection } from "../internal/driver/SqliteConnection.js"
 import { type ConnectionSettings, openDatabase } from "../internal/openDatabase.js"
+import { NewerSchema } from "../internal/runMigrations.js"
 import { makeAuditStore } from "./internal/makeAuditStore.js"
 import { makeDeviceStore } from "./internal/makeDeviceStore.js"
 import { makeSessionStore } from "./internal/makeSessionStore.js"
 import { makeSigningKeyStore } from "./internal/makeSigningKeyStore.js"
 import { makeUserStore } from "./internal/makeUserStore.js"
-import { migrateSecurity, NewerSecuritySchema, securitySchemaVersion } from "./internal/migrateSecurity.js"
+import { migrateSecurity, securitySchemaVersion } from "./internal/migrateSecurity.js"
 import { describeThrown } from "./internal/storeAttempt.js"
 import { SqliteSecurityStoreError } from "./SqliteSecurityStoreError.js"
 
@@ -95,7 +96,7 @@ const settingsFrom = (
 const opening = <A>(
   doing: string,
   work: () => A
-): Effect.Effect<Exclude<A, JournalError | NewerSecuritySchema>, SqliteSecurityStoreError> =>
+): Effect.Effect<Exclude<A, DatabaseRefused | NewerSchema>, SqliteSecurityStoreError> =>
   Effect.flatMap(
     Effect.try({
       try: work,
@@ -105,20 +106,20 @@ const opening = <A>(
       }
     }),
     (result) => {
-      if (result instanceof JournalError) {
+      if (result instanceof DatabaseRefused) {
         return Effect.fail(new SqliteSecurityStoreError({ reason: "unavailable", detail: result.detail }))
       }
-      if (result instanceof NewerSecuritySchema) {
+      if (result instanceof NewerSchema) {
         return Effect.fail(
           new SqliteSecurityStoreError({
             reason: "unavailable",
             detail:
               `${doing}: the security tables have schema version ${result.found}, newer than the ` +
-              `${securitySchemaVersion} this @coderclaw/store-sqlite understands; open it with a newer release`
+              `${result.known} this @coderclaw/store-sqlite understands; open it with a newer release`
           })
         )
       }
-      return Effect.succeed(result as Exclude<A, JournalError | NewerSecuritySchema>)
+      return Effect.succeed(result as Exclude<A, DatabaseRefused | NewerSchema>)
     }
   )
 
@@ -131,7 +132,7 @@ const createPrivately = (filename: string): void => {
   closeSync(openSync(filename, "a", 0o600))
 }
 
-const connect = (settings: ConnectionSettings): SqliteConnection | JournalError => {
+const connect = (settings: ConnectionSettings): SqliteConnection | DatabaseRefused => {
   createPrivately(settings.filename)
   return openDatabase(settings)
 }

@@ -7,7 +7,7 @@ import { Schema } from "effect"
  * - `corrupt`: SQLite reports the file damaged or not a database; restore it from a backup.
  *
  * Once open, each store fails with its own port's error (`LocalUserError`, `SessionRejected`,
- * `DeviceStoreError`, `AuditError`).
+ * `DeviceError`, `AuditError`).
  */
 export const SqliteSecurityStoreErrorReason = Schema.Literals(["unavailable", "corrupt"])
 export type SqliteSecurityStoreErrorReason = typeof SqliteSecurityStoreErrorReason.Type

@@ -23,16 +23,9 @@ export const startSecuredMesh = async (
   definitions: { readonly agents: ReadonlyArray<AgentDefinition>; readonly skills: ReadonlyArray<SkillDefinition> }
 ): Promise<SecuredMesh> => {
   // The runtime's two ports, answered by the security service.
-  const ports = Layer.mergeAll(
-    Layer.effect(
-      Authorizer,
-      Effect.map(securityService, (service) => service.authorizer)
-    ),
-    Layer.effect(
-      Authenticator,
-      Effect.map(securityService, (service) => service.authenticator)
-    )
-  ).pipe(Layer.provideMerge(Security.layerInMemory(config)))
+  const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(
+    Layer.provideMerge(Security.layerInMemory(config))
+  )
   const managed = ManagedRuntime.make(
     Layer.provideMerge(
       Runtime.layer({ agents: [...definitions.agents], skills: [...definitions.skills], shutdownGraceMs: 20 }),

@@ -1,7 +1,7 @@
 import { createPublicKey, verify } from "node:crypto"
 import { boundaryParseOptions, DeviceProof, deviceProofPayload } from "@coderclaw/protocol"
 import { Result, Schema } from "effect"
-import { DeviceProofRejected } from "../DeviceProofRejected.js"
+import { DeviceError } from "../DeviceError.js"
 import { deviceIdOf } from "../deviceIdOf.js"
 import { decodeBase64Url } from "./base64url.js"
 import { decodeDevicePublicKey, ed25519SignatureLength } from "./devicePublicKey.js"
@@ -20,8 +20,8 @@ const decodeProof = Schema.decodeUnknownResult(DeviceProof, boundaryParseOptions
 const algorithmOf = (input: unknown): unknown =>
   typeof input === "object" && input !== null && "algorithm" in input ? input.algorithm : undefined
 
-const rejected = (reason: DeviceProofRejected["reason"], detail: string, deviceId?: string) =>
-  new DeviceProofRejected({ reason, detail, ...(deviceId === undefined ? {} : { deviceId }) })
+const rejected = (reason: DeviceError["reason"], detail: string, deviceId?: string) =>
+  new DeviceError({ operation: "proof", reason, detail, ...(deviceId === undefined ? {} : { deviceId }) })
 
 /**
  * The stateless checks of a device proof, cheapest first: algorithm, shape, key and signature encodings,
@@ -34,7 +34,7 @@ export const checkDeviceProof = (
   now: number,
   maxClockSkewMs: number,
   maxFutureSkewMs: number = maxClockSkewMs
-): ProvenDevice | DeviceProofRejected => {
+): ProvenDevice | DeviceError => {
   const algorithm = algorithmOf(input)
   if (algorithm !== undefined && algorithm !== "ed25519") {
     return rejected("unknown_algorithm", `algorithm ${JSON.stringify(algorithm)?.slice(0, 40)} is not supported`)

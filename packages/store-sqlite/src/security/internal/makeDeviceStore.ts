@@ -1,8 +1,8 @@
 import {
+  DeviceError,
   type DevicePairingDecisionOutcome,
   DevicePairingRequest,
   DeviceRecord,
-  DeviceStoreError,
   type DeviceStoreShape
 } from "@coderclaw/security"
 import { Option } from "effect"
@@ -44,16 +44,19 @@ const deviceColumns =
 const requestColumns =
   "id, device_id, public_key, principal_id, name, requested_at, expires_at, status, decided_at, decided_by, reason"
 
-const attempt = storeAttempt(DeviceStoreError, (kind, detail) => new DeviceStoreError({ reason: kind, detail }))
+const attempt = storeAttempt(
+  DeviceError,
+  (kind, detail) => new DeviceError({ operation: "store", reason: kind, detail })
+)
 
 const decodeDevice = rowDecoder(DeviceRecord)
 const decodeRequest = rowDecoder(DevicePairingRequest)
 
-const isError = (value: unknown): value is DeviceStoreError => value instanceof DeviceStoreError
+const isError = (value: unknown): value is DeviceError => value instanceof DeviceError
 
-const corrupt = (detail: string) => new DeviceStoreError({ reason: "corrupt", detail })
+const corrupt = (detail: string) => new DeviceError({ operation: "store", reason: "corrupt", detail })
 
-const deviceFromRow = (row: DeviceRow): DeviceRecord | DeviceStoreError => {
+const deviceFromRow = (row: DeviceRow): DeviceRecord | DeviceError => {
   const device = decodeDevice(
     rowObject(
       {
@@ -71,7 +74,7 @@ const deviceFromRow = (row: DeviceRow): DeviceRecord | DeviceStoreError => {
   return device instanceof UnreadableRow ? corrupt(`the stored device ${row.device_id} ${device.detail}`) : device
 }
 
-const requestFromRow = (row: RequestRow): DevicePairingRequest | DeviceStoreError => {
+const requestFromRow = (row: RequestRow): DevicePairingRequest | DeviceError => {
   const request = decodeRequest(
     rowObject(
       {
@@ -90,7 +93,7 @@ const requestFromRow = (row: RequestRow): DevicePairingRequest | DeviceStoreErro
   return request instanceof UnreadableRow ? corrupt(`the stored pairing request ${row.id} ${request.detail}`) : request
 }
 
-const allOf = <Row, A>(rows: ReadonlyArray<Row>, decode: (row: Row) => A | DeviceStoreError) => {
+const allOf = <Row, A>(rows: ReadonlyArray<Row>, decode: (row: Row) => A | DeviceError) => {
   const decoded: Array<A> = []
   for (const row of rows) {
     const value = decode(row)
@@ -100,7 +103,7 @@ const allOf = <Row, A>(rows: ReadonlyArray<Row>, decode: (row: Row) => A | Devic
   return decoded
 }
 
-const optionalOf = <Row, A>(row: Row | undefined, decode: (row: Row) => A | DeviceStoreError) => {
+const optionalOf = <Row, A>(row: Row | undefined, decode: (row: Row) => A | DeviceError) => {
   if (row === undefined) return Option.none<A>()
   const value = decode(row)
   return isError(value) ? value : Option.some(value)
@@ -170,7 +173,7 @@ export const makeDeviceStore = (db: SqliteConnection): DeviceStoreShape => {
   )
   const deleteExpired = db.prepare<[number]>("DELETE FROM security_pairing_requests WHERE expires_at < ?")
 
-  const storeDevice = (device: DeviceRecord): DeviceStoreError | undefined => {
+  const storeDevice = (device: DeviceRecord): DeviceError | undefined => {
     const checked = decodeDevice({ ...device })
     if (checked instanceof UnreadableRow) return corrupt(`refused to store a device that ${checked.detail}`)
     putDevice.run(
@@ -226,7 +229,7 @@ export const makeDeviceStore = (db: SqliteConnection): DeviceStoreShape => {
       }),
     decidePairingRequest: (decision) =>
       attempt("deciding a pairing request", () =>
-        writeTransaction(db, isError, (): DevicePairingDecisionOutcome | DeviceStoreError => {
+        writeTransaction(db, isError, (): DevicePairingDecisionOutcome | DeviceError => {
           const row = getRequest.get(decision.requestId)
           if (row === undefined) return "not_pending"
           const request = requestFromRow(row)
@@ -256,7 +259,8 @@ export const makeDeviceStore = (db: SqliteConnection): DeviceStoreShape => {
           )
           if (changes === 1) return "decided"
           // Cannot happen while the write lock is held; refuse rather than keep a device whose request was not decided.
-          return new DeviceStoreError({
+          return new DeviceError({
+            operation: "store",
             reason: "unavailable",
             detail: "the pairing request changed while being decided"
           })

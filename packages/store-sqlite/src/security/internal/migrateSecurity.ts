@@ -1,11 +1,6 @@
 import { genesisHash } from "@coderclaw/security"
 import type { SqliteConnection } from "../../internal/driver/SqliteConnection.js"
-
-/** One step of the security schema, applied once, in order, inside the opening transaction. */
-interface Migration {
-  readonly version: number
-  readonly sql: string
-}
+import { latestVersion, type Migration, type NewerSchema, runMigrations } from "../../internal/runMigrations.js"
 
 // Every table is prefixed `security_` so it can share one file with the journal's tables; the version table
 // is separate from the journal's `schema_migrations`, so each side migrates on its own schedule. Values the
@@ -111,36 +106,15 @@ const migrations: ReadonlyArray<Migration> = [
   }
 ]
 
-/** The security schema version this code writes: the highest migration it knows. */
-export const securitySchemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)
+const securitySchema = { table: "security_schema_migrations", migrations }
 
-/** The version found in the file was written by a newer release. */
-export class NewerSecuritySchema {
-  constructor(readonly found: number) {}
-}
+/** The security schema version this code writes: the highest migration it knows. */
+export const securitySchemaVersion = latestVersion(securitySchema)
 
 /**
- * Brings the security tables to `securitySchemaVersion` in one immediate transaction (two processes opening
- * the same new file cannot both migrate it), recording each step in `security_schema_migrations`. Answers
- * `NewerSecuritySchema`, changing nothing, for a file a newer release has migrated further.
+ * Brings the security tables to `securitySchemaVersion` (see `runMigrations`), recording each step in
+ * `security_schema_migrations`. Answers `NewerSchema`, changing nothing, for a file a newer release has
+ * migrated further.
  */
-export const migrateSecurity = (db: SqliteConnection, now: number): NewerSecuritySchema | undefined =>
-  db
-    .transaction((): NewerSecuritySchema | undefined => {
-      db.exec(
-        "CREATE TABLE IF NOT EXISTS security_schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
-      )
-      const current =
-        db.prepare<[], number>("SELECT coalesce(max(version), 0) FROM security_schema_migrations").pluck().get() ?? 0
-      if (current > securitySchemaVersion) return new NewerSecuritySchema(current)
-      const record = db.prepare<[number, number]>(
-        "INSERT INTO security_schema_migrations (version, applied_at) VALUES (?, ?)"
-      )
-      for (const migration of migrations) {
-        if (migration.version <= current) continue
-        db.exec(migration.sql)
-        record.run(migration.version, now)
-      }
-      return undefined
-    })
-    .immediate()
+export const migrateSecurity = (db: SqliteConnection, now: number): NewerSchema | undefined =>
+  runMigrations(db, securitySchema, now)

@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { LoginFailed, type LoginFailureReason } from "../LoginFailed.js"
+import { LoginFailed, type LoginFailureReason } from "../../login/LoginFailed.js"
 
 /** The HTTP client for GitHub and the `User-Agent` GitHub insists on. */
 export interface GithubHttp {

@@ -1,9 +1,9 @@
 import { Effect, Redacted, Schema } from "effect"
-import { type Identity, principalIdOf } from "../identity/Identity.js"
-import { namespaceFor } from "../identity/internal/identityParts.js"
+import { LoginFailed } from "../login/LoginFailed.js"
 import { type GithubMemberships, type GithubRoleRule, githubMembershipNeeds, githubRoles } from "./GithubRoleRule.js"
+import { type Identity, principalIdOf } from "./Identity.js"
 import { type GithubHttp, nextPage, requestJson, trimSlash } from "./internal/githubHttp.js"
-import { LoginFailed } from "./LoginFailed.js"
+import { namespaceFor } from "./internal/identityParts.js"
 
 /** Where the GitHub REST API is and how to call it. */
 export interface GithubApiOptions {
