@@ -137,7 +137,7 @@ describe("repo-scanner", () => {
       input: { batchSize: 2 },
       maxAttempts: 2
     })
-    await until(() => reads.length === 2)
+    await until(() => reads.length === 2, { timeoutMs: 10_000 })
     await first.close()
 
     const second = start(recordingRead())

@@ -104,8 +104,8 @@ describe("shell.run", () => {
       command: ["sleep 300 & echo $! > child.pid; echo $$ > shell.pid; wait"],
       shell: true
     })
-    await until(() => existsSync(join(root, "child.pid")) && existsSync(join(root, "shell.pid")))
-    await until(async () => (await readFile(join(root, "shell.pid"), "utf8")).endsWith("\n"))
+    await until(() => existsSync(join(root, "child.pid")) && existsSync(join(root, "shell.pid")), { timeoutMs: 10_000 })
+    await until(async () => (await readFile(join(root, "shell.pid"), "utf8")).endsWith("\n"), { timeoutMs: 10_000 })
     const shellPid = await readPid(join(root, "shell.pid"))
     const childPid = await readPid(join(root, "child.pid"))
     killAfterTest(shellPid, childPid)
@@ -114,7 +114,7 @@ describe("shell.run", () => {
 
     await client.cancel(id, "enough")
     expect((await settle(client, id)).status).toBe("cancelled")
-    await until(() => !alive(shellPid) && !alive(childPid))
+    await until(() => !alive(shellPid) && !alive(childPid), { timeoutMs: 10_000 })
     expect(() => process.kill(childPid, 0)).toThrow()
     expect(() => process.kill(shellPid, 0)).toThrow()
   })
@@ -126,12 +126,12 @@ describe("shell.run", () => {
       command: ["trap '' TERM; sleep 300 & echo $! > child.pid; wait; wait"],
       shell: true
     })
-    await until(() => existsSync(join(root, "child.pid")))
-    await until(async () => (await readFile(join(root, "child.pid"), "utf8")).endsWith("\n"))
+    await until(() => existsSync(join(root, "child.pid")), { timeoutMs: 10_000 })
+    await until(async () => (await readFile(join(root, "child.pid"), "utf8")).endsWith("\n"), { timeoutMs: 10_000 })
     const childPid = await readPid(join(root, "child.pid"))
     killAfterTest(childPid)
     await client.cancel(id)
-    await until(() => !alive(childPid))
+    await until(() => !alive(childPid), { timeoutMs: 10_000 })
     expect(() => process.kill(childPid, 0)).toThrow()
   })
 

@@ -142,13 +142,13 @@ describe.skipIf(!sandbox.available)("a grandchild started with setsid", () => {
     const client = startRuntime({ skills: [shellRun({ root })] })
     const marker = `1000.${process.pid}${Date.now() % 100_000}`
     const id = await approved(client, grandchild(marker))
-    await until(() => existsSync(join(root, "grandchild.pid")), 20_000)
-    await until(() => pidsWithArgument(marker).length > 0, 20_000)
+    await until(() => existsSync(join(root, "grandchild.pid")), { timeoutMs: 20_000 })
+    await until(() => pidsWithArgument(marker).length > 0, { timeoutMs: 20_000 })
     const pids = pidsWithArgument(marker)
     killAfterTest(...pids)
     await client.cancel(id, "enough")
     expect((await settle(client, id)).status).toBe("cancelled")
-    await until(() => pids.every((pid) => !alive(pid)), 20_000)
+    await until(() => pids.every((pid) => !alive(pid)), { timeoutMs: 20_000 })
   })
 
   it("is stopped when the command times out", async () => {
@@ -156,11 +156,11 @@ describe.skipIf(!sandbox.available)("a grandchild started with setsid", () => {
     const client = startRuntime({ skills: [shellRun({ root, killGraceMs: 200 })] })
     const marker = `1001.${process.pid}${Date.now() % 100_000}`
     const id = await approved(client, { ...grandchild(marker), timeoutMs: 5_000 })
-    await until(() => pidsWithArgument(marker).length > 0, 20_000)
+    await until(() => pidsWithArgument(marker).length > 0, { timeoutMs: 20_000 })
     const pids = pidsWithArgument(marker)
     killAfterTest(...pids)
     const done = await settle(client, id)
     expect(done.result).toMatchObject({ timedOut: true })
-    await until(() => pids.every((pid) => !alive(pid)), 20_000)
+    await until(() => pids.every((pid) => !alive(pid)), { timeoutMs: 20_000 })
   })
 })

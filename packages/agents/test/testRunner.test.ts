@@ -262,12 +262,12 @@ describe("test-runner", () => {
     const id = await approvedRun(client, null)
     // The line the suite printed arrives while it still runs.
     await readUntil(client.subscribe(id), ({ event }) => event.type === "output" && event.name === "stdout")
-    await until(() => pidsWithArgument(marker).length > 0)
+    await until(() => pidsWithArgument(marker).length > 0, { timeoutMs: 10_000 })
     const workerPids = pidsWithArgument(marker)
     killAfterTest(...workerPids)
 
     await client.cancel(id, "enough")
     expect((await settle(client, id)).status).toBe("cancelled")
-    await until(() => workerPids.every((pid) => !alive(pid)))
+    await until(() => workerPids.every((pid) => !alive(pid)), { timeoutMs: 10_000 })
   })
 })

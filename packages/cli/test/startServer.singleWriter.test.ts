@@ -1,12 +1,13 @@
 import { join } from "node:path"
 import { Authorizer, Runtime } from "@coderclaw/runtime"
 import { SqliteJournal } from "@coderclaw/store-sqlite"
+import { testPrincipal, until } from "@coderclaw/test-kit"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { type CoderclawServer, startServer } from "../src/server/startServer.js"
 import { removeDir, tempDir, testAgents } from "./support/harness.js"
 
-const me = { id: "local:me", provider: "local", sessionId: "s-1", roles: [], trust: "trusted" } as const
+const me = testPrincipal("me", { sessionId: "s-1", roles: [] })
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -16,14 +17,6 @@ afterEach(async () => {
 /** The journal's last position now, read without opening it as a journal (a read-only connection). */
 const lastPosition = async (filename: string): Promise<number> =>
   (await Effect.runPromise(SqliteJournal.check(filename))).positions.stored
-
-const until = async (what: string, condition: () => Promise<boolean>) => {
-  const deadline = Date.now() + 30_000
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 /** Starts a server that should be refused: returns its error (a server that did start is closed after the test). */
 const refusedStart = (options: Parameters<typeof startServer>[0]): Promise<unknown> =>
@@ -64,7 +57,11 @@ describe("startServer on a port and database another server already uses", () =>
           return yield* Effect.forEach(ids, (id) => Effect.map(runtime.get(me, id), (task) => task.status))
         })
       )
-    await until("the seeded tasks to run", async () => (await statuses()).every((status) => status === "running"))
+    await until(async () => (await statuses()).every((status) => status === "running"), {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      what: "the seeded tasks to run"
+    })
     await seed.dispose()
 
     const first: CoderclawServer = await startServer({
@@ -77,15 +74,22 @@ describe("startServer on a port and database another server already uses", () =>
     cleanups.push(() => first.close())
     // The first server recovered them (one event each, as attempt 2 starts): wait for its writes to settle.
     const seeded = await lastPosition(database)
-    await until("the first server to resume the tasks", async () => (await lastPosition(database)) >= seeded + 3)
-    let before = await lastPosition(database)
-    await until("the first server's writes to settle", async () => {
-      await new Promise((resolve) => setTimeout(resolve, 200))
-      const now = await lastPosition(database)
-      const settled = now === before
-      before = now
-      return settled
+    await until(async () => (await lastPosition(database)) >= seeded + 3, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      what: "the first server to resume the tasks"
     })
+    let before = await lastPosition(database)
+    await until(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        const now = await lastPosition(database)
+        const settled = now === before
+        before = now
+        return settled
+      },
+      { timeoutMs: 30_000, intervalMs: 20, what: "the first server's writes to settle" }
+    )
 
     const second = await refusedStart({
       cwd: dir,

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { exitOf, freeFixedPort, killTracked, spawnTracked } from "@coderclaw/process-harness"
+import { until } from "@coderclaw/test-kit"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { password, removeDir, tempDir } from "./support/harness.js"
 import { type LlmEndpoint, startLlmEndpoint } from "./support/llmEndpoint.js"
@@ -67,14 +68,6 @@ afterEach(async () => {
   await removeDir(dir)
 })
 
-const waitFor = async (condition: () => boolean, what: string, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 describe("submit --wait while the server restarts", { timeout: 240_000 }, () => {
   it.each(["SIGTERM", "SIGKILL"] as const)(
     "finishes with the task's result and exit code 0 when the server is stopped with %s and started again",
@@ -88,12 +81,20 @@ describe("submit --wait while the server restarts", { timeout: 240_000 }, () => 
 
       const waiting = start(["submit", "llm", '"what is the answer?"', "--max-attempts", "3", "--wait", "--json"])
       // The model holds its answer: the task is running when the server goes away.
-      await waitFor(() => (llm?.requests() ?? 0) >= 1, "the task's first model request")
+      await until(() => (llm?.requests() ?? 0) >= 1, {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+        what: "the task's first model request"
+      })
       const listed = await coderclaw(["tasks", "--json"])
       expect(listed.code, listed.stderr).toBe(0)
       const taskId = (JSON.parse(listed.stdout) as { items: Array<{ id: string }> }).items[0]?.id as string
       const watching = start(["watch", taskId, "--json"])
-      await waitFor(() => watching.output().stdout.includes('"running"'), "watch showing the running task")
+      await until(() => watching.output().stdout.includes('"running"'), {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+        what: "watch showing the running task"
+      })
       first.child.kill(signal)
       await exitOf(first.child)
       llm?.release()

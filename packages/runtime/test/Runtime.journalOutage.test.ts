@@ -88,7 +88,7 @@ describe("a journal that refuses writes for a while (disk full)", () => {
 
     state.full = true
     open()
-    await until(() => state.refused >= 3, 10_000)
+    await until(() => state.refused >= 3, { timeoutMs: 10_000 })
     expect((await journalCheck(harness))?.state).toBe("failing")
     // A caller is told at once that the runtime cannot take the task now, and may retry.
     const refused = await harness

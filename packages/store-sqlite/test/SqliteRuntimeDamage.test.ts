@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Principal, TaskEventEnvelope } from "@coderclaw/protocol"
+import type { TaskEventEnvelope } from "@coderclaw/protocol"
 import { Authorizer, defineAgent, Runtime } from "@coderclaw/runtime"
+import { testPrincipal } from "@coderclaw/test-kit"
 import { Effect, Layer, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SqliteJournal } from "../src/index.js"
@@ -13,7 +14,7 @@ const echo = defineAgent({
   name: "Echo",
   run: (input) => Effect.succeed({ echoed: `value-${String(input)}` })
 })
-const me: Principal = { id: "local:me", provider: "local", sessionId: "s-1", roles: [], trust: "trusted" }
+const me = testPrincipal("me", { sessionId: "s-1", roles: [] })
 
 let root: string
 beforeAll(async () => {

@@ -2,19 +2,12 @@ import { execFileSync } from "node:child_process"
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Principal, TaskRecord } from "@coderclaw/protocol"
+import type { TaskRecord } from "@coderclaw/protocol"
 import { Authorizer, defineAgent, Runtime, type RuntimeShape } from "@coderclaw/runtime"
+import { alice, until } from "@coderclaw/test-kit"
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { SqliteJournal } from "../src/index.js"
-
-const alice: Principal = {
-  id: "local:alice",
-  provider: "local",
-  sessionId: "session-alice",
-  roles: ["developer"],
-  trust: "trusted"
-}
 
 /** Mounting a tmpfs needs root (or CAP_SYS_ADMIN); where it is refused the test is skipped, saying why. */
 const mountRefused = ((): string | undefined => {
@@ -56,14 +49,6 @@ const fillDisk = (path: string): number => {
     closeSync(fd)
   }
   return written
-}
-
-const until = async (condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
-  const end = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error("condition not reached in time")
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 describe.skipIf(mountRefused !== undefined)("a SQLite journal on a disk that fills up (tmpfs)", () => {
@@ -113,11 +98,17 @@ describe.skipIf(mountRefused !== undefined)("a SQLite journal on a disk that fil
           call((r) => r.submit(alice, { agentId: "writer", description: `task ${n}`, input: n }))
         )
       )
-      await until(async () => (await call((r) => r.get(alice, tasks[0]?.id ?? ""))).status === "running")
+      await until(async () => (await call((r) => r.get(alice, tasks[0]?.id ?? ""))).status === "running", {
+        timeoutMs: 60_000,
+        what: "the first task to run"
+      })
 
       const filler = join(mountPoint, "filler")
       expect(fillDisk(filler)).toBeGreaterThan(0)
-      await until(async () => (await journalCheck()) === "failing")
+      await until(async () => (await journalCheck()) === "failing", {
+        timeoutMs: 60_000,
+        what: "the journal check to fail"
+      })
       // A submit during the outage is answered, bounded, with a retryable Unavailable.
       const refused = await call((r) => Effect.flip(r.submit(alice, { agentId: "writer", description: "late" })))
       expect(refused._tag).toBe("Unavailable")

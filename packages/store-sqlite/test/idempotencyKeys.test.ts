@@ -1,20 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Principal } from "@coderclaw/protocol"
 import { Authorizer, defineAgent, Runtime, type RuntimeShape } from "@coderclaw/runtime"
+import { alice } from "@coderclaw/test-kit"
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SqliteJournal } from "../src/index.js"
 import { describeEachDriver } from "./support/drivers.js"
-
-const alice: Principal = {
-  id: "local:alice",
-  provider: "local",
-  sessionId: "session-alice",
-  roles: ["developer"],
-  trust: "trusted"
-}
 
 const echo = defineAgent({ id: "echo", name: "echo", run: (input) => Effect.succeed(input) })
 

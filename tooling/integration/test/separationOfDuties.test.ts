@@ -4,7 +4,7 @@ import type { AuditEntry, SecurityConfig } from "@coderclaw/security"
 import { Effect } from "effect"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { rejection } from "./support/rejection.js"
-import { loginClient, type SecuredMesh, startSecuredMesh, untilTask } from "./support/securedMesh.js"
+import { loginClient, type SecuredMesh, startSecuredMesh, untilTask as until } from "./support/securedMesh.js"
 
 // Separation of duties over real WebSocket connections: a dangerous call is approved by someone other
 // than the person whose task asked for it. Without it, a developer could approve their own command, which
@@ -71,8 +71,6 @@ const meshWith = async (config: SecurityConfig) => {
   }
   return { mesh, as }
 }
-
-const until = untilTask
 
 const waitingForApproval = (task: TaskRecord) => task.status === "waiting" && task.waitingFor === "approval"
 const finished = (task: TaskRecord) => ["completed", "failed", "cancelled"].includes(task.status)

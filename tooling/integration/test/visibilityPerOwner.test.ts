@@ -4,7 +4,7 @@ import type { SecurityConfig } from "@coderclaw/security"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { rejection } from "./support/rejection.js"
-import { loginClient, type SecuredMesh, startSecuredMesh, untilTask } from "./support/securedMesh.js"
+import { loginClient, type SecuredMesh, startSecuredMesh, untilTask as until } from "./support/securedMesh.js"
 
 // Visibility is per owner (DESIGN, docs/protocol.md): a user sees the tasks they own from any of their
 // sessions; another user without `task:read:any` cannot tell the task exists; a principal holding that
@@ -51,8 +51,6 @@ const login = async (username: string): Promise<RuntimeClient> => {
   clients.push(client)
   return client
 }
-
-const until = untilTask
 
 const firstEvent = async (client: RuntimeClient, taskId: string): Promise<TaskEventEnvelope | undefined> => {
   for await (const envelope of client.subscribe(taskId)) return envelope

@@ -1,4 +1,4 @@
-import type { JsonValue, Principal, RuntimeClient, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
+import type { JsonValue, RuntimeClient, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
 import {
   type AgentDefinition,
   AgentFailure,
@@ -7,6 +7,7 @@ import {
   type SkillDefinition,
   type SkillScope
 } from "@coderclaw/runtime"
+import { alice, until } from "@coderclaw/test-kit"
 import { settle } from "@coderclaw/transport-conformance"
 import { createLocalRuntime } from "@coderclaw/transport-local"
 import { Effect, Exit } from "effect"
@@ -15,13 +16,8 @@ import { afterEach } from "vitest"
 // Following tasks through a client is the same for every test of the repository: one set of helpers.
 export { collect, reached, readUntil, settle, shape } from "@coderclaw/transport-conformance"
 
-export const alice: Principal = {
-  id: "local:alice",
-  provider: "local",
-  sessionId: "session-alice",
-  roles: ["developer"],
-  trust: "trusted"
-}
+// The test principal and the poller are the same for every package: @coderclaw/test-kit.
+export { alice, until }
 
 /**
  * A test agent that calls any skill: input `{ skill, input, scope? }`, result the skill's result. A refused
@@ -107,13 +103,4 @@ export const failureOf = async (skill: SkillDefinition, input: JsonValue, scope?
   const failure = exit.cause.reasons.find((reason) => reason._tag === "Fail")
   if (failure === undefined || failure._tag !== "Fail") throw new Error(`no typed failure: ${String(exit.cause)}`)
   return failure.error as { readonly _tag: string; readonly reason: string; readonly message: string }
-}
-
-/** Polls until `condition` holds; fails after `timeoutMs`. */
-export const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
-  const end = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error("condition not reached in time")
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }

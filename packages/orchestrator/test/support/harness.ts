@@ -1,17 +1,13 @@
-import type { JsonValue, Principal, RuntimeClient } from "@coderclaw/protocol"
+import type { JsonValue, RuntimeClient } from "@coderclaw/protocol"
 import { type AgentDefinition, AgentFailure, defineAgent } from "@coderclaw/runtime"
+import { alice, until } from "@coderclaw/test-kit"
 import { createLocalRuntime } from "@coderclaw/transport-local"
 import { Effect } from "effect"
 import { afterEach } from "vitest"
 import { type StepInput, stepInputOf, workflowAgent } from "../../src/index.js"
 
-export const alice: Principal = {
-  id: "local:alice",
-  provider: "local",
-  sessionId: "session-alice",
-  roles: ["developer"],
-  trust: "trusted"
-}
+// The test principal and the poller are the same for every package: @coderclaw/test-kit.
+export { alice, until }
 
 /** How a test agent behaves for one step id. */
 export interface StepBehaviour {
@@ -83,14 +79,5 @@ export const startRuntimePerTest = () => {
     const runtime = startRuntime(agents)
     closes.push(runtime.close)
     return runtime
-  }
-}
-
-/** Polls until `predicate` holds, failing after `timeoutMs`. */
-export const until = async (predicate: () => boolean | Promise<boolean>, timeoutMs = 5_000) => {
-  const end = Date.now() + timeoutMs
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error("timed out waiting for a condition")
-    await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }

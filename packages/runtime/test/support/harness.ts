@@ -1,4 +1,6 @@
 import type { Principal, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
+// The test principals and the poller are the same for every package: @coderclaw/test-kit.
+import { admin, alice, bob, until } from "@coderclaw/test-kit"
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
 import {
   Authorizer,
@@ -9,17 +11,7 @@ import {
   type RuntimeShape
 } from "../../src/index.js"
 
-export const alice: Principal = {
-  id: "local:alice",
-  provider: "local",
-  sessionId: "session-alice",
-  roles: ["developer"],
-  trust: "trusted"
-}
-
-export const bob: Principal = { ...alice, id: "local:bob", sessionId: "session-bob" }
-
-export const admin: Principal = { ...alice, id: "local:root", sessionId: "session-root", roles: ["admin"] }
+export { admin, alice, bob, until }
 
 /** A runtime on an in-memory journal, driven with Promises from tests. */
 export const startRuntime = (
@@ -57,12 +49,3 @@ export const eventTypes = (events: ReadonlyArray<TaskEventEnvelope>) =>
   events.map((envelope) =>
     envelope.event.type === "status_changed" ? `${envelope.event.from}→${envelope.event.to}` : envelope.event.type
   )
-
-/** Polls until the condition holds; fails the test after `timeoutMs`. */
-export const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> => {
-  const end = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error("condition not reached in time")
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
-}

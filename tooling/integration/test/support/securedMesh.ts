@@ -2,6 +2,7 @@ import type { RuntimeClient, TaskRecord } from "@coderclaw/protocol"
 import type { AgentDefinition, SkillDefinition } from "@coderclaw/runtime"
 import { Authenticator, Authorizer, InMemoryJournal, Runtime } from "@coderclaw/runtime"
 import { Security, type SecurityConfig, type SecurityShape } from "@coderclaw/security"
+import { until } from "@coderclaw/test-kit"
 import { createWsClient, startWsServer, type WsServer } from "@coderclaw/transport-ws"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { WebSocket } from "ws"
@@ -58,16 +59,19 @@ export const loginClient = async (mesh: SecuredMesh, username: string): Promise<
   })
 }
 
-/** Reads the task until `done` holds (polling `get`), or throws after about 20 s. */
+/** Reads the task until `done` holds (polling `get`), or throws after 20 s. */
 export const untilTask = async (
   client: RuntimeClient,
   id: string,
   done: (task: TaskRecord) => boolean
 ): Promise<TaskRecord> => {
-  for (let attempt = 0; attempt < 2_000; attempt++) {
-    const task = await client.get(id)
-    if (done(task)) return task
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`task ${id} never reached the expected state`)
+  let task: TaskRecord | undefined
+  await until(
+    async () => {
+      task = await client.get(id)
+      return done(task)
+    },
+    { timeoutMs: 20_000, what: `task ${id} to reach the expected state` }
+  )
+  return task as TaskRecord
 }
