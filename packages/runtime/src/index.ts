@@ -47,6 +47,7 @@ export {
 export { isTransientJournalReason, JournalError, transientJournalReasons } from "./journal/JournalError.js"
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
+export { seqConflict } from "./journal/seqConflict.js"
 export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"
 export {
   defaultIdempotencyWindowMs,

@@ -6,6 +6,7 @@ import { defaultPageSize, type IdempotencyClaim, Journal, type JournalShape, typ
 import { JournalError } from "./JournalError.js"
 import { matchesTaskQuery } from "./matchesTaskQuery.js"
 import { projectTaskRecord } from "./projectTaskRecord.js"
+import { seqConflict } from "./seqConflict.js"
 
 /**
  * A journal held in memory: fast, and gone with the process. For tests, benchmarks and local runs that
@@ -32,17 +33,8 @@ export const makeInMemoryJournal = (): JournalShape => {
         for (let earlier = index - 1; earlier >= 0 && previous === undefined; earlier--)
           if ((batch[earlier] as PendingEvent).taskId === pending.taskId) previous = projected[earlier]
         previous ??= records.get(pending.taskId)
-        const expected = previous === undefined ? 1 : previous.lastSeq + 1
-        if (pending.seq !== expected) {
-          return Effect.fail(
-            new JournalError({
-              reason: "Conflict",
-              detail: `expected seq ${expected}, got ${pending.seq}`,
-              taskId: pending.taskId,
-              seq: pending.seq
-            })
-          )
-        }
+        const conflict = seqConflict(previous, pending)
+        if (conflict !== undefined) return Effect.fail(conflict)
         // Listed field by field: a spread copy that then gains `position` is several times slower.
         const envelope: TaskEventEnvelope = {
           taskId: pending.taskId,

@@ -1,5 +1,5 @@
 import type { TaskEventEnvelope, TaskId, TaskRecord } from "@coderclaw/protocol"
-import { JournalError, type PendingEvent, projectTaskRecord } from "@coderclaw/runtime"
+import { JournalError, type PendingEvent, projectTaskRecord, seqConflict } from "@coderclaw/runtime"
 import type { Quarantine } from "./Quarantine.js"
 import type { RecordCache } from "./RecordCache.js"
 import { eventToRow, taskToRow } from "./rowCodec.js"
@@ -37,15 +37,8 @@ export const appendEvents = (
     const previous = staged.get(pending.taskId) ?? loadRecord(statements, records, pending.taskId)
     // A stored record that fails its checks is damage, not a refusal of this call: quarantine its task.
     if (previous instanceof JournalError) return quarantine.note(previous)
-    const expected = previous === undefined ? 1 : previous.lastSeq + 1
-    if (pending.seq !== expected) {
-      return new JournalError({
-        reason: "Conflict",
-        detail: `expected seq ${expected}, got ${pending.seq}`,
-        taskId: pending.taskId,
-        seq: pending.seq
-      })
-    }
+    const conflict = seqConflict(previous, pending)
+    if (conflict !== undefined) return conflict
     // Listed field by field: a spread copy that then gains `position` is several times slower.
     const envelope: TaskEventEnvelope = {
       taskId: pending.taskId,
