@@ -294,7 +294,11 @@ export const makeDevicePairing = (
           : fail(
               "ambiguous",
               { deviceId: id },
-              `${id} has ${mine.length} pending requests (${mine.map((request) => request.principalId).join(", ")})`
+              // Sorted: the store lists requests in no promised order, and the message must read the same each time.
+              `${id} has ${mine.length} pending requests (${mine
+                .map((request) => request.principalId)
+                .sort()
+                .join(", ")})`
             )
       })
 
