@@ -2,19 +2,22 @@
 // `npm test` (no reinstall). Run after `npm test` has installed and built the workspace.
 //
 // Node 24 comes from the npm registry (package `node`, which installs the official binary), into
-// node_modules/.cache/node24, so a machine with only Node and npm needs nothing else; a second run reuses
+// ~/.cache/coderclaw/node24, so a machine with only Node and npm needs nothing else; a second run reuses
 // it. Its bin folder goes first on PATH, so child processes the tests start as `node` run on 24 as well.
 // better-sqlite3 stays built for the install's Node: on 24 it does not load and @coderclaw/store-sqlite
 // uses Node's built-in node:sqlite (its `auto` driver), which is what a user on Node 24 without a rebuild
 // gets. Ends with `N passed, N failed` and exits non-zero on any failure.
 import { spawnSync } from "node:child_process"
 import { existsSync, rmSync } from "node:fs"
+import { homedir } from "node:os"
 import { delimiter, join } from "node:path"
 import { summarizeVitestReport } from "./vitestReport.mjs"
 import { repoRoot, runOrExit, step } from "./workspace.mjs"
 
 const major = 24
-const cache = join(repoRoot, "node_modules", ".cache", `node${major}`)
+// In the user's cache, not in the checkout: a checkout may live under /tmp, and the agents' sandbox gives its
+// commands an empty /tmp, so a Node binary kept there could not run the commands the tests sandbox.
+const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "coderclaw", `node${major}`)
 const binDir = join(cache, "node_modules", "node", "bin")
 const nodeBin = join(binDir, process.platform === "win32" ? "node.exe" : "node")
 
