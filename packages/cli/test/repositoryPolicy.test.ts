@@ -60,7 +60,7 @@ afterAll(async () => {
   await removeDir(dir)
 })
 
-describe("a repository's .coderclaw/policy.yaml on a real server", () => {
+describe("a repository's .coderclaw/policy.yaml on a real server", { timeout: 300_000 }, () => {
   it("adds a protected path: the read is refused though the server allows it", async () => {
     const before = await submit("src/keys.txt")
     await until(async () => (await show(before.id ?? "")).status === "completed", {
@@ -68,14 +68,20 @@ describe("a repository's .coderclaw/policy.yaml on a real server", () => {
     })
     await writeFile(policyFile(), "protectedPaths: [src/keys.txt]\n")
     const after = await submit("src/keys.txt")
-    await until(async () => (await show(after.id ?? "")).status === "failed", { what: "the refused read" })
+    await until(async () => (await show(after.id ?? "")).status === "failed", {
+      timeoutMs: 60_000,
+      what: "the refused read"
+    })
     expect(JSON.stringify((await show(after.id ?? "")).error)).toContain("protected by policy")
   })
 
   it("requires approval for a skill the server runs without one", async () => {
     await writeFile(policyFile(), "requireApproval: [fs.read]\n")
     const task = await submit("src/main.ts")
-    await until(async () => (await show(task.id ?? "")).status === "waiting", { what: "the task to wait" })
+    await until(async () => (await show(task.id ?? "")).status === "waiting", {
+      timeoutMs: 60_000,
+      what: "the task to wait"
+    })
     expect(await show(task.id ?? "")).toMatchObject({ status: "waiting", waitingFor: "approval" })
     expect((await alice(["cancel", task.id ?? ""])).code).toBe(0)
   })
@@ -89,7 +95,10 @@ describe("a repository's .coderclaw/policy.yaml on a real server", () => {
     )
     await writeFile(policyFile(), "skills:\n  allow: [fs.read]\n")
     const task = await submit("src/main.ts")
-    await until(async () => (await show(task.id ?? "")).status === "completed", { what: "the task once fixed" })
+    await until(async () => (await show(task.id ?? "")).status === "completed", {
+      timeoutMs: 60_000,
+      what: "the task once fixed"
+    })
   })
 
   it("raises the minimum trust: a device that is not paired submits nothing to this repository", async () => {

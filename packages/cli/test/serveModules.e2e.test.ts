@@ -107,7 +107,8 @@ afterAll(async () => {
 
 const policyFile = () => join(dir, ".coderclaw", "policy.yaml")
 
-describe("coderclaw serve with agent modules of runtime.yaml", () => {
+// Every step is a child process (a server and a dozen commands): generous for a busy machine.
+describe("coderclaw serve with agent modules of runtime.yaml", { timeout: 600_000 }, () => {
   it("runs a module's agent end to end; its skill calls obey the server's and the repository's policies", async () => {
     expect(
       (await coderclaw(["users", "add", "alice", "--role", "admin", "--password-stdin"], `${password}\n`)).code

@@ -134,7 +134,8 @@ describe("narrowByRepositoryPolicy", () => {
   })
 })
 
-describe("Security with a served repository's .coderclaw/policy.yaml", () => {
+// Each case hashes a password and opens a session: generous for a busy machine.
+describe("Security with a served repository's .coderclaw/policy.yaml", { timeout: 120_000 }, () => {
   let root: string
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), "coderclaw-repo-policy-"))
