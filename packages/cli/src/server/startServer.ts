@@ -2,11 +2,13 @@ import { closeSync, existsSync, mkdirSync, openSync } from "node:fs"
 import { createServer, type Server as HttpServer } from "node:http"
 import { dirname } from "node:path"
 import type { Duplex } from "node:stream"
+import { repositoryNameOf } from "@coderclaw/agents"
 import { workflowAgent } from "@coderclaw/orchestrator"
 import {
   type AgentDefinition,
   Authenticator,
   Authorizer,
+  loadAgentModules,
   Runtime,
   type RuntimeOptions,
   type SkillDefinition
@@ -139,12 +141,36 @@ const serverFiles = (config: ResolvedRuntimeConfig): ReadonlyArray<string> => [
 ]
 
 /**
+ * The agent modules of `runtime.yaml` (`agents`), imported in-process; an id already used by a built-in (or
+ * an agent given in `options`) or by another module is refused, so nothing shadows anything.
+ */
+const loadModules = async (
+  config: ResolvedRuntimeConfig,
+  agents: ReadonlyArray<AgentDefinition>,
+  skills: ReadonlyArray<SkillDefinition>
+): Promise<{ readonly agents: ReadonlyArray<AgentDefinition>; readonly skills: ReadonlyArray<SkillDefinition> }> => {
+  if (config.agents === undefined || config.agents.length === 0) return { agents: [], skills: [] }
+  const loaded = await Effect.runPromise(
+    Effect.result(
+      loadAgentModules(config.agents, {
+        cwd: config.repository,
+        takenAgents: agents.map((agent) => agent.descriptor.id),
+        takenSkills: skills.map((skill) => skill.descriptor.id)
+      })
+    )
+  )
+  if (loaded._tag === "Failure") throw loaded.failure
+  return loaded.success
+}
+
+/**
  * Starts a coderClaw server: the runtime on a durable SQLite journal, the security service on the same
  * database file (accounts, sessions, signing keys, devices, audit log), its authenticator and authorizer as
  * the runtime's ports, the built-in agents and skills plus the workflow agent, behind an authenticated
  * WebSocket server. The port is bound first and the journal opened next (taking its single-writer lock)
  * before anything is recovered, so a start that fails touches nothing of a server already running on the
- * same port or database. Rejects with the typed error of what could not start (`StateDirectoryError`,
+ * same port or database. Rejects with the typed error of what could not start (`AgentModuleError` for an
+ * agent module of `runtime.yaml`, `StateDirectoryError`,
  * `WsServerError` for the port, `SqliteJournalRefused` for a journal owned by another server or missing
  * acknowledged events, `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`).
  */
@@ -176,8 +202,11 @@ const startOn = async (
           ...(config.llm === undefined ? {} : { llm: config.llm }),
           ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
         })
-  const agents = byId([...(options.agents ?? []), ...builtin.agents, workflowAgent()], (agent) => agent.descriptor.id)
-  const skills = byId([...(options.skills ?? []), ...builtin.skills], (skill) => skill.descriptor.id)
+  const own = byId([...(options.agents ?? []), ...builtin.agents, workflowAgent()], (agent) => agent.descriptor.id)
+  const ownSkills = byId([...(options.skills ?? []), ...builtin.skills], (skill) => skill.descriptor.id)
+  const modules = await loadModules(config, own, ownSkills)
+  const agents = [...own, ...modules.agents]
+  const skills = [...ownSkills, ...modules.skills]
 
   // Shown in every status while it applies: commands are refused, or run unconfined.
   const warning = options.builtins === false ? undefined : await sandboxWarning(config.unsandboxed)
@@ -194,7 +223,9 @@ const startOn = async (
 
   ensurePrivateDirectory(config.dataDir)
   createPrivately(config.database)
-  const security = Security.layer(securityConfig).pipe(
+  // The repository's own `.coderclaw/policy.yaml` narrows the policies for the work that runs in it.
+  const repositories = [{ name: repositoryNameOf({ root: config.repository }), root: config.repository }]
+  const security = Security.layer(securityConfig, { repositories }).pipe(
     Layer.provide(SqliteSecurityStore.layer({ filename: config.database }))
   )
   const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(security))
