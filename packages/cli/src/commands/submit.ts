@@ -43,7 +43,7 @@ const metadataOf = (pairs: ReadonlyArray<string>): Record<string, string> => {
 }
 
 /** The input of `--input-file`: a JSON file, or stdin for `-`. */
-const readInputFile = async (context: CommandContext, file: string): Promise<JsonValue> => {
+export const readInputFile = async (context: CommandContext, file: string): Promise<JsonValue> => {
   let text: string
   if (file === "-") {
     const chunks: Array<Buffer> = []
