@@ -44,7 +44,7 @@ export const measureBareXState = (options: { readonly tasks: number; readonly wa
   return { tasksPerSecond: options.tasks / ((performance.now() - started) / 1000) }
 }
 
-const agentCard = {
+export const agentCard = {
   name: "echo",
   description: "completes at once",
   supportedInterfaces: [],
@@ -62,7 +62,7 @@ const agentCard = {
 const status = (state: TaskState) => ({ state, message: undefined, timestamp: undefined })
 
 /** The trivial agent, A2A style: the task is submitted, works, and completes. */
-const echoExecutor: AgentExecutor = {
+export const echoExecutor: AgentExecutor = {
   execute: async (context, bus) => {
     const ids = { taskId: context.taskId, contextId: context.contextId, metadata: undefined }
     bus.publish(

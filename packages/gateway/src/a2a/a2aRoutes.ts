@@ -65,6 +65,7 @@ export const a2aRoutes = (options: A2aRoutesOptions): HttpRoute => {
       return
     }
     principals.set(request, result.success)
+    watchSession(authentication, result.success, response)
     next()
   }
 
@@ -118,6 +119,20 @@ export const a2aRoutes = (options: A2aRoutesOptions): HttpRoute => {
       })
     })
   }
+}
+
+/**
+ * While the response is open (an SSE stream may stay open for as long as its task runs), its session is
+ * re-checked now and then; a revoked or expired session ends the stream, as it ends a WebSocket connection.
+ */
+const watchSession = (authentication: HttpAuthentication, principal: Principal, response: ServerResponse): void => {
+  const timer = setInterval(() => {
+    void authentication.stillValid(principal).then((valid) => {
+      if (!valid) response.destroy()
+    })
+  }, authentication.sessionCheckIntervalMs)
+  timer.unref()
+  response.once("close", () => clearInterval(timer))
 }
 
 /** What Express left unanswered: no A2A route (404), a body it could not read (its 4xx), or a fault (500). */

@@ -24,6 +24,8 @@ export interface HttpAuthenticationOptions {
   readonly cacheSize?: number
   /** How long a verified token is remembered at most (ms); revocation is checked on every request. Default 5 minutes. */
   readonly cacheTtlMs?: number
+  /** How often an open (streaming) response re-checks its session (ms). Default 1 s, as WebSocket connections. */
+  readonly sessionCheckIntervalMs?: number
 }
 
 interface Remembered {
@@ -46,10 +48,13 @@ export class HttpAuthentication {
   private readonly remembered = new Map<string, Remembered>()
   private readonly cacheSize: number
   private readonly cacheTtlMs: number
+  /** How often an open response re-checks its session (ms). */
+  readonly sessionCheckIntervalMs: number
 
   constructor(private readonly options: HttpAuthenticationOptions) {
     this.cacheSize = options.cacheSize ?? 10_000
     this.cacheTtlMs = options.cacheTtlMs ?? 5 * 60_000
+    this.sessionCheckIntervalMs = options.sessionCheckIntervalMs ?? 1_000
   }
 
   /** The request's principal, or why it has none. */
@@ -57,6 +62,21 @@ export class HttpAuthentication {
     const token = bearerToken(request)
     return Effect.runPromise(
       Effect.result(token === undefined ? this.refuseMissing(request) : this.verify(request, token))
+    )
+  }
+
+  /**
+   * Whether the principal's session still holds (not revoked, not expired): asked while a response streams,
+   * so a revoked session's open streams end as its WebSocket streams do. Always true without `check`.
+   */
+  stillValid(principal: Principal): Promise<boolean> {
+    const { check } = this.options.authenticator
+    if (check === undefined) return Promise.resolve(true)
+    return Effect.runPromise(
+      check(principal).pipe(
+        Effect.as(true),
+        Effect.orElseSucceed(() => false)
+      )
     )
   }
 
