@@ -184,6 +184,33 @@ describe("refusals", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN")
   })
 
+  it("ends an open stream once its session is revoked, and refuses the token after", async () => {
+    const login = await Effect.runPromise(server.security.loginWithPassword("dev", password))
+    const client = await clientFor(login.token, "JSONRPC")
+    const stream = client.sendMessageStream(send([text("wait")], { agentId: "idle" }))
+    const first = await stream.next()
+    expect(first.value?.payload?.$case).toBe("task")
+    await Effect.runPromise(server.security.sessions.revoke(login.session.id))
+    // The stream ends (the server closes it): reading on finishes, by an error or by the end.
+    const ended = async (): Promise<boolean> => {
+      try {
+        while (!(await stream.next()).done) {
+          // progress updates of the idle task may come first
+        }
+        return true
+      } catch {
+        return true
+      }
+    }
+    expect(await ended()).toBe(true)
+    const refused = await fetch(`${server.httpUrl}/a2a/rest/tasks`, {
+      headers: { authorization: `Bearer ${login.token}` }
+    })
+    expect(refused.status).toBe(401)
+    const taskId = first.value?.payload?.$case === "task" ? first.value.payload.value.id : ""
+    await (await clientFor(developer, "JSONRPC")).cancelTask({ tenant: "", id: taskId, metadata: undefined })
+  })
+
   it("answers paths no route serves with a JSON 404", async () => {
     const response = await fetch(`${server.httpUrl}/nowhere`)
     expect(response.status).toBe(404)
