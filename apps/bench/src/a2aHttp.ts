@@ -9,6 +9,7 @@ import { type Principal, Unauthenticated } from "@coderclaw/protocol"
 import { Authenticator, defineAgent, Runtime } from "@coderclaw/runtime"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import express from "express"
+import { concurrently } from "./concurrently.js"
 import { timed } from "./driveRuntime.js"
 import { agentCard, echoExecutor } from "./lifecycle.js"
 
@@ -71,16 +72,7 @@ const drive = async (url: string, card: AgentCard, agentId: string | undefined, 
     const result = (await transport.sendMessage(request)) as Task
     if (result.status?.state !== TaskState.TASK_STATE_COMPLETED) throw new Error("the A2A task did not complete")
   }
-  const run = async (count: number) => {
-    let next = 0
-    const worker = async () => {
-      while (next < count) {
-        next++
-        await send()
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(options.inFlight, count) }, worker))
-  }
+  const run = (count: number) => concurrently(count, options.inFlight, send)
   await run(options.warmup)
   const { seconds } = await timed(() => run(options.tasks))
   return { tasksPerSecond: options.tasks / seconds }

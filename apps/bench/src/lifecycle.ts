@@ -9,6 +9,7 @@ import {
 import { InMemoryJournal } from "@coderclaw/runtime"
 import { taskMachine } from "@coderclaw/task-machine"
 import { createActor } from "xstate"
+import { concurrently } from "./concurrently.js"
 import { startRuntime, timed } from "./driveRuntime.js"
 
 /** The runtime on its in-memory journal: submit → completed for `tasks` echo tasks, 256 in flight. */
@@ -115,16 +116,7 @@ export const measureA2A = async (options: { readonly tasks: number; readonly war
     if (!("status" in task) || task.status?.state !== TaskState.TASK_STATE_COMPLETED)
       throw new Error("the A2A task did not complete")
   }
-  const run = async (count: number) => {
-    let next = 0
-    const worker = async () => {
-      while (next < count) {
-        next++
-        await send()
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(256, count) }, worker))
-  }
+  const run = (count: number) => concurrently(count, 256, send)
   await run(options.warmup)
   const { seconds, cpuMicros } = await timed(() => run(options.tasks))
   return { tasksPerSecond: options.tasks / seconds, cpuMicrosPerTask: cpuMicros / options.tasks }

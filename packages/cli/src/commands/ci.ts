@@ -4,12 +4,13 @@ import type { JsonValue, SubmitRequest, TaskRecord, WorkflowDefinition } from "@
 import type { Command } from "commander"
 import { usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
-import { parseIntegerOption, parseJsonArgument } from "../cli/parseArguments.js"
+import { parseJsonArgument } from "../cli/parseArguments.js"
 import { ciToken, defaultCiTokenEnv } from "../client/ciToken.js"
 import { openClient, resolveServerUrl } from "../client/connect.js"
 import { toCliError } from "../client/describeRuntimeError.js"
 import { truncate } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
+import { addDeadlineOptions } from "./deadlineOptions.js"
 import { readInputFile } from "./submit.js"
 import { watchTask } from "./watchTask.js"
 import { readDefinitionFile } from "./workflow.js"
@@ -23,8 +24,6 @@ interface CiSubmitOptions {
   readonly waitingTimeout?: number
   readonly idempotencyKey?: string
 }
-
-const day = 86_400_000
 
 /** A workflow file is named by its extension and must exist; anything else is an agent id. */
 const isWorkflowFile = (cwd: string, target: string): boolean =>
@@ -52,7 +51,8 @@ export const registerCi = (program: Command, context: CommandContext): void => {
     .command("ci")
     .summary("run tasks from CI jobs")
     .description("Commands for CI jobs: authenticate with the job's OIDC token instead of a saved login.")
-  ci.command("submit")
+  const submit = ci
+    .command("submit")
     .summary("submit a task or workflow from a CI job and follow it to its end")
     .description(
       "Authenticates with the CI job's OIDC token (GitHub Actions: the runner's token service, with\n" +
@@ -74,16 +74,7 @@ export const registerCi = (program: Command, context: CommandContext): void => {
     )
     .option("-d, --description <text>", "what the task is for (default: the agent and the CI run)")
     .option("--input-file <file>", "read the input (JSON) from a file, or from stdin with -")
-    .option(
-      "--timeout <ms>",
-      "fail the task if it has not ended after this long",
-      parseIntegerOption("--timeout", 1, 30 * day)
-    )
-    .option(
-      "--waiting-timeout <ms>",
-      "fail the task if it waits (for input or approval) longer than this",
-      parseIntegerOption("--waiting-timeout", 1, 30 * day)
-    )
+  addDeadlineOptions(submit)
     .option("--idempotency-key <key>", "makes a retried step safe: the same key returns the task it created")
     .action(async (target: string, input: JsonValue | undefined, options: CiSubmitOptions, command: Command) => {
       const out = context.output(command)
