@@ -208,6 +208,7 @@ export class RuntimeRequestHandler implements A2ARequestHandler {
   /** The task as A2A sees it, rebuilt from its events up to the record's. */
   private async snapshot(principal: Principal, record: TaskRecord): Promise<TaskView> {
     const view = new TaskView(record)
+    if (record.lastSeq === 1) return view.createdOnly()
     await run(
       this.options.runtime.subscribe(principal, record.id, 0).pipe(
         Stream.takeUntil((envelope) => envelope.seq >= record.lastSeq),

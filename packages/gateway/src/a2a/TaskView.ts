@@ -41,6 +41,16 @@ export class TaskView {
     if (record.result !== undefined) this.setArtifact("result", "result", partsOf(record.result))
   }
 
+  /**
+   * Completes a view of a task whose only event is `created` from its record alone (its input is the
+   * first message of the conversation), saving the journal read of a fresh task's history.
+   */
+  createdOnly(): this {
+    if (this.record.lastSeq === 1 && this.history.length === 0)
+      this.history.push(this.message("user", partsOf(this.record.input), 1))
+    return this
+  }
+
   /** Folds one event in; returns the stream events to send (none for bookkeeping events). */
   apply(envelope: TaskEventEnvelope): Array<StreamResponse> {
     const { event } = envelope
