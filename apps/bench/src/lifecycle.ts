@@ -9,6 +9,7 @@ import {
 import { InMemoryJournal } from "@coderclaw/runtime"
 import { taskMachine } from "@coderclaw/task-machine"
 import { createActor } from "xstate"
+import { concurrently } from "./concurrently.js"
 import { startRuntime, timed } from "./driveRuntime.js"
 
 /** The runtime on its in-memory journal: submit → completed for `tasks` echo tasks, 256 in flight. */
@@ -44,7 +45,7 @@ export const measureBareXState = (options: { readonly tasks: number; readonly wa
   return { tasksPerSecond: options.tasks / ((performance.now() - started) / 1000) }
 }
 
-const agentCard = {
+export const agentCard = {
   name: "echo",
   description: "completes at once",
   supportedInterfaces: [],
@@ -62,7 +63,7 @@ const agentCard = {
 const status = (state: TaskState) => ({ state, message: undefined, timestamp: undefined })
 
 /** The trivial agent, A2A style: the task is submitted, works, and completes. */
-const echoExecutor: AgentExecutor = {
+export const echoExecutor: AgentExecutor = {
   execute: async (context, bus) => {
     const ids = { taskId: context.taskId, contextId: context.contextId, metadata: undefined }
     bus.publish(
@@ -115,16 +116,7 @@ export const measureA2A = async (options: { readonly tasks: number; readonly war
     if (!("status" in task) || task.status?.state !== TaskState.TASK_STATE_COMPLETED)
       throw new Error("the A2A task did not complete")
   }
-  const run = async (count: number) => {
-    let next = 0
-    const worker = async () => {
-      while (next < count) {
-        next++
-        await send()
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(256, count) }, worker))
-  }
+  const run = (count: number) => concurrently(count, 256, send)
   await run(options.warmup)
   const { seconds, cpuMicros } = await timed(() => run(options.tasks))
   return { tasksPerSecond: options.tasks / seconds, cpuMicrosPerTask: cpuMicros / options.tasks }

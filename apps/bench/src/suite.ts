@@ -1,4 +1,5 @@
 import { cpus, totalmem } from "node:os"
+import { measureA2aGateway, measureA2aSdkServer } from "./a2aHttp.js"
 import { measureAuthorization } from "./authorization.js"
 import { measureDurable } from "./durable.js"
 import { measureA2A, measureBareXState, measureRuntimeLifecycle } from "./lifecycle.js"
@@ -216,9 +217,37 @@ const authorization: Section = async ({ quick }, rows) => {
   })
 }
 
+/** A2A over HTTP: the gateway against our WebSocket transport and against the SDK's own default server. */
+const a2aHttp: Section = async ({ quick }, rows) => {
+  const counts = quick ? { tasks: 200, warmup: 50, inFlight: 32 } : { tasks: 5_000, warmup: 500, inFlight: 32 }
+  const gateway = await measureA2aGateway(counts)
+  const ws = await measureWsThroughput({ tasks: counts.tasks, inFlight: counts.inFlight })
+  const sdk = await measureA2aSdkServer(counts)
+  const benchmark = `A2A SendMessage over HTTP (JSON-RPC, blocking), submit → completed, ${counts.inFlight} in flight`
+  rows.push({
+    section: "a2a",
+    benchmark,
+    result: tasksPerSecond(gateway.tasksPerSecond),
+    anchor: { name: "same runtime over WebSocket, one connection", ...tasksPerSecond(ws.tasksPerSecond) },
+    ratio: gateway.tasksPerSecond / ws.tasksPerSecond
+  })
+  rows.push({
+    section: "a2a",
+    benchmark,
+    result: tasksPerSecond(gateway.tasksPerSecond),
+    anchor: {
+      name: "@a2a-js/sdk default server (InMemoryTaskStore), same client",
+      ...tasksPerSecond(sdk.tasksPerSecond)
+    },
+    ratio: gateway.tasksPerSecond / sdk.tasksPerSecond,
+    note: "ours journals every step and authenticates and authorizes each request; the SDK's keeps the task in memory"
+  })
+}
+
 const sections: ReadonlyArray<readonly [string, Section]> = [
   ["lifecycle and durable", lifecycle],
   ["websocket", websocket],
+  ["a2a", a2aHttp],
   ["memory", memory],
   ["recovery", recovery],
   ["scaling", scaling],

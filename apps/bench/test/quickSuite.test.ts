@@ -12,6 +12,7 @@ describe("the benchmark suite (quick run)", () => {
       "lifecycle",
       "durable",
       "websocket",
+      "a2a",
       "memory",
       "recovery",
       "scaling",

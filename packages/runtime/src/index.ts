@@ -8,6 +8,8 @@
 
 export type { AgentContext, ChildRequest, SpawnError } from "./agent/AgentContext.js"
 export { AgentFailure } from "./agent/AgentFailure.js"
+export { AgentModuleError } from "./agent/AgentModuleError.js"
+export { collectDefinitions, type ModuleDefinitions } from "./agent/collectDefinitions.js"
 export {
   type AgentDefinition,
   type AgentDescriptorInput,
@@ -19,6 +21,11 @@ export {
   inputJsonSchema
 } from "./agent/defineAgent.js"
 export { defineSkill, type SkillCall, type SkillDefinition, type SkillScope } from "./agent/defineSkill.js"
+export {
+  type LoadAgentModulesOptions,
+  type LoadedAgentModules,
+  loadAgentModules
+} from "./agent/loadAgentModules.js"
 export { SkillError } from "./agent/SkillError.js"
 export {
   type Authenticated,

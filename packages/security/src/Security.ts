@@ -27,8 +27,10 @@ import { InMemoryUserStore } from "./local/InMemoryUserStore.js"
 import { LocalUsers, type LocalUsersShape } from "./local/LocalUsers.js"
 import { revokeSessionsOnChange } from "./local/revokeSessionsOnChange.js"
 import type { UserStore } from "./local/UserStore.js"
+import type { PolicyConfig } from "./policies/PolicyConfig.js"
 import { PolicyEngine, type PolicyEngineShape } from "./policies/PolicyEngine.js"
 import { RoleGate, type RoleGateShape } from "./rbac/RoleGate.js"
+import { makeRepositoryConstraints, type ServedRepository } from "./repository/RepositoryConstraints.js"
 import { InMemorySessionStore } from "./sessions/InMemorySessionStore.js"
 import { InMemorySigningKeyStore } from "./sessions/InMemorySigningKeyStore.js"
 import type { Session } from "./sessions/Session.js"
@@ -83,6 +85,16 @@ export interface SecurityShape {
   ): Effect.Effect<PasswordLogin, Unauthenticated>
 }
 
+/** Where the server runs work, beside its configuration. */
+export interface SecurityOptions {
+  /**
+   * The repositories whose tasks run in this process, the first being where work that names no repository
+   * runs. Each one's own `.coderclaw/policy.yaml` narrows the policies for work in it (see
+   * `makeRepositoryConstraints`). Default: none.
+   */
+  readonly repositories?: ReadonlyArray<ServedRepository>
+}
+
 /**
  * The runtime's port tags, passed in by the caller: security implements the ports' shapes (declared in
  * `@coderclaw/protocol`) but does not import the runtime that declares the tags.
@@ -114,12 +126,18 @@ export class Security extends Context.Service<Security, SecurityShape>()("@coder
     )
 
   /** Security from a decoded configuration, keeping its state in the stores in context. */
-  static readonly layer = (config: SecurityConfig): Layer.Layer<Security, SecurityConfigError, SecurityStores> =>
-    Layer.effect(Security, assemble(config)).pipe(Layer.provide(servicesLayer(config)))
+  static readonly layer = (
+    config: SecurityConfig,
+    options: SecurityOptions = {}
+  ): Layer.Layer<Security, SecurityConfigError, SecurityStores> =>
+    Layer.effect(Security, assemble(config, options)).pipe(Layer.provide(servicesLayer(config)))
 
   /** Security with every store in memory: tests, and servers whose sessions need not survive a restart. */
-  static readonly layerInMemory = (config: SecurityConfig): Layer.Layer<Security, SecurityConfigError> =>
-    Security.layer(config).pipe(
+  static readonly layerInMemory = (
+    config: SecurityConfig,
+    options: SecurityOptions = {}
+  ): Layer.Layer<Security, SecurityConfigError> =>
+    Security.layer(config, options).pipe(
       Layer.provide(
         Layer.mergeAll(
           InMemoryUserStore.layer,
@@ -249,7 +267,10 @@ type SecurityServices =
   | AuditLog
 
 /** Wires the composed services into the two runtime ports, the audited admin operations and password login. */
-const assemble = (config: SecurityConfig): Effect.Effect<SecurityShape, SecurityConfigError, SecurityServices> =>
+const assemble = (
+  config: SecurityConfig,
+  options: SecurityOptions
+): Effect.Effect<SecurityShape, SecurityConfigError, SecurityServices> =>
   Effect.gen(function* () {
     const gate = yield* RoleGate
     const policies = yield* PolicyEngine
@@ -303,7 +324,15 @@ const assemble = (config: SecurityConfig): Effect.Effect<SecurityShape, Security
             ) => users.verifyPassword(username, password, context)
           })
     })
-    const authorizer = makeSecurityAuthorizer({ sessions, gate, policies, audit })
+    const repositories =
+      options.repositories === undefined || options.repositories.length === 0
+        ? undefined
+        : // The policy engine loaded this section already, so it is a valid `PolicyConfig`.
+          makeRepositoryConstraints({
+            repositories: options.repositories,
+            server: (config.policies ?? {}) as PolicyConfig
+          })
+    const authorizer = makeSecurityAuthorizer({ sessions, gate, policies, audit, repositories })
 
     const loginWithPassword: SecurityShape["loginWithPassword"] = (username, password, options = {}) => {
       let retryAfterMs: number | undefined
@@ -373,6 +402,7 @@ const assemble = (config: SecurityConfig): Effect.Effect<SecurityShape, Security
  * `Security.layer` provides, for callers that hold the service themselves.
  */
 export const makeSecurity = (
-  config: SecurityConfig
+  config: SecurityConfig,
+  options: SecurityOptions = {}
 ): Effect.Effect<SecurityShape, SecurityConfigError, SecurityStores | Scope.Scope> =>
-  Effect.map(Layer.build(Security.layer(config)), (context) => Context.get(context, Security))
+  Effect.map(Layer.build(Security.layer(config, options)), (context) => Context.get(context, Security))

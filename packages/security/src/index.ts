@@ -37,10 +37,12 @@ export * from "./identity/index.js"
 export * from "./local/index.js"
 export * from "./policies/index.js"
 export * from "./rbac/index.js"
+export * from "./repository/index.js"
 export {
   makeSecurity,
   type PasswordLogin,
   Security,
+  type SecurityOptions,
   type SecurityPortTags,
   type SecurityShape,
   type SecurityStores

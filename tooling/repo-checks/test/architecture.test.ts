@@ -11,6 +11,7 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/runtime": ["@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/transport-local": ["@coderclaw/runtime", "@coderclaw/protocol"],
   "@coderclaw/transport-ws": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  "@coderclaw/gateway": ["@coderclaw/runtime", "@coderclaw/protocol"],
   // The embedded store implements the storage ports of both the runtime (journal) and security (users,
   // sessions, devices, audit), so they share one database file.
   "@coderclaw/store-sqlite": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
@@ -20,6 +21,7 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   // The command line composes everything a served runtime needs, as an app would.
   "@coderclaw/cli": [
     "@coderclaw/agents",
+    "@coderclaw/gateway",
     "@coderclaw/orchestrator",
     "@coderclaw/protocol",
     "@coderclaw/runtime",

@@ -4,6 +4,7 @@ import { registerAgents } from "../commands/agents.js"
 import { registerApprove } from "../commands/approve.js"
 import { registerAudit } from "../commands/audit.js"
 import { registerCancel } from "../commands/cancel.js"
+import { registerCi } from "../commands/ci.js"
 import { registerDevices } from "../commands/devices.js"
 import { registerDoctor } from "../commands/doctor.js"
 import { registerInput } from "../commands/input.js"
@@ -73,6 +74,7 @@ export const buildProgram = (context: CommandContext): Command => {
   registerApprove(program, context)
   registerCancel(program, context)
   registerWorkflow(program, context)
+  registerCi(program, context)
   registerAgents(program, context)
   registerSkills(program, context)
   registerStatus(program, context)

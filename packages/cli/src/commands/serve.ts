@@ -24,6 +24,11 @@ const startupError = (error: unknown, where: { readonly database: string; readon
     readonly reason?: string
   }
   switch (tagged._tag) {
+    // A module that throws while importing failed; every other refusal is a mistake in the configuration.
+    case "AgentModuleError":
+      return tagged.reason === "ImportFailed"
+        ? failedError(tagged.message ?? "an agent module failed to load")
+        : usageError(tagged.message ?? "an agent module was refused")
     case "SecurityConfigError":
       return usageError(tagged.message ?? "the security configuration was refused")
     case "JournalError":

@@ -10,6 +10,7 @@ import { withSession } from "../client/connect.js"
 import { findAgent } from "../client/findAgent.js"
 import { truncate } from "../output/table.js"
 import { clientContextOf } from "./clientOptions.js"
+import { addDeadlineOptions } from "./deadlineOptions.js"
 import { watchTask } from "./watchTask.js"
 
 interface SubmitOptions {
@@ -23,8 +24,6 @@ interface SubmitOptions {
   readonly meta?: ReadonlyArray<string>
   readonly idempotencyKey?: string
 }
-
-const day = 86_400_000
 
 const collectRepeated = (value: string, previous: ReadonlyArray<string> | undefined): Array<string> => [
   ...(previous ?? []),
@@ -43,7 +42,7 @@ const metadataOf = (pairs: ReadonlyArray<string>): Record<string, string> => {
 }
 
 /** The input of `--input-file`: a JSON file, or stdin for `-`. */
-const readInputFile = async (context: CommandContext, file: string): Promise<JsonValue> => {
+export const readInputFile = async (context: CommandContext, file: string): Promise<JsonValue> => {
   let text: string
   if (file === "-") {
     const chunks: Array<Buffer> = []
@@ -82,7 +81,7 @@ const checkRequest = async (client: RuntimeClient, agentId: string, input: JsonV
 
 /** `coderclaw submit <agent> [input]`: submits a task, optionally following it to its end. */
 export const registerSubmit = (program: Command, context: CommandContext): void => {
-  program
+  const command = program
     .command("submit")
     .summary("submit a task to an agent")
     .description(
@@ -111,16 +110,7 @@ export const registerSubmit = (program: Command, context: CommandContext): void 
       "attempts before the task fails (default 1)",
       parseIntegerOption("--max-attempts", 1, 100)
     )
-    .option(
-      "--timeout <ms>",
-      "fail the task if it has not ended after this long",
-      parseIntegerOption("--timeout", 1, 30 * day)
-    )
-    .option(
-      "--waiting-timeout <ms>",
-      "fail the task if it waits (for input or approval) longer than this",
-      parseIntegerOption("--waiting-timeout", 1, 30 * day)
-    )
+  addDeadlineOptions(command)
     .option("--meta <key=value>", "a metadata label (repeatable)", collectRepeated)
     .option(
       "--idempotency-key <key>",

@@ -46,7 +46,7 @@ const issueList = (issues: ReadonlyArray<{ readonly path: ReadonlyArray<Property
     .join("\n")
 
 /** A workflow file (YAML or JSON), decoded and checked for duplicate steps, unknown dependencies and cycles. */
-const readDefinitionFile = async (cwd: string, file: string): Promise<WorkflowDefinition> => {
+export const readDefinitionFile = async (cwd: string, file: string): Promise<WorkflowDefinition> => {
   const path = resolve(cwd, file)
   let text: string
   try {

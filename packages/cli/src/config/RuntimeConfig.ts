@@ -84,7 +84,13 @@ export const RuntimeConfig = Schema.Struct({
    * opted-out skill runs as the server's own user, with access to everything that user can reach;
    * `serve` warns at start-up while this applies.
    */
-  unsandboxed: Schema.optionalKey(Schema.Array(Schema.Literals(["shell.run"])))
+  unsandboxed: Schema.optionalKey(Schema.Array(Schema.Literals(["shell.run"]))),
+  /**
+   * Your own agent and skill modules (JavaScript files, e.g. `./agents.js`), imported in-process at start:
+   * every export made with `defineAgent`, `defineAsyncAgent` or `defineSkill` is registered beside the
+   * built-ins. An id a built-in or another module already uses is refused, as is a module with nothing usable.
+   */
+  agents: Schema.optionalKey(Schema.Array(NonEmpty))
 })
 export type RuntimeConfig = typeof RuntimeConfig.Type
 

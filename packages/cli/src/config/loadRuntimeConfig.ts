@@ -22,6 +22,8 @@ export interface ResolvedRuntimeConfig {
   readonly inspect?: InspectConfig
   /** Dangerous skills the operator lets run without a sandbox when none is available. */
   readonly unsandboxed?: ReadonlyArray<string>
+  /** The agent modules to import at start, absolute. */
+  readonly agents?: ReadonlyArray<string>
 }
 
 const decode = makeDecoder(RuntimeConfig, "runtime configuration")
@@ -50,7 +52,8 @@ export const resolveRuntimeConfig = (
     ...(config.path === undefined ? {} : { path: config.path }),
     ...(config.llm === undefined ? {} : { llm: config.llm }),
     ...(config.inspect === undefined ? {} : { inspect: { file: resolve(dataDir, config.inspect.file) } }),
-    ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
+    ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed }),
+    ...(config.agents === undefined ? {} : { agents: config.agents.map(path) })
   }
 }
 

@@ -2,11 +2,14 @@ import { closeSync, existsSync, mkdirSync, openSync } from "node:fs"
 import { createServer, type Server as HttpServer } from "node:http"
 import { dirname } from "node:path"
 import type { Duplex } from "node:stream"
+import { repositoryNameOf } from "@coderclaw/agents"
+import { a2aGateway, type HttpRoute, type HttpRouter, httpRouter } from "@coderclaw/gateway"
 import { workflowAgent } from "@coderclaw/orchestrator"
 import {
   type AgentDefinition,
   Authenticator,
   Authorizer,
+  loadAgentModules,
   Runtime,
   type RuntimeOptions,
   type SkillDefinition
@@ -51,6 +54,11 @@ export interface StartServerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** How often the audit log's head is signed into the log (ms). Default 5 minutes; also on close. */
   readonly auditHeadIntervalMs?: number
+  /**
+   * More HTTP route groups on the server's port, tried before the built-in ones (A2A); see `HttpRoute` of
+   * `@coderclaw/gateway`. Groups can also be added to a running server with `server.http.use(route)`.
+   */
+  readonly httpRoutes?: ReadonlyArray<HttpRoute>
 }
 
 /** A running server. */
@@ -64,6 +72,10 @@ export interface CoderclawServer {
   readonly security: SecurityShape
   /** The ids of the agents tasks may be submitted to. */
   readonly agentIds: ReadonlyArray<string>
+  /** The base URL of the HTTP routes (A2A at `/a2a/jsonrpc` and `/a2a/rest`), e.g. `http://127.0.0.1:8787`. */
+  readonly httpUrl: string
+  /** The HTTP routes served beside the WebSocket upgrades on the same port: add a route group with `use`. */
+  readonly http: Pick<HttpRouter, "use">
   /** Stops accepting connections, closes the open ones, then shuts the runtime down and closes the database. */
   close(): Promise<void>
 }
@@ -110,11 +122,12 @@ const refuseLegacyDatabase = (config: ResolvedRuntimeConfig): void => {
 /**
  * Listens on the configured port before anything else is opened, so a start that cannot have its port
  * (another server runs there) fails having touched nothing: no journal opened, no task recovered.
- * Until the WebSocket server is attached, upgrades are answered 503 (retry), other requests 426.
+ * Until the WebSocket server is attached, upgrades are answered 503 (retry); plain HTTP requests go to the
+ * route groups of `router` (a JSON 404 for any path none of them serves).
  */
-const bindPort = (port: number, host: string): Promise<HttpServer> =>
+const bindPort = (port: number, host: string, router: HttpRouter): Promise<HttpServer> =>
   new Promise((resolve, reject) => {
-    const http = createServer((_, response) => response.writeHead(426).end("Upgrade Required"))
+    const http = createServer(router.listener)
     http.on("upgrade", (_request, socket: Duplex) => {
       // Once the WebSocket server listens too, it answers; this one only covers the start.
       if (http.listenerCount("upgrade") > 1) return
@@ -139,21 +152,46 @@ const serverFiles = (config: ResolvedRuntimeConfig): ReadonlyArray<string> => [
 ]
 
 /**
+ * The agent modules of `runtime.yaml` (`agents`), imported in-process; an id already used by a built-in (or
+ * an agent given in `options`) or by another module is refused, so nothing shadows anything.
+ */
+const loadModules = async (
+  config: ResolvedRuntimeConfig,
+  agents: ReadonlyArray<AgentDefinition>,
+  skills: ReadonlyArray<SkillDefinition>
+): Promise<{ readonly agents: ReadonlyArray<AgentDefinition>; readonly skills: ReadonlyArray<SkillDefinition> }> => {
+  if (config.agents === undefined || config.agents.length === 0) return { agents: [], skills: [] }
+  const loaded = await Effect.runPromise(
+    Effect.result(
+      loadAgentModules(config.agents, {
+        cwd: config.repository,
+        takenAgents: agents.map((agent) => agent.descriptor.id),
+        takenSkills: skills.map((skill) => skill.descriptor.id)
+      })
+    )
+  )
+  if (loaded._tag === "Failure") throw loaded.failure
+  return loaded.success
+}
+
+/**
  * Starts a coderClaw server: the runtime on a durable SQLite journal, the security service on the same
  * database file (accounts, sessions, signing keys, devices, audit log), its authenticator and authorizer as
  * the runtime's ports, the built-in agents and skills plus the workflow agent, behind an authenticated
  * WebSocket server. The port is bound first and the journal opened next (taking its single-writer lock)
  * before anything is recovered, so a start that fails touches nothing of a server already running on the
- * same port or database. Rejects with the typed error of what could not start (`StateDirectoryError`,
+ * same port or database. Rejects with the typed error of what could not start (`AgentModuleError` for an
+ * agent module of `runtime.yaml`, `StateDirectoryError`,
  * `WsServerError` for the port, `SqliteJournalRefused` for a journal owned by another server or missing
  * acknowledged events, `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`).
  */
 export const startServer = async (options: StartServerOptions = {}): Promise<CoderclawServer> => {
   const config = resolveRuntimeConfig(options.config ?? {}, options.cwd ?? process.cwd(), options.env ?? process.env)
   if (options.config?.database === undefined) refuseLegacyDatabase(config)
-  const http = await bindPort(config.port, config.host)
+  const router = httpRouter(options.httpRoutes)
+  const http = await bindPort(config.port, config.host, router)
   try {
-    return await startOn(http, config, options)
+    return await startOn(http, router, config, options)
   } catch (error) {
     await closeHttp(http)
     throw error
@@ -162,6 +200,7 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
 
 const startOn = async (
   http: HttpServer,
+  router: HttpRouter,
   config: ResolvedRuntimeConfig,
   options: StartServerOptions
 ): Promise<CoderclawServer> => {
@@ -176,8 +215,11 @@ const startOn = async (
           ...(config.llm === undefined ? {} : { llm: config.llm }),
           ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
         })
-  const agents = byId([...(options.agents ?? []), ...builtin.agents, workflowAgent()], (agent) => agent.descriptor.id)
-  const skills = byId([...(options.skills ?? []), ...builtin.skills], (skill) => skill.descriptor.id)
+  const own = byId([...(options.agents ?? []), ...builtin.agents, workflowAgent()], (agent) => agent.descriptor.id)
+  const ownSkills = byId([...(options.skills ?? []), ...builtin.skills], (skill) => skill.descriptor.id)
+  const modules = await loadModules(config, own, ownSkills)
+  const agents = [...own, ...modules.agents]
+  const skills = [...ownSkills, ...modules.skills]
 
   // Shown in every status while it applies: commands are refused, or run unconfined.
   const warning = options.builtins === false ? undefined : await sandboxWarning(config.unsandboxed)
@@ -194,7 +236,9 @@ const startOn = async (
 
   ensurePrivateDirectory(config.dataDir)
   createPrivately(config.database)
-  const security = Security.layer(securityConfig).pipe(
+  // The repository's own `.coderclaw/policy.yaml` narrows the policies for the work that runs in it.
+  const repositories = [{ name: repositoryNameOf({ root: config.repository }), root: config.repository }]
+  const security = Security.layer(securityConfig, { repositories }).pipe(
     Layer.provide(SqliteSecurityStore.layer({ filename: config.database }))
   )
   const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(security))
@@ -223,6 +267,9 @@ const startOn = async (
       ...(options.limits === undefined ? {} : { limits: options.limits }),
       serverIdentity: service.serverIdentity
     })
+    // A2A over HTTP on the same port, through the same authenticator, authorizer and audit log.
+    const httpUrl = server.url.replace(/^ws/u, "http").replace(/^(https?:\/\/[^/]+).*$/u, "$1")
+    router.use(await a2aGateway({ runtime, baseUrl: httpUrl }))
     // The server signs the audit log's head into the log now and then, so a rewrite of the chain below a
     // signed head is caught by a plain `coderclaw audit verify`.
     const signHead = () =>
@@ -238,6 +285,8 @@ const startOn = async (
       config: { ...config, port: server.port },
       security: service,
       agentIds: agents.map((agent) => agent.descriptor.id),
+      httpUrl,
+      http: { use: router.use },
       close: () => {
         clearInterval(headTimer)
         closing ??= server

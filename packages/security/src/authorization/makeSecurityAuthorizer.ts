@@ -13,6 +13,7 @@ import { type PolicyResource, parseResource } from "../policies/PolicyRequest.js
 import { checkOwnership } from "../rbac/checkOwnership.js"
 import { checkSeparationOfDuties } from "../rbac/checkSeparationOfDuties.js"
 import type { RoleGateShape } from "../rbac/RoleGate.js"
+import type { RepositoryConstraintsShape } from "../repository/RepositoryConstraints.js"
 import type { Session } from "../sessions/Session.js"
 import type { SessionsShape } from "../sessions/Sessions.js"
 import { scopeAllows } from "../sessions/scopeAllows.js"
@@ -23,11 +24,18 @@ export interface SecurityAuthorizerParts {
   readonly gate: RoleGateShape
   readonly policies: PolicyEngineShape
   readonly audit: AuditLogShape
+  /** The served repositories' own policies (`.coderclaw/policy.yaml`), which narrow what the policies allow. */
+  readonly repositories?: RepositoryConstraintsShape | undefined
 }
 
 // Resources the runtime names without an id (`tasks` for listing, `runtime` for status) are checked as a
 // method of the same name, so policies can still speak of them.
 const resourceOf = (resource: string): PolicyResource => parseResource(resource) ?? { type: "Method", id: resource }
+
+const skillOf = (resource: string): string | undefined => {
+  const parsed = parseResource(resource)
+  return parsed?.type === "Skill" ? parsed.id : undefined
+}
 
 /**
  * The `AuthorizerShape` of `@coderclaw/security`, consulted by the runtime and the WebSocket server on every
@@ -40,10 +48,13 @@ const resourceOf = (resource: string): PolicyResource => parseResource(resource)
  *    one's own task is refused unless the policies allow self-approval (`checkSeparationOfDuties`).
  * 3. The policy engine decides: role gate, then Cedar (agent, skill and repository policies; deny
  *    overrides allow; default deny), with hostile paths and branches refused before evaluation.
- * 4. The decision and the policies that decided it are an `authz.decide` audit entry.
+ * 4. An allowed request about work in a served repository is narrowed by that repository's own
+ *    `.coderclaw/policy.yaml` (`RepositoryConstraintsShape`): refused, or made to wait for approval, and
+ *    named `.coderclaw/policy.yaml#<rule>` in the decision. It can never allow what step 3 refused.
+ * 5. The decision and the policies that decided it are an `authz.decide` audit entry.
  */
 export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): AuthorizerShape => {
-  const { sessions, gate, policies, audit } = parts
+  const { sessions, gate, policies, audit, repositories } = parts
 
   const record = (
     request: AuthorizationRequest,
@@ -130,8 +141,22 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
         return yield* deny(request, permission, [`path-rejected:${reasonCode(decided.failure.reason)}`])
       const decision = decided.success
       if (decision.decision === "deny") return yield* deny(request, permission, decision.policies)
-      yield* record(request, permission, true, decision.policies)
-      return { requiresApproval: decision.requiresApproval, policies: decision.policies }
+      const narrowed =
+        repositories === undefined
+          ? undefined
+          : yield* repositories.narrow(context?.repository, {
+              action: permission,
+              trust: principal.trust,
+              skillId: context?.skillId ?? skillOf(request.resource),
+              paths: context?.paths
+            })
+      if (narrowed?._tag === "Deny") return yield* deny(request, permission, narrowed.reasons)
+      const grant = {
+        requiresApproval: decision.requiresApproval || narrowed?.requiresApproval === true,
+        policies: [...decision.policies, ...(narrowed?.policies ?? [])]
+      }
+      yield* record(request, permission, true, grant.policies)
+      return grant
     }
   )
 
