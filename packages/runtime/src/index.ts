@@ -45,6 +45,8 @@ export {
   type TaskQuery
 } from "./journal/Journal.js"
 export { isTransientJournalReason, JournalError, transientJournalReasons } from "./journal/JournalError.js"
+export { JournalQuarantine } from "./journal/storage/JournalQuarantine.js"
+export * as JournalRows from "./journal/storage/JournalRows.js"
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
 export { seqConflict } from "./journal/seqConflict.js"
