@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process"
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { freeFixedPort } from "@coderclaw/process-harness"
@@ -83,7 +92,9 @@ export const startPostgres = async (options = {}) => {
   /** Runs a server program as the server's user, failing with its output. */
   const run = (/** @type {string} */ program, /** @type {string[]} */ args) => {
     const [command, argv] =
-      runAs === undefined ? [join(bin, program), args] : ["runuser", ["-u", runAs.name, "--", join(bin, program), ...args]]
+      runAs === undefined
+        ? [join(bin, program), args]
+        : ["runuser", ["-u", runAs.name, "--", join(bin, program), ...args]]
     return execFileSync(command, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], cwd: root })
   }
   const port = await freeFixedPort()

@@ -10,7 +10,12 @@ import {
 } from "@coderclaw/runtime"
 import { Clock, Effect, Layer, Option, type Scope, type Stream } from "effect"
 import type { SqlError } from "effect/sql/SqlError"
-import { BadConnectionOption, openClient, type PostgresConnectionOptions, resolveConnection } from "./internal/connection.js"
+import {
+  BadConnectionOption,
+  openClient,
+  type PostgresConnectionOptions,
+  resolveConnection
+} from "./internal/connection.js"
 import { follow } from "./internal/follow.js"
 import { fromSqlError } from "./internal/fromSqlError.js"
 import { type GroupCommitStats, makeGroupCommit } from "./internal/GroupCommit.js"
@@ -79,7 +84,11 @@ const settingsFrom = (options: PostgresJournalOptions) => {
 }
 
 const sqlLimit = (limit: number): number | undefined =>
-  Number.isNaN(limit) || limit <= 0 ? 0 : Number.isFinite(limit) ? Math.min(Math.floor(limit), 1_000_000_000) : undefined
+  Number.isNaN(limit) || limit <= 0
+    ? 0
+    : Number.isFinite(limit)
+      ? Math.min(Math.floor(limit), 1_000_000_000)
+      : undefined
 
 /**
  * Opens the journal in the current scope; closing the scope commits what is queued and closes the
@@ -264,7 +273,9 @@ export const make = (
                 const row = rows[0]
                 if (row === undefined) return Effect.succeed(Option.none())
                 const data = JournalRows.checkpointFromRow(taskId, { data: row.data, crc: Number(row.crc) })
-                return data instanceof JournalError ? Effect.fail(quarantine.note(data)) : Effect.succeed(Option.some(data))
+                return data instanceof JournalError
+                  ? Effect.fail(quarantine.note(data))
+                  : Effect.succeed(Option.some(data))
               }
             )
           )
@@ -281,12 +292,15 @@ export const make = (
       damagedTasks: Effect.sync(() => quarantine.list()),
       stats: Effect.sync(() => committer.stats()),
       follow: (afterPosition) =>
-        follow({
-          sql,
-          channel,
-          pollIntervalMs: settings.pollIntervalMs,
-          read: (after) => orFail("following the journal", readAll(after, 1_000))
-        }, afterPosition)
+        follow(
+          {
+            sql,
+            channel,
+            pollIntervalMs: settings.pollIntervalMs,
+            read: (after) => orFail("following the journal", readAll(after, 1_000))
+          },
+          afterPosition
+        )
     }
     return journal
   })
@@ -296,6 +310,5 @@ export const make = (
  * provides (several nodes of a cluster, a team that already runs PostgreSQL). The connections open when
  * the layer is built and close when its scope closes.
  */
-export const layer = (
-  options: PostgresJournalOptions
-): Layer.Layer<Journal, JournalError | PostgresJournalRefused> => Layer.effect(Journal, make(options))
+export const layer = (options: PostgresJournalOptions): Layer.Layer<Journal, JournalError | PostgresJournalRefused> =>
+  Layer.effect(Journal, make(options))

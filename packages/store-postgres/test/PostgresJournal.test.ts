@@ -66,7 +66,8 @@ describe("PostgresJournal", () => {
     expect(result.stored.map((envelope) => envelope.position)).toEqual(expected)
     // Per task, seqs are 1..10 in position order.
     const seqs = new Map<string, Array<number>>()
-    for (const envelope of result.stored) seqs.set(envelope.taskId, [...(seqs.get(envelope.taskId) ?? []), envelope.seq])
+    for (const envelope of result.stored)
+      seqs.set(envelope.taskId, [...(seqs.get(envelope.taskId) ?? []), envelope.seq])
     expect(seqs.size).toBe(writers * tasksPerWriter)
     for (const list of seqs.values()) expect(list).toEqual(Array.from({ length: eventsPerTask }, (_, i) => i + 1))
   })
@@ -119,7 +120,8 @@ describe("PostgresJournal", () => {
     const exit = await Effect.runPromiseExit(Effect.scoped(open(journalOptions(schema))))
     expect(Exit.isFailure(exit)).toBe(true)
     const error = Exit.isFailure(exit) ? exit.cause.reasons[0] : undefined
-    const failure = error !== undefined && "error" in error ? (error.error as { reason: string; message: string }) : undefined
+    const failure =
+      error !== undefined && "error" in error ? (error.error as { reason: string; message: string }) : undefined
     expect(failure?.reason).toBe("Unavailable")
     expect(failure?.message).toContain("version 99")
     expect(failure?.message).toContain(`versions up to ${PostgresJournal.schemaVersion}`)

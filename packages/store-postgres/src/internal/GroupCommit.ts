@@ -29,7 +29,12 @@ export interface GroupCommitStats {
 
 type Write =
   | { readonly kind: "append"; readonly events: ReadonlyArray<PendingEvent> }
-  | { readonly kind: "checkpoint"; readonly taskId: string; readonly row: JournalRows.CheckpointRow; readonly now: number }
+  | {
+      readonly kind: "checkpoint"
+      readonly taskId: string
+      readonly row: JournalRows.CheckpointRow
+      readonly now: number
+    }
   | { readonly kind: "claim"; readonly claim: IdempotencyClaim; readonly now: number }
 
 interface WriteRequest {

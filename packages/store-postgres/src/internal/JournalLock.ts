@@ -33,10 +33,10 @@ const tryTake = (sql: SqlClient, key: readonly [number, number], scope: Scope.Cl
   Effect.gen(function* () {
     const child = yield* Scope.fork(scope)
     const connection: Connection = yield* Scope.provide(sql.reserve, child)
-    const rows = yield* connection.executeValues(
-      "SELECT pg_try_advisory_lock($1, $2), pg_backend_pid()",
-      [key[0], key[1]]
-    )
+    const rows = yield* connection.executeValues("SELECT pg_try_advisory_lock($1, $2), pg_backend_pid()", [
+      key[0],
+      key[1]
+    ])
     const [taken, pid] = rows[0] ?? [false, 0]
     if (taken === true) return { taken: true, pid: Number(pid), scope: child } as Taken
     yield* Scope.close(child, Exit.void)

@@ -76,10 +76,13 @@ export const resolveConnection = (options: PostgresConnectionOptions): ResolvedC
   }
   const schema = options.schema ?? "coderclaw"
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    return new BadConnectionOption(`schema must be a lower-case PostgreSQL name (a-z, 0-9, _), got ${JSON.stringify(schema)}`)
+    return new BadConnectionOption(
+      `schema must be a lower-case PostgreSQL name (a-z, 0-9, _), got ${JSON.stringify(schema)}`
+    )
   }
   const port = options.port ?? (url?.port ? Number(url.port) : 5432)
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) return new BadConnectionOption(`port ${port} is not a TCP port`)
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    return new BadConnectionOption(`port ${port} is not a TCP port`)
   let password: Redacted.Redacted<string> | undefined
   try {
     password = passwordFrom(options, url === undefined ? "" : decodeURIComponent(url.password))
@@ -88,7 +91,8 @@ export const resolveConnection = (options: PostgresConnectionOptions): ResolvedC
     return new BadConnectionOption(`passwordFile ${options.passwordFile} cannot be read (${code})`)
   }
   const host = options.host ?? (url?.hostname ? url.hostname.replace(/^\[|\]$/g, "") : "127.0.0.1")
-  const database = options.database ?? (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : "postgres")
+  const database =
+    options.database ?? (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : "postgres")
   const user = options.user ?? (url?.username ? decodeURIComponent(url.username) : "postgres")
   return { host, port, database, user, password, schema, display: `postgres://${user}@${host}:${port}/${database}` }
 }

@@ -31,7 +31,8 @@ export const scanDamage = (sql: SqlClient, quarantine: JournalQuarantine) =>
     }
     let after = ""
     for (;;) {
-      const rows = yield* sql`SELECT ${sql.unsafe(taskColumns)} FROM tasks WHERE id > ${after} ORDER BY id LIMIT ${page}`
+      const rows =
+        yield* sql`SELECT ${sql.unsafe(taskColumns)} FROM tasks WHERE id > ${after} ORDER BY id LIMIT ${page}`
       for (const raw of rows) {
         const row = taskRow(raw)
         if (!JournalRows.rowChecksumHolds(row)) {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import type { PostgresConnection } from "@coderclaw/postgres-harness"
+import type {} from "@coderclaw/postgres-harness/globalSetup"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Redacted } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
