@@ -4,7 +4,13 @@ import { makeDecoder } from "@coderclaw/protocol"
 import { Effect, Result } from "effect"
 import { parseDocument } from "yaml"
 import { CliError, usageError } from "../cli/CliError.js"
-import { type InspectConfig, type LlmConfig, RuntimeConfig, runtimeDefaults } from "./RuntimeConfig.js"
+import {
+  type InspectConfig,
+  type LlmConfig,
+  type PostgresConfig,
+  RuntimeConfig,
+  runtimeDefaults
+} from "./RuntimeConfig.js"
 import { defaultStateDirectory, type StateEnv } from "./stateDirectory.js"
 
 /** `runtime.yaml` with its defaults applied and its paths made absolute. */
@@ -15,6 +21,9 @@ export interface ResolvedRuntimeConfig {
   readonly dataDir: string
   readonly database: string
   readonly repository: string
+  /** A PostgreSQL journal (`postgres://…`, no password) used instead of the SQLite `database`. */
+  readonly journal?: string
+  readonly postgres?: PostgresConfig
   readonly maxConcurrentTasks?: number
   readonly allowedOrigins?: ReadonlyArray<string>
   readonly path?: string
@@ -45,6 +54,15 @@ export const resolveRuntimeConfig = (
     dataDir,
     database: config.database === undefined ? join(dataDir, runtimeDefaults.databaseFile) : path(config.database),
     repository,
+    ...(config.journal === undefined ? {} : { journal: config.journal }),
+    ...(config.postgres === undefined
+      ? {}
+      : {
+          postgres: {
+            ...config.postgres,
+            ...(config.postgres.passwordFile === undefined ? {} : { passwordFile: path(config.postgres.passwordFile) })
+          }
+        }),
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     ...(config.path === undefined ? {} : { path: config.path }),
