@@ -14,6 +14,7 @@ describe("the benchmark suite (quick run)", () => {
       "websocket",
       "memory",
       "recovery",
+      "postgres",
       "scaling",
       "authorization"
     ])
