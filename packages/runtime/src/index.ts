@@ -45,11 +45,11 @@ export {
   type TaskQuery
 } from "./journal/Journal.js"
 export { isTransientJournalReason, JournalError, transientJournalReasons } from "./journal/JournalError.js"
-export { JournalQuarantine } from "./journal/storage/JournalQuarantine.js"
-export * as JournalRows from "./journal/storage/JournalRows.js"
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
 export { seqConflict } from "./journal/seqConflict.js"
+export { JournalQuarantine } from "./journal/storage/JournalQuarantine.js"
+export * as JournalRows from "./journal/storage/JournalRows.js"
 export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"
 export {
   defaultIdempotencyWindowMs,

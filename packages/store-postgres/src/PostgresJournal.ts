@@ -23,8 +23,8 @@ import { acquireJournalLock, type JournalLock } from "./internal/JournalLock.js"
 import { makeListTasks } from "./internal/makeListTasks.js"
 import { activeStatuses, schemaVersion as currentSchemaVersion, migrate } from "./internal/migrate.js"
 import { eventColumns, eventRow, taskColumns, taskRow } from "./internal/rows.js"
-import { lockKeys } from "./internal/schemaName.js"
 import { scanDamage } from "./internal/scanDamage.js"
+import { lockKeys } from "./internal/schemaName.js"
 import type { PostgresJournalRefused } from "./PostgresJournalRefused.js"
 
 /** How to open the PostgreSQL journal: where the server is (see `PostgresConnectionOptions`) and tuning. */

@@ -69,7 +69,7 @@ describe("PostgresJournal through a server outage", () => {
     }
     expect(outcome.probeDuringOutage._tag).toBe("Failure")
     // Nothing acknowledged is lost; positions stay 1, 2, 3… with no hole.
-    const storedIds = new Set(outcome.stored.map((envelope) => envelope.taskId))
+    const storedIds = new Set<string>(outcome.stored.map((envelope) => envelope.taskId))
     for (const id of acknowledged) expect(storedIds.has(id)).toBe(true)
     expect(outcome.stored.map((envelope) => envelope.position)).toEqual(
       Array.from({ length: outcome.stored.length }, (_, index) => index + 1)

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { killTracked, launchJsonLines } from "@coderclaw/process-harness"
 import type {} from "@coderclaw/postgres-harness/globalSetup"
+import { killTracked, launchJsonLines } from "@coderclaw/process-harness"
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest"
 
 const fixture = join(import.meta.dirname, "fixtures", "crashable-runtime.mjs")

@@ -7,9 +7,9 @@
  * @module
  */
 import { JsonValue, TaskEventEnvelope, TaskRecord } from "@coderclaw/protocol"
-import { JournalError } from "../JournalError.js"
-import type { PendingEvent } from "../Journal.js"
 import { Result, Schema } from "effect"
+import type { PendingEvent } from "../Journal.js"
+import { JournalError } from "../JournalError.js"
 import { checkpointChecksum, eventChecksum, taskChecksum } from "./journalChecksums.js"
 
 /** A row of `events`, as a store returns it (numbers as JS numbers). */
