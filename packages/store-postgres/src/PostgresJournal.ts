@@ -1,5 +1,5 @@
-import type { TaskEventEnvelope, TaskRecord, TaskStatus } from "@coderclaw/protocol"
-import { InvalidRequest, taskStatuses } from "@coderclaw/protocol"
+import type { TaskEventEnvelope } from "@coderclaw/protocol"
+import { InvalidRequest } from "@coderclaw/protocol"
 import {
   type DamagedTask,
   Journal,
@@ -8,7 +8,7 @@ import {
   JournalRows,
   type JournalShape
 } from "@coderclaw/runtime"
-import { Clock, Effect, Layer, Option, type Scope, type Stream } from "effect"
+import { Clock, Effect, Layer, type Scope, type Stream } from "effect"
 import type { SqlError } from "effect/sql/SqlError"
 import {
   BadConnectionOption,
@@ -21,8 +21,8 @@ import { fromSqlError } from "./internal/fromSqlError.js"
 import { type GroupCommitStats, makeGroupCommit } from "./internal/GroupCommit.js"
 import { acquireJournalLock, type JournalLock } from "./internal/JournalLock.js"
 import { makeListTasks } from "./internal/makeListTasks.js"
-import { activeStatuses, schemaVersion as currentSchemaVersion, migrate } from "./internal/migrate.js"
-import { eventColumns, eventRow, taskColumns, taskRow } from "./internal/rows.js"
+import { makeReads } from "./internal/makeReads.js"
+import { schemaVersion as currentSchemaVersion, migrate } from "./internal/migrate.js"
 import { scanDamage } from "./internal/scanDamage.js"
 import { lockKeys } from "./internal/schemaName.js"
 import type { PostgresJournalRefused } from "./PostgresJournalRefused.js"
@@ -83,13 +83,6 @@ const settingsFrom = (options: PostgresJournalOptions) => {
   return { target, maxBatchEvents, pollIntervalMs, exclusive: options.exclusive ?? true }
 }
 
-const sqlLimit = (limit: number): number | undefined =>
-  Number.isNaN(limit) || limit <= 0
-    ? 0
-    : Number.isFinite(limit)
-      ? Math.min(Math.floor(limit), 1_000_000_000)
-      : undefined
-
 /**
  * Opens the journal in the current scope; closing the scope commits what is queued and closes the
  * connections. Opening connects, takes the schema's ownership (unless `exclusive: false`), applies the
@@ -130,35 +123,7 @@ export const make = (
     })
     const listTasks = makeListTasks(sql, quarantine)
 
-    const lastPosition = orFail(
-      "reading the last position",
-      Effect.map(sql<{ last: unknown }>`SELECT coalesce(max(position), 0) AS last FROM events`, (rows) =>
-        Number(rows[0]?.last ?? 0)
-      )
-    )
-
-    const readAll = (afterPosition: number, limit: number) =>
-      Effect.gen(function* () {
-        const wanted = sqlLimit(limit)
-        const envelopes: Array<TaskEventEnvelope> = []
-        let cursor = Math.max(0, afterPosition)
-        while (wanted !== 0) {
-          const asked = wanted === undefined ? 10_000 : wanted - envelopes.length
-          const rows = yield* sql`SELECT ${sql.unsafe(eventColumns)} FROM events WHERE position > ${cursor}
-            ORDER BY position LIMIT ${asked}`
-          for (const raw of rows) {
-            const row = eventRow(raw)
-            if (quarantine.has(row.task_id)) continue
-            const envelope = JournalRows.eventFromRow(row)
-            if (envelope instanceof JournalError) quarantine.note(envelope)
-            else envelopes.push(envelope)
-          }
-          const last = rows.at(-1)
-          if (last === undefined || rows.length < asked || (wanted !== undefined && envelopes.length >= wanted)) break
-          cursor = Number(last.position)
-        }
-        return envelopes as ReadonlyArray<TaskEventEnvelope>
-      })
+    const reads = makeReads(sql, quarantine)
 
     const refuseDamaged = (events: ReadonlyArray<{ readonly taskId: string }>): JournalError | undefined => {
       for (const event of events) {
@@ -178,108 +143,22 @@ export const make = (
               const damaged = refuseDamaged(checked)
               return damaged !== undefined ? Effect.fail(damaged) : committer.append(checked)
             }),
-      readTask: (taskId, afterSeq) =>
-        Effect.suspend(() => {
-          const refusal = quarantine.refusal(taskId)
-          if (refusal !== undefined) return Effect.fail(refusal)
-          return orFail(
-            "reading a task's events",
-            Effect.flatMap(
-              sql`SELECT ${sql.unsafe(eventColumns)} FROM events WHERE task_id = ${taskId} AND seq > ${afterSeq}
-                ORDER BY seq`,
-              (rows) => {
-                const envelopes: Array<TaskEventEnvelope> = []
-                for (const raw of rows) {
-                  const envelope = JournalRows.eventFromRow(eventRow(raw))
-                  if (envelope instanceof JournalError) return Effect.fail(quarantine.note(envelope))
-                  envelopes.push(envelope)
-                }
-                return Effect.succeed(envelopes as ReadonlyArray<TaskEventEnvelope>)
-              }
-            )
-          )
-        }),
-      readAll: (afterPosition, limit) => orFail("reading events", readAll(afterPosition, limit)),
-      lastPosition,
-      loadTask: (taskId) =>
-        Effect.suspend(() => {
-          const refusal = quarantine.refusal(taskId)
-          if (refusal !== undefined) return Effect.fail(refusal)
-          return orFail(
-            "loading a task",
-            Effect.flatMap(sql`SELECT ${sql.unsafe(taskColumns)} FROM tasks WHERE id = ${taskId}`, (rows) => {
-              const raw = rows[0]
-              if (raw === undefined) return Effect.succeed(Option.none<TaskRecord>())
-              const record = JournalRows.recordFromRow(taskRow(raw))
-              return record instanceof JournalError
-                ? Effect.fail(quarantine.note(record))
-                : Effect.succeed(Option.some(record))
-            })
-          )
-        }),
+      readTask: (taskId, afterSeq) => orFail("reading a task's events", reads.readTask(taskId, afterSeq)),
+      readAll: (afterPosition, limit) => orFail("reading events", reads.readAll(afterPosition, limit)),
+      lastPosition: orFail("reading the last position", reads.lastPosition),
+      loadTask: (taskId) => orFail("loading a task", reads.loadTask(taskId)),
       listTasks: (query, page) =>
         orFail("listing tasks", listTasks(query, page)).pipe(
           Effect.flatMap((listed) => (listed instanceof InvalidRequest ? Effect.fail(listed) : Effect.succeed(listed)))
         ),
-      activeTasks: orFail(
-        "reading active tasks",
-        Effect.map(
-          sql`SELECT ${sql.unsafe(taskColumns)} FROM tasks WHERE status IN ${sql.in(activeStatuses)} ORDER BY id`,
-          (rows) => {
-            const active: Array<TaskRecord> = []
-            for (const raw of rows) {
-              const row = taskRow(raw)
-              if (quarantine.has(row.id)) continue
-              const record = JournalRows.recordFromRow(row)
-              if (record instanceof JournalError) quarantine.note(record)
-              else active.push(record)
-            }
-            return active as ReadonlyArray<TaskRecord>
-          }
-        )
-      ),
-      countByStatus: orFail(
-        "counting tasks",
-        Effect.flatMap(
-          sql<{ status: string; count: unknown }>`SELECT status, count(*) AS count FROM tasks GROUP BY status`,
-          (rows) => {
-            const counts = Object.fromEntries(taskStatuses.map((status) => [status, 0])) as Record<TaskStatus, number>
-            for (const { status, count } of rows) {
-              if (!Object.hasOwn(counts, status)) {
-                return Effect.fail(
-                  new JournalError({ reason: "Corrupt", detail: `a task row has the unknown status '${status}'` })
-                )
-              }
-              counts[status as TaskStatus] = Number(count)
-            }
-            return Effect.succeed(counts)
-          }
-        )
-      ),
+      activeTasks: orFail("reading active tasks", reads.activeTasks),
+      countByStatus: orFail("counting tasks", reads.countByStatus),
       saveCheckpoint: (taskId, data) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const row = quarantine.refusal(taskId) ?? JournalRows.checkpointToRow(taskId, data)
           return row instanceof JournalError ? Effect.fail(row) : committer.saveCheckpoint(taskId, row, now)
         }),
-      loadCheckpoint: (taskId) =>
-        Effect.suspend(() => {
-          const refusal = quarantine.refusal(taskId)
-          if (refusal !== undefined) return Effect.fail(refusal)
-          return orFail(
-            "loading a checkpoint",
-            Effect.flatMap(
-              sql<{ data: string; crc: unknown }>`SELECT data, crc FROM checkpoints WHERE task_id = ${taskId}`,
-              (rows) => {
-                const row = rows[0]
-                if (row === undefined) return Effect.succeed(Option.none())
-                const data = JournalRows.checkpointFromRow(taskId, { data: row.data, crc: Number(row.crc) })
-                return data instanceof JournalError
-                  ? Effect.fail(quarantine.note(data))
-                  : Effect.succeed(Option.some(data))
-              }
-            )
-          )
-        }),
+      loadCheckpoint: (taskId) => orFail("loading a checkpoint", reads.loadCheckpoint(taskId)),
       claimIdempotencyKey: (claim, now) => committer.claim(claim, now),
       // A committed write, not only a connection: it proves the server takes writes right now.
       probe: Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -297,7 +176,7 @@ export const make = (
             sql,
             channel,
             pollIntervalMs: settings.pollIntervalMs,
-            read: (after) => orFail("following the journal", readAll(after, 1_000))
+            read: (after) => orFail("following the journal", reads.readAll(after, 1_000))
           },
           afterPosition
         )

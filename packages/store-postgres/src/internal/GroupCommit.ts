@@ -4,16 +4,16 @@ import {
   JournalError,
   type JournalQuarantine,
   JournalRows,
-  type PendingEvent,
-  projectTaskRecord,
-  seqConflict
+  type PendingEvent
 } from "@coderclaw/runtime"
 import { Deferred, Effect, Exit, Fiber, Queue, type Scope } from "effect"
 import type { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
+import { claimIdempotencyKey } from "./claimIdempotencyKey.js"
 import { fromSqlError } from "./fromSqlError.js"
 import type { JournalLock } from "./JournalLock.js"
 import { taskColumns, taskRow } from "./rows.js"
+import { stageAppend } from "./stageAppend.js"
 
 /** Counters of the group commit since the journal opened. */
 export interface GroupCommitStats {
@@ -61,6 +61,57 @@ type InsertRows = readonly [Record<string, unknown>, ...Array<Record<string, unk
 
 const sizeOf = (write: Write): number => (write.kind === "append" ? Math.max(1, write.events.length) : 1)
 
+/** Takes the queued writes for one transaction: at least one, then as many as fit in `maxEvents`. */
+const takeBatch = (queue: Array<WriteRequest>, maxEvents: number): Array<WriteRequest> => {
+  let count = 0
+  let size = 0
+  for (const request of queue) {
+    if (count > 0 && size + request.size > maxEvents) break
+    count++
+    size += request.size
+  }
+  return queue.splice(0, count)
+}
+
+/** The counters, and answering each write of a batch with its outcome. */
+class Counters {
+  private commits = 0
+  private appends = 0
+  private appendedEvents = 0
+  private checkpoints = 0
+  private failed = 0
+
+  /** Answers every write of a committed batch: its value, or its own refusal. */
+  settle(batch: ReadonlyArray<WriteRequest>, outcomes: ReadonlyArray<unknown>): void {
+    this.commits++
+    batch.forEach((request, index) => {
+      const outcome = outcomes[index]
+      if (outcome instanceof JournalError) {
+        this.failed++
+        request.resume(Exit.fail(outcome))
+        return
+      }
+      if (request.write.kind === "append") {
+        this.appends++
+        this.appendedEvents += request.write.events.length
+      }
+      if (request.write.kind === "checkpoint") this.checkpoints++
+      request.resume(Exit.succeed(outcome))
+    })
+  }
+
+  /** Fails every write of a batch whose transaction failed: none of them is stored. */
+  failAll(batch: ReadonlyArray<WriteRequest>, error: JournalError): void {
+    this.failed += batch.length
+    for (const request of batch) request.resume(Exit.fail(error))
+  }
+
+  snapshot(): GroupCommitStats {
+    const { commits, appends, appendedEvents, checkpoints, failed } = this
+    return { commits, appends, appendedEvents, checkpoints, failed }
+  }
+}
+
 /**
  * The group committer. Writes queue in memory; one fiber takes everything queued (up to `maxBatchEvents`
  * events) into one transaction, so while a transaction is in flight, the writes requested meanwhile
@@ -92,87 +143,82 @@ export const makeGroupCommit = (
     const wake = yield* Queue.unbounded<void>()
     const drained = yield* Deferred.make<void>()
     let closed = false
-    const counters = { commits: 0, appends: 0, appendedEvents: 0, checkpoints: 0, failed: 0 }
+    const counters = new Counters()
 
-    const takeBatch = (): Array<WriteRequest> => {
-      let count = 0
-      let size = 0
-      for (const request of queue) {
-        if (count > 0 && size + request.size > options.maxBatchEvents) break
-        count++
-        size += request.size
+    const loadRecords = (batch: ReadonlyArray<WriteRequest>) => {
+      const ids = new Set<string>()
+      for (const { write } of batch) {
+        if (write.kind === "append") for (const event of write.events) ids.add(event.taskId)
       }
-      return queue.splice(0, count)
+      if (ids.size === 0) return Effect.succeed(new Map<string, TaskRecord | JournalError>())
+      return Effect.map(sql`SELECT ${sql.unsafe(taskColumns)} FROM tasks WHERE id IN ${sql.in([...ids])}`, (rows) => {
+        const found = new Map<string, TaskRecord | JournalError>()
+        for (const raw of rows) {
+          const row = taskRow(raw)
+          found.set(row.id, JournalRows.recordFromRow(row))
+        }
+        return found
+      })
     }
 
-    const loadRecords = (ids: ReadonlyArray<string>) =>
-      Effect.map(
-        ids.length === 0
-          ? Effect.succeed([])
-          : sql`SELECT ${sql.unsafe(taskColumns)} FROM tasks WHERE id IN ${sql.in(ids)}`,
-        (rows) => {
-          const found = new Map<string, TaskRecord | JournalError>()
-          for (const raw of rows) {
-            const row = taskRow(raw)
-            found.set(row.id, JournalRows.recordFromRow(row))
-          }
-          return found
-        }
-      )
+    /** The order lock, then (exclusive journals) the check that this journal still owns its schema. */
+    const takeTurn = Effect.gen(function* () {
+      yield* sql`SELECT pg_advisory_xact_lock(${options.orderKey[0]}, ${options.orderKey[1]})`
+      if (options.lock === undefined) return
+      const [owned] = yield* sql<{ owned: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_locks
+        WHERE locktype = 'advisory' AND classid = ${options.ownerKey[0]}::oid
+          AND objid = ${options.ownerKey[1] >>> 0}::oid AND objsubid = 2 AND pid = ${options.lock.pid()}
+          AND granted) AS owned`
+      if (owned?.owned !== true) return yield* Effect.fail(new OwnershipLost())
+    })
 
-    /** Validates one append against the stored and staged records; stages its records when accepted. */
-    const stageAppend = (
-      events: ReadonlyArray<PendingEvent>,
-      loaded: Map<string, TaskRecord | JournalError>,
-      staged: Map<TaskId, TaskRecord>,
+    const saveCheckpoint = (write: Extract<Write, { kind: "checkpoint" }>) =>
+      Effect.asVoid(sql`INSERT INTO checkpoints (task_id, data, crc, updated_at)
+        VALUES (${write.taskId}, ${write.row.data}, ${write.row.crc}, ${write.now})
+        ON CONFLICT (task_id) DO UPDATE SET data = excluded.data, crc = excluded.crc, updated_at = excluded.updated_at`)
+
+    /** Runs each write of the batch in order (appends only staged); returns outcomes and what to store. */
+    const applyWrites = (
+      batch: ReadonlyArray<WriteRequest>,
+      loaded: ReadonlyMap<string, TaskRecord | JournalError>,
       firstPosition: number
-    ): { readonly stored: Array<TaskEventEnvelope>; readonly records: Map<TaskId, TaskRecord> } | JournalError => {
-      const local = new Map<TaskId, TaskRecord>()
-      const stored: Array<TaskEventEnvelope> = []
-      let position = firstPosition
-      for (const pending of events) {
-        const previous = local.get(pending.taskId) ?? staged.get(pending.taskId) ?? loaded.get(pending.taskId)
-        if (previous instanceof JournalError) return options.quarantine.note(previous)
-        const conflict = seqConflict(previous, pending)
-        if (conflict !== undefined) return conflict
-        const envelope: TaskEventEnvelope = {
-          taskId: pending.taskId,
-          seq: pending.seq,
-          position: ++position,
-          at: pending.at,
-          causedBy: pending.causedBy,
-          event: pending.event
-        }
-        const next = projectTaskRecord(previous, envelope)
-        if (next instanceof JournalError) return next
-        local.set(pending.taskId, next)
-        stored.push(envelope)
-      }
-      return { stored, records: local }
-    }
-
-    const claimKey = (claim: IdempotencyClaim, now: number) =>
+    ) =>
       Effect.gen(function* () {
-        const held = yield* sql<{ task_id: string; fingerprint: string; expires_at: unknown }>`
-          SELECT task_id, fingerprint, expires_at FROM idempotency_keys WHERE owner = ${claim.owner} AND key = ${claim.key}`
-        const row = held[0]
-        if (row !== undefined && Number(row.expires_at) > now) {
-          return {
-            owner: claim.owner,
-            key: claim.key,
-            taskId: row.task_id as TaskId,
-            fingerprint: row.fingerprint,
-            expiresAt: Number(row.expires_at)
-          }
+        const staged = new Map<TaskId, TaskRecord>()
+        const events: Array<TaskEventEnvelope> = []
+        const outcomes: Array<unknown> = []
+        const recordOf = (taskId: TaskId) => staged.get(taskId) ?? loaded.get(taskId)
+        const stage = (events_: ReadonlyArray<PendingEvent>) => {
+          const outcome = stageAppend(events_, recordOf, options.quarantine, firstPosition + events.length)
+          if (outcome instanceof JournalError) return outcome
+          for (const [id, record] of outcome.records) staged.set(id, record)
+          events.push(...outcome.stored)
+          return outcome.stored
         }
-        // A few lapsed keys per claim: the table stays bounded by the window's traffic.
-        yield* sql`DELETE FROM idempotency_keys WHERE ctid IN
-          (SELECT ctid FROM idempotency_keys WHERE expires_at <= ${now} LIMIT 16)`
-        yield* sql`INSERT INTO idempotency_keys (owner, key, task_id, fingerprint, expires_at)
-          VALUES (${claim.owner}, ${claim.key}, ${claim.taskId}, ${claim.fingerprint}, ${claim.expiresAt})
-          ON CONFLICT (owner, key) DO UPDATE SET task_id = excluded.task_id, fingerprint = excluded.fingerprint,
-            expires_at = excluded.expires_at`
-        return claim
+        for (const { write } of batch) {
+          if (write.kind === "append") outcomes.push(stage(write.events))
+          else if (write.kind === "checkpoint") outcomes.push(yield* saveCheckpoint(write))
+          else outcomes.push(yield* claimIdempotencyKey(sql, write.claim, write.now))
+        }
+        return { staged, events, outcomes }
+      })
+
+    /** Records first (every event row references its task's row), then events, then the notification. */
+    const storeStaged = (staged: ReadonlyMap<TaskId, TaskRecord>, events: ReadonlyArray<TaskEventEnvelope>) =>
+      Effect.gen(function* () {
+        if (staged.size > 0) {
+          const rows = [...staged.values()].map(JournalRows.taskToRow) as unknown as InsertRows
+          yield* sql`INSERT INTO tasks ${sql.insert(rows)} ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+            last_seq = excluded.last_seq, record = excluded.record, crc = excluded.crc`
+        }
+        // 7 parameters an event, PostgreSQL takes at most 65,535 per statement.
+        for (let start = 0; start < events.length; start += 8_000) {
+          const rows = events.slice(start, start + 8_000).map(JournalRows.eventToRow) as unknown as InsertRows
+          yield* sql`INSERT INTO events ${sql.insert(rows)}`
+        }
+        // Delivered at commit, only if it commits: followers then read what committed.
+        const last = events.at(-1)
+        if (last !== undefined) yield* sql`SELECT pg_notify(${options.channel}, ${String(last.position)})`
       })
 
     /** One transaction for the batch; returns each request's outcome (a value or its own refusal). */
@@ -181,85 +227,14 @@ export const makeGroupCommit = (
     ): Effect.Effect<ReadonlyArray<unknown>, SqlError | OwnershipLost> =>
       sql.withTransaction(
         Effect.gen(function* () {
-          yield* sql`SELECT pg_advisory_xact_lock(${options.orderKey[0]}, ${options.orderKey[1]})`
-          if (options.lock !== undefined) {
-            const [owned] = yield* sql<{ owned: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_locks
-              WHERE locktype = 'advisory' AND classid = ${options.ownerKey[0]}::oid
-                AND objid = ${options.ownerKey[1] >>> 0}::oid AND objsubid = 2 AND pid = ${options.lock.pid()}
-                AND granted) AS owned`
-            if (owned?.owned !== true) return yield* Effect.fail(new OwnershipLost())
-          }
+          yield* takeTurn
           const [last] = yield* sql<{ last: unknown }>`SELECT coalesce(max(position), 0) AS last FROM events`
-          let position = Number(last?.last ?? 0)
-          const ids = new Set<string>()
-          for (const { write } of batch) {
-            if (write.kind === "append") for (const event of write.events) ids.add(event.taskId)
-          }
-          const loaded = yield* loadRecords([...ids])
-          const staged = new Map<TaskId, TaskRecord>()
-          const events: Array<TaskEventEnvelope> = []
-          const outcomes: Array<unknown> = []
-          for (const { write } of batch) {
-            if (write.kind === "append") {
-              const outcome = stageAppend(write.events, loaded, staged, position)
-              if (outcome instanceof JournalError) {
-                outcomes.push(outcome)
-                continue
-              }
-              for (const [id, record] of outcome.records) staged.set(id, record)
-              events.push(...outcome.stored)
-              position += outcome.stored.length
-              outcomes.push(outcome.stored)
-            } else if (write.kind === "checkpoint") {
-              yield* sql`INSERT INTO checkpoints (task_id, data, crc, updated_at)
-                VALUES (${write.taskId}, ${write.row.data}, ${write.row.crc}, ${write.now})
-                ON CONFLICT (task_id) DO UPDATE SET data = excluded.data, crc = excluded.crc,
-                  updated_at = excluded.updated_at`
-              outcomes.push(undefined)
-            } else {
-              outcomes.push(yield* claimKey(write.claim, write.now))
-            }
-          }
-          // Records first: every event row references its task's row.
-          if (staged.size > 0) {
-            const rows = [...staged.values()].map(JournalRows.taskToRow) as unknown as InsertRows
-            yield* sql`INSERT INTO tasks ${sql.insert(rows)} ON CONFLICT (id) DO UPDATE SET status = excluded.status,
-              last_seq = excluded.last_seq, record = excluded.record, crc = excluded.crc`
-          }
-          // 7 parameters an event, PostgreSQL takes at most 65,535 per statement.
-          for (let start = 0; start < events.length; start += 8_000) {
-            const rows = events.slice(start, start + 8_000).map(JournalRows.eventToRow) as unknown as InsertRows
-            yield* sql`INSERT INTO events ${sql.insert(rows)}`
-          }
-          // Delivered at commit, only if it commits: followers then read what committed.
-          if (events.length > 0) yield* sql`SELECT pg_notify(${options.channel}, ${String(position)})`
-          return outcomes
+          const loaded = yield* loadRecords(batch)
+          const applied = yield* applyWrites(batch, loaded, Number(last?.last ?? 0))
+          yield* storeStaged(applied.staged, applied.events)
+          return applied.outcomes
         })
       )
-
-    const settle = (batch: ReadonlyArray<WriteRequest>, outcomes: ReadonlyArray<unknown>) => {
-      counters.commits++
-      batch.forEach((request, index) => {
-        const outcome = outcomes[index]
-        if (outcome instanceof JournalError) {
-          counters.failed++
-          request.resume(Exit.fail(outcome))
-          return
-        }
-        if (request.write.kind === "append") {
-          counters.appends++
-          counters.appendedEvents += request.write.events.length
-        } else if (request.write.kind === "checkpoint") {
-          counters.checkpoints++
-        }
-        request.resume(Exit.succeed(outcome))
-      })
-    }
-
-    const failAll = (batch: ReadonlyArray<WriteRequest>, error: JournalError) => {
-      counters.failed += batch.length
-      for (const request of batch) request.resume(Exit.fail(error))
-    }
 
     const runBatch = (batch: ReadonlyArray<WriteRequest>): Effect.Effect<void> => {
       const attempt = commitBatch(batch)
@@ -275,8 +250,8 @@ export const makeGroupCommit = (
         ),
         Effect.catchTag("SqlError", (error) => Effect.fail(fromSqlError(error, "committing a batch of writes"))),
         Effect.matchEffect({
-          onSuccess: (outcomes) => Effect.sync(() => settle(batch, outcomes)),
-          onFailure: (error) => Effect.sync(() => failAll(batch, error))
+          onSuccess: (outcomes) => Effect.sync(() => counters.settle(batch, outcomes)),
+          onFailure: (error) => Effect.sync(() => counters.failAll(batch, error))
         })
       )
     }
@@ -288,7 +263,7 @@ export const makeGroupCommit = (
           yield* Queue.take(wake)
           continue
         }
-        yield* runBatch(takeBatch())
+        yield* runBatch(takeBatch(queue, options.maxBatchEvents))
       }
     })
     const fiber = yield* Effect.forkScoped(loop)
@@ -325,6 +300,6 @@ export const makeGroupCommit = (
       append: (events) => submit({ kind: "append", events }),
       saveCheckpoint: (taskId, row, now) => submit({ kind: "checkpoint", taskId, row, now }),
       claim: (claim, now) => submit({ kind: "claim", claim, now }),
-      stats: () => ({ ...counters })
+      stats: () => counters.snapshot()
     }
   })

@@ -61,39 +61,56 @@ const passwordFrom = (options: PostgresConnectionOptions, fromUrl: string): Reda
   return fromUrl === "" ? undefined : Redacted.make(fromUrl)
 }
 
+const parseUrl = (text: string | undefined): URL | undefined | BadConnectionOption => {
+  if (text === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return new BadConnectionOption("url is not a URL (expected postgres://user@host:port/database)")
+  }
+  return url.protocol === "postgres:" || url.protocol === "postgresql:"
+    ? url
+    : new BadConnectionOption(`url must start with postgres:// or postgresql://, not ${url.protocol}//`)
+}
+
+/** The URL's parts, each `undefined` when absent. */
+const partsOf = (url: URL | undefined) => ({
+  host: url?.hostname ? url.hostname.replace(/^\[|\]$/g, "") : undefined,
+  port: url?.port ? Number(url.port) : undefined,
+  database: url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined,
+  user: url?.username ? decodeURIComponent(url.username) : undefined,
+  password: url?.password ? decodeURIComponent(url.password) : ""
+})
+
+const readPassword = (options: PostgresConnectionOptions, fromUrl: string) => {
+  try {
+    return passwordFrom(options, fromUrl)
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "unreadable"
+    return new BadConnectionOption(`passwordFile ${options.passwordFile} cannot be read (${code})`)
+  }
+}
+
 /** Reads the options (URL, parts, password source) into one target, or says what is wrong. */
 export const resolveConnection = (options: PostgresConnectionOptions): ResolvedConnection | BadConnectionOption => {
-  let url: URL | undefined
-  if (options.url !== undefined) {
-    try {
-      url = new URL(options.url)
-    } catch {
-      return new BadConnectionOption("url is not a URL (expected postgres://user@host:port/database)")
-    }
-    if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-      return new BadConnectionOption(`url must start with postgres:// or postgresql://, not ${url.protocol}//`)
-    }
-  }
+  const url = parseUrl(options.url)
+  if (url instanceof BadConnectionOption) return url
   const schema = options.schema ?? "coderclaw"
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     return new BadConnectionOption(
       `schema must be a lower-case PostgreSQL name (a-z, 0-9, _), got ${JSON.stringify(schema)}`
     )
   }
-  const port = options.port ?? (url?.port ? Number(url.port) : 5432)
+  const parts = partsOf(url)
+  const port = options.port ?? parts.port ?? 5432
   if (!Number.isInteger(port) || port < 1 || port > 65_535)
     return new BadConnectionOption(`port ${port} is not a TCP port`)
-  let password: Redacted.Redacted<string> | undefined
-  try {
-    password = passwordFrom(options, url === undefined ? "" : decodeURIComponent(url.password))
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "unreadable"
-    return new BadConnectionOption(`passwordFile ${options.passwordFile} cannot be read (${code})`)
-  }
-  const host = options.host ?? (url?.hostname ? url.hostname.replace(/^\[|\]$/g, "") : "127.0.0.1")
-  const database =
-    options.database ?? (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : "postgres")
-  const user = options.user ?? (url?.username ? decodeURIComponent(url.username) : "postgres")
+  const password = readPassword(options, parts.password)
+  if (password instanceof BadConnectionOption) return password
+  const host = options.host ?? parts.host ?? "127.0.0.1"
+  const database = options.database ?? parts.database ?? "postgres"
+  const user = options.user ?? parts.user ?? "postgres"
   return { host, port, database, user, password, schema, display: `postgres://${user}@${host}:${port}/${database}` }
 }
 

@@ -58,12 +58,34 @@ const entries = (rows: ReadonlyArray<Row>) => Effect.forEach(rows, (row) => orFa
 const limitOf = (limit: number): number | undefined =>
   Number.isNaN(limit) || limit <= 0 ? 0 : Number.isFinite(limit) ? Math.ceil(limit) : undefined
 
+/** One condition per filter field set; a resource prefix is exactly JavaScript's `startsWith`. */
+const queryConditions = (sql: SqlClient, filter: AuditFilter): Array<Fragment> => {
+  const wanted: ReadonlyArray<readonly [unknown, () => Fragment]> = [
+    [filter.cursor, () => sql`seq < ${Number(filter.cursor)}`],
+    [filter.actor, () => sql`actor = ${filter.actor ?? ""}`],
+    [filter.action, () => sql`action = ${filter.action ?? ""}`],
+    [filter.decision, () => sql`decision = ${filter.decision ?? ""}`],
+    [filter.resourcePrefix, () => sql`starts_with(resource, ${filter.resourcePrefix ?? ""})`],
+    [filter.since, () => sql`at >= ${filter.since ?? 0}`],
+    [filter.until, () => sql`at < ${filter.until ?? 0}`]
+  ]
+  return wanted.filter(([value]) => value !== undefined).map(([, fragment]) => fragment())
+}
+
 /**
  * The `AuditStore` port on `security_audit_entries` and the one-row `security_audit_head`. `append` locks
  * the head row (`FOR UPDATE`), checks the link, inserts the entry and moves the head in one transaction,
  * so writers on other connections or servers cannot fork the chain.
  */
 export const makeAuditStore = (sql: SqlClient): AuditStoreShape => {
+  const insertEntry = (entry: AuditEntry) =>
+    sql`INSERT INTO security_audit_entries (${sql.unsafe(columns)}) VALUES (
+      ${entry.seq}, ${entry.id}, ${entry.at}, ${entry.actor}, ${entry.device ?? null}, ${entry.session ?? null},
+      ${entry.action}, ${entry.resource ?? null}, ${entry.decision}, ${JSON.stringify(entry.reasons)},
+      ${entry.requestId ?? null}, ${entry.remoteAddress ?? null},
+      ${entry.details === undefined ? null : JSON.stringify(entry.details)}, ${entry.prevHash}, ${entry.hash})
+      ON CONFLICT (seq) DO NOTHING RETURNING seq`
+
   const head = (lock: boolean) =>
     Effect.flatMap(
       lock
@@ -101,12 +123,7 @@ export const makeAuditStore = (sql: SqlClient): AuditStoreShape => {
                   seq: checked.seq
                 })
               }
-              const inserted = yield* sql`INSERT INTO security_audit_entries (${sql.unsafe(columns)}) VALUES (
-                ${checked.seq}, ${checked.id}, ${checked.at}, ${checked.actor}, ${checked.device ?? null},
-                ${checked.session ?? null}, ${checked.action}, ${checked.resource ?? null}, ${checked.decision},
-                ${JSON.stringify(checked.reasons)}, ${checked.requestId ?? null}, ${checked.remoteAddress ?? null},
-                ${checked.details === undefined ? null : JSON.stringify(checked.details)}, ${checked.prevHash},
-                ${checked.hash}) ON CONFLICT (seq) DO NOTHING RETURNING seq`
+              const inserted = yield* insertEntry(checked)
               if (inserted.length === 0) {
                 return yield* new AuditError({
                   reason: "corrupt",
@@ -137,15 +154,7 @@ export const makeAuditStore = (sql: SqlClient): AuditStoreShape => {
       const limit = filter.limit ?? auditQueryDefaultLimit
       // One match more than the page tells whether another page exists.
       const count = Number.isNaN(limit) || limit < 0 ? 0 : Number.isFinite(limit) ? Math.floor(limit) + 1 : undefined
-      const clauses: Array<Fragment> = []
-      if (filter.cursor !== undefined) clauses.push(sql`seq < ${Number(filter.cursor)}`)
-      if (filter.actor !== undefined) clauses.push(sql`actor = ${filter.actor}`)
-      if (filter.action !== undefined) clauses.push(sql`action = ${filter.action}`)
-      if (filter.decision !== undefined) clauses.push(sql`decision = ${filter.decision}`)
-      // Exactly JavaScript's `startsWith`: an empty prefix matches any resource, none a NULL one.
-      if (filter.resourcePrefix !== undefined) clauses.push(sql`starts_with(resource, ${filter.resourcePrefix})`)
-      if (filter.since !== undefined) clauses.push(sql`at >= ${filter.since}`)
-      if (filter.until !== undefined) clauses.push(sql`at < ${filter.until}`)
+      const clauses = queryConditions(sql, filter)
       const query =
         count === 0
           ? Effect.succeed([])

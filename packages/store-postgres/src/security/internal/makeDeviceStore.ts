@@ -1,5 +1,6 @@
 import {
   DeviceError,
+  type DevicePairingDecision,
   type DevicePairingDecisionOutcome,
   DevicePairingRequest,
   DeviceRecord,
@@ -73,6 +74,24 @@ const optionalOf = <A>(rows: ReadonlyArray<Row>, decode: (row: Row) => A | Devic
 const byRequestedAt = (a: DevicePairingRequest, b: DevicePairingRequest) =>
   a.requestedAt - b.requestedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
+/** The request as it will be stored once decided (built as the in-memory store builds it); it must read back. */
+const decidedRequest = (
+  request: DevicePairingRequest,
+  decision: DevicePairingDecision,
+  reason: string | undefined
+): Effect.Effect<DevicePairingRequest, DeviceError> => {
+  const decided = decodeRequest({
+    ...request,
+    status: decision.status,
+    decidedAt: decision.decidedAt,
+    decidedBy: decision.decidedBy,
+    ...(reason === undefined ? {} : { reason })
+  })
+  return decided instanceof StoreRows.UnreadableRow
+    ? Effect.fail(corrupt(`refused to store a decision that ${decided.detail}`))
+    : Effect.succeed(decided)
+}
+
 /**
  * The `DeviceStore` port on `security_devices` and `security_pairing_requests`. `putDevice` is an upsert
  * that keeps the row's `ord`, so devices paired in the same millisecond list in the order first stored.
@@ -106,6 +125,23 @@ export const makeDeviceStore = (sql: SqlClient): DeviceStoreShape => {
       true
     )
   }
+
+  const markDecided = (id: string, decided: DevicePairingRequest, reason: string | undefined) =>
+    sql`UPDATE security_pairing_requests SET status = ${decided.status}, decided_at = ${decided.decidedAt ?? null},
+      decided_by = ${decided.decidedBy ?? null}, reason = coalesce(${reason ?? null}, reason)
+      WHERE id = ${id} AND status = 'pending'`
+
+  /** The request, locked until the transaction ends, if it is still pending. */
+  const pendingRequest = (id: string) =>
+    Effect.flatMap(
+      sql`SELECT ${sql.unsafe(requestColumns)} FROM security_pairing_requests WHERE id = ${id} FOR UPDATE`,
+      (rows) =>
+        rows[0] === undefined
+          ? Effect.succeed(undefined)
+          : Effect.map(orFail(isError, requestFromRow(rows[0])), (request) =>
+              request.status === "pending" ? request : undefined
+            )
+    )
 
   return {
     getDevice: (deviceId) =>
@@ -173,29 +209,15 @@ export const makeDeviceStore = (sql: SqlClient): DeviceStoreShape => {
         "deciding a pairing request",
         sql.withTransaction(
           Effect.gen(function* () {
-            const rows = yield* sql`SELECT ${sql.unsafe(requestColumns)} FROM security_pairing_requests
-              WHERE id = ${decision.requestId} FOR UPDATE`
-            if (rows[0] === undefined) return "not_pending" as DevicePairingDecisionOutcome
-            const request = yield* orFail(isError, requestFromRow(rows[0]))
-            if (request.status !== "pending") return "not_pending" as DevicePairingDecisionOutcome
+            const request = yield* pendingRequest(decision.requestId)
+            if (request === undefined) return "not_pending" as DevicePairingDecisionOutcome
             const reason = decision.status === "rejected" ? decision.reason : undefined
-            const decided = decodeRequest({
-              ...request,
-              status: decision.status,
-              decidedAt: decision.decidedAt,
-              decidedBy: decision.decidedBy,
-              ...(reason === undefined ? {} : { reason })
-            })
-            if (decided instanceof StoreRows.UnreadableRow) {
-              return yield* corrupt(`refused to store a decision that ${decided.detail}`)
-            }
+            const decided = yield* decidedRequest(request, decision, reason)
             if (decision.status === "approved") {
               const stored = yield* storeDevice(decision.device, true)
               if (!stored) return "device_exists" as DevicePairingDecisionOutcome
             }
-            yield* sql`UPDATE security_pairing_requests SET status = ${decided.status},
-              decided_at = ${decided.decidedAt ?? null}, decided_by = ${decided.decidedBy ?? null},
-              reason = coalesce(${reason ?? null}, reason) WHERE id = ${decision.requestId} AND status = 'pending'`
+            yield* markDecided(decision.requestId, decided, reason)
             return "decided" as DevicePairingDecisionOutcome
           })
         )
