@@ -55,6 +55,8 @@ export { isTransientJournalReason, JournalError, transientJournalReasons } from 
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
 export { seqConflict } from "./journal/seqConflict.js"
+export { JournalQuarantine } from "./journal/storage/JournalQuarantine.js"
+export * as JournalRows from "./journal/storage/JournalRows.js"
 export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"
 export {
   defaultIdempotencyWindowMs,

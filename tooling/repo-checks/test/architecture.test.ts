@@ -15,6 +15,8 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   // The embedded store implements the storage ports of both the runtime (journal) and security (users,
   // sessions, devices, audit), so they share one database file.
   "@coderclaw/store-sqlite": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
+  // The server-database store: the same ports as the embedded one, on PostgreSQL.
+  "@coderclaw/store-postgres": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
   "@coderclaw/security": ["@coderclaw/protocol"],
   "@coderclaw/orchestrator": ["@coderclaw/runtime", "@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
@@ -26,6 +28,7 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
     "@coderclaw/protocol",
     "@coderclaw/runtime",
     "@coderclaw/security",
+    "@coderclaw/store-postgres",
     "@coderclaw/store-sqlite",
     "@coderclaw/transport-ws"
   ]

@@ -9,14 +9,22 @@ import {
   type AgentDefinition,
   Authenticator,
   Authorizer,
+  type Journal,
+  type JournalError,
   loadAgentModules,
   Runtime,
   type RuntimeOptions,
   type SkillDefinition
 } from "@coderclaw/runtime"
 import { Security, type SecurityConfig, type SecurityShape, signAuditHead } from "@coderclaw/security"
-import { SqliteJournal } from "@coderclaw/store-sqlite"
-import { SqliteSecurityStore } from "@coderclaw/store-sqlite/security"
+import { PostgresJournal, type PostgresJournalRefused } from "@coderclaw/store-postgres"
+import { PostgresSecurityStore, type PostgresSecurityStoreError } from "@coderclaw/store-postgres/security"
+import { SqliteJournal, type SqliteJournalRefused } from "@coderclaw/store-sqlite"
+import {
+  type SqliteSecurityServices as SecurityStoreServices,
+  SqliteSecurityStore,
+  type SqliteSecurityStoreError
+} from "@coderclaw/store-sqlite/security"
 import { startWsServer, type WsLimits, WsServerError } from "@coderclaw/transport-ws"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type ResolvedRuntimeConfig, resolveRuntimeConfig } from "../config/loadRuntimeConfig.js"
@@ -26,6 +34,7 @@ import { StateDirectoryError } from "../config/StateDirectoryError.js"
 import { ensurePrivateDirectory, legacyDatabaseOf } from "../config/stateDirectory.js"
 import { builtins } from "./builtins.js"
 import { type InspectionFile, inspectToFile } from "./inspectToFile.js"
+import { postgresOptions } from "./postgresOptions.js"
 import { sandboxWarning } from "./sandboxWarning.js"
 
 /** How to assemble a coderClaw server. Every field is optional. */
@@ -176,18 +185,20 @@ const loadModules = async (
 
 /**
  * Starts a coderClaw server: the runtime on a durable SQLite journal, the security service on the same
- * database file (accounts, sessions, signing keys, devices, audit log), its authenticator and authorizer as
+ * database file (accounts, sessions, signing keys, devices, audit log) — or both on PostgreSQL when
+ * `journal` is a `postgres://` URL — its authenticator and authorizer as
  * the runtime's ports, the built-in agents and skills plus the workflow agent, behind an authenticated
  * WebSocket server. The port is bound first and the journal opened next (taking its single-writer lock)
  * before anything is recovered, so a start that fails touches nothing of a server already running on the
  * same port or database. Rejects with the typed error of what could not start (`AgentModuleError` for an
  * agent module of `runtime.yaml`, `StateDirectoryError`,
  * `WsServerError` for the port, `SqliteJournalRefused` for a journal owned by another server or missing
- * acknowledged events, `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`).
+ * acknowledged events, `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`; on PostgreSQL
+ * `PostgresJournalRefused` and `PostgresSecurityStoreError`).
  */
 export const startServer = async (options: StartServerOptions = {}): Promise<CoderclawServer> => {
   const config = resolveRuntimeConfig(options.config ?? {}, options.cwd ?? process.cwd(), options.env ?? process.env)
-  if (options.config?.database === undefined) refuseLegacyDatabase(config)
+  if (options.config?.database === undefined && config.journal === undefined) refuseLegacyDatabase(config)
   const router = httpRouter(options.httpRoutes)
   const http = await bindPort(config.port, config.host, router)
   try {
@@ -235,12 +246,22 @@ const startOn = async (
         }
 
   ensurePrivateDirectory(config.dataDir)
-  createPrivately(config.database)
+  // With a PostgreSQL journal, the security stores live beside it: one database holds the server's state.
+  const postgres = postgresOptions(config, options.env ?? process.env)
+  if (postgres === undefined) createPrivately(config.database)
+  const stores: {
+    readonly journal: Layer.Layer<Journal, JournalError | SqliteJournalRefused | PostgresJournalRefused>
+    readonly security: Layer.Layer<SecurityStoreServices, SqliteSecurityStoreError | PostgresSecurityStoreError>
+  } =
+    postgres === undefined
+      ? {
+          journal: SqliteJournal.layer({ filename: config.database }),
+          security: SqliteSecurityStore.layer({ filename: config.database })
+        }
+      : { journal: PostgresJournal.layer(postgres), security: PostgresSecurityStore.layer(postgres) }
   // The repository's own `.coderclaw/policy.yaml` narrows the policies for the work that runs in it.
   const repositories = [{ name: repositoryNameOf({ root: config.repository }), root: config.repository }]
-  const security = Security.layer(securityConfig, { repositories }).pipe(
-    Layer.provide(SqliteSecurityStore.layer({ filename: config.database }))
-  )
+  const security = Security.layer(securityConfig, { repositories }).pipe(Layer.provide(stores.security))
   const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(security))
   const runtimeLayer = Runtime.layer({
     agents,
@@ -249,7 +270,7 @@ const startOn = async (
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
     ...(inspect === undefined ? {} : { inspect }),
     ...(warning === undefined ? {} : { healthChecks: [{ name: "sandbox", state: "degraded", detail: warning }] })
-  }).pipe(Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename: config.database }), ports)))
+  }).pipe(Layer.provideMerge(Layer.merge(stores.journal, ports)))
   const runtime = ManagedRuntime.make(runtimeLayer)
 
   const closeAll = async () => {
