@@ -121,6 +121,7 @@ export {
 } from "./wire/JsonRpc.js"
 export { commonMethodErrors, type WireMethodContract, wireMethodContracts } from "./wire/methodContracts.js"
 export { methodPermissions, permissionOf } from "./wire/methodPermissions.js"
+export { RequestMeta, requestMetaKey, TraceParent } from "./wire/RequestMeta.js"
 export {
   isWireMethod,
   type WireMethod,

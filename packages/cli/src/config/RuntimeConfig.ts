@@ -1,3 +1,4 @@
+import { TelemetryConfig } from "@coderclaw/gateway"
 import { Schema } from "effect"
 
 const NonEmpty = Schema.String.pipe(Schema.check(Schema.isMinLength(1)))
@@ -84,7 +85,13 @@ export const RuntimeConfig = Schema.Struct({
    * opted-out skill runs as the server's own user, with access to everything that user can reach;
    * `serve` warns at start-up while this applies.
    */
-  unsandboxed: Schema.optionalKey(Schema.Array(Schema.Literals(["shell.run"])))
+  unsandboxed: Schema.optionalKey(Schema.Array(Schema.Literals(["shell.run"]))),
+  /**
+   * Metrics and traces (docs/observability.md): `metrics` serves Prometheus `/metrics` on a listener of its
+   * own (`host`, `port`); `traces` exports spans with OTLP/HTTP (`endpoint`, `serviceName`, `headersFromEnv`).
+   * Both off by default; `/healthz` and `/readyz` are always served on the main port.
+   */
+  telemetry: Schema.optionalKey(TelemetryConfig)
 })
 export type RuntimeConfig = typeof RuntimeConfig.Type
 

@@ -1,3 +1,4 @@
+import type { TelemetryConfig } from "@coderclaw/gateway"
 import { readFile } from "node:fs/promises"
 import { isAbsolute, join, resolve } from "node:path"
 import { makeDecoder } from "@coderclaw/protocol"
@@ -22,6 +23,8 @@ export interface ResolvedRuntimeConfig {
   readonly inspect?: InspectConfig
   /** Dangerous skills the operator lets run without a sandbox when none is available. */
   readonly unsandboxed?: ReadonlyArray<string>
+  /** Metrics listener and trace export (`telemetry` of `runtime.yaml`). */
+  readonly telemetry?: TelemetryConfig
 }
 
 const decode = makeDecoder(RuntimeConfig, "runtime configuration")
@@ -50,7 +53,8 @@ export const resolveRuntimeConfig = (
     ...(config.path === undefined ? {} : { path: config.path }),
     ...(config.llm === undefined ? {} : { llm: config.llm }),
     ...(config.inspect === undefined ? {} : { inspect: { file: resolve(dataDir, config.inspect.file) } }),
-    ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed })
+    ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed }),
+    ...(config.telemetry === undefined ? {} : { telemetry: config.telemetry })
   }
 }
 

@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from "node:fs"
 import { createServer, type Server as HttpServer } from "node:http"
 import { dirname } from "node:path"
 import type { Duplex } from "node:stream"
+import { listenMetrics, makeObservability, type RouteHandler, tracingLayer } from "@coderclaw/gateway"
 import { workflowAgent } from "@coderclaw/orchestrator"
 import {
   type AgentDefinition,
@@ -64,6 +65,8 @@ export interface CoderclawServer {
   readonly security: SecurityShape
   /** The ids of the agents tasks may be submitted to. */
   readonly agentIds: ReadonlyArray<string>
+  /** Where Prometheus scrapes `/metrics`, when `telemetry.metrics` is configured. */
+  readonly metricsUrl?: string
   /** Stops accepting connections, closes the open ones, then shuts the runtime down and closes the database. */
   close(): Promise<void>
 }
@@ -112,9 +115,13 @@ const refuseLegacyDatabase = (config: ResolvedRuntimeConfig): void => {
  * (another server runs there) fails having touched nothing: no journal opened, no task recovered.
  * Until the WebSocket server is attached, upgrades are answered 503 (retry), other requests 426.
  */
-const bindPort = (port: number, host: string): Promise<HttpServer> =>
+const bindPort = (port: number, host: string, routes: ReadonlyArray<RouteHandler>): Promise<HttpServer> =>
   new Promise((resolve, reject) => {
-    const http = createServer((_, response) => response.writeHead(426).end("Upgrade Required"))
+    // Plain HTTP is answered by the mounted routes (`/healthz`, `/readyz`, once the runtime runs); else 426.
+    const http = createServer((request, response) => {
+      if (routes.some((route) => route(request, response))) return
+      response.writeHead(426).end("Upgrade Required")
+    })
     http.on("upgrade", (_request, socket: Duplex) => {
       // Once the WebSocket server listens too, it answers; this one only covers the start.
       if (http.listenerCount("upgrade") > 1) return
@@ -151,9 +158,10 @@ const serverFiles = (config: ResolvedRuntimeConfig): ReadonlyArray<string> => [
 export const startServer = async (options: StartServerOptions = {}): Promise<CoderclawServer> => {
   const config = resolveRuntimeConfig(options.config ?? {}, options.cwd ?? process.cwd(), options.env ?? process.env)
   if (options.config?.database === undefined) refuseLegacyDatabase(config)
-  const http = await bindPort(config.port, config.host)
+  const routes: Array<RouteHandler> = []
+  const http = await bindPort(config.port, config.host, routes)
   try {
-    return await startOn(http, config, options)
+    return await startOn(http, config, options, routes)
   } catch (error) {
     await closeHttp(http)
     throw error
@@ -163,7 +171,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Cod
 const startOn = async (
   http: HttpServer,
   config: ResolvedRuntimeConfig,
-  options: StartServerOptions
+  options: StartServerOptions,
+  routes: Array<RouteHandler>
 ): Promise<CoderclawServer> => {
   const securityConfig = options.security ?? defaultSecurityConfig
   const builtin =
@@ -205,15 +214,26 @@ const startOn = async (
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
     ...(inspect === undefined ? {} : { inspect }),
     ...(warning === undefined ? {} : { healthChecks: [{ name: "sandbox", state: "degraded", detail: warning }] })
-  }).pipe(Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename: config.database }), ports)))
+  }).pipe(
+    Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename: config.database }), ports)),
+    // Spans of the runtime and the WebSocket server, exported with OTLP/HTTP when `telemetry.traces` is set.
+    Layer.provideMerge(tracingLayer(config.telemetry?.traces, options.env ?? process.env))
+  )
   const runtime = ManagedRuntime.make(runtimeLayer)
 
+  let metricsListener: Awaited<ReturnType<typeof listenMetrics>> | undefined
   const closeAll = async () => {
+    await metricsListener?.close()
     await runtime.dispose()
     await inspection?.close()
   }
   try {
     const service = await runtime.runPromise(securityService)
+    const observability = await runtime.runPromise(makeObservability())
+    routes.push(observability.probes)
+    const metricsConfig = config.telemetry?.metrics
+    if (metricsConfig !== undefined)
+      metricsListener = await listenMetrics(observability.metrics, metricsConfig.port, metricsConfig.host)
     const server = await startWsServer({
       runtime,
       server: http,
@@ -238,6 +258,7 @@ const startOn = async (
       config: { ...config, port: server.port },
       security: service,
       agentIds: agents.map((agent) => agent.descriptor.id),
+      ...(metricsListener === undefined ? {} : { metricsUrl: metricsListener.url }),
       close: () => {
         clearInterval(headTimer)
         closing ??= server

@@ -1,5 +1,7 @@
 import { statusOf, type TaskCommand } from "@coderclaw/task-machine"
-import { Clock, Effect, FiberMap, Option } from "effect"
+import { Clock, Duration, Effect, FiberMap, Option } from "effect"
+import { recordAttempt } from "../observability/RuntimeMetrics.js"
+import { spanNames, withTaskSpan } from "../observability/taskSpans.js"
 import { defaultRetryPolicy } from "../RuntimeOptions.js"
 import { attemptEnd, makeAgentAttempt } from "./AgentAttempt.js"
 import type { MakeAgentContext } from "./agentContext.js"
@@ -58,7 +60,13 @@ export const makeAgentRunner = (
         maxAttempts,
         agentContext(task, attempt, Option.getOrUndefined(checkpoint))
       )
-      const end = attemptEnd(execution, yield* execution.run, retryPolicy)
+      const [took, outcome] = yield* Effect.timed(execution.run).pipe(
+        Effect.withSpan(spanNames.attempt, {
+          attributes: { "coderclaw.task_id": task.id, "coderclaw.agent_id": task.agent.descriptor.id, "coderclaw.attempt": attempt }
+        })
+      )
+      recordAttempt(task.agent.descriptor.id, outcome._tag === "Completed" ? "completed" : "failed", Duration.toSeconds(took))
+      const end = attemptEnd(execution, outcome, retryPolicy)
       yield* lifecycle.apply(task, end, byAgent)
       if (end.type !== "attempt_failed") return
       yield* Effect.sleep(end.retryInMs)
@@ -95,7 +103,8 @@ export const makeAgentRunner = (
     dispatchStep(task).pipe(
       // Refused: the task moved on meanwhile (cancelled or failed), and that move released its slot.
       Effect.catchTag("InvalidTransition", () => Effect.void),
-      Effect.catchTag("Unavailable", (refused) => lifecycle.evict(task, refused))
+      Effect.catchTag("Unavailable", (refused) => lifecycle.evict(task, refused)),
+      withTaskSpan(spanNames.dispatch, task, { "coderclaw.task_id": task.id, "coderclaw.agent_id": task.agent.descriptor.id })
     )
 
   return { dispatch, startAgent }
