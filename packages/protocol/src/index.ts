@@ -121,7 +121,6 @@ export {
 } from "./wire/JsonRpc.js"
 export { commonMethodErrors, type WireMethodContract, wireMethodContracts } from "./wire/methodContracts.js"
 export { methodPermissions, permissionOf } from "./wire/methodPermissions.js"
-export { RequestMeta, requestMetaKey, TraceParent } from "./wire/RequestMeta.js"
 export {
   isWireMethod,
   type WireMethod,
@@ -131,6 +130,7 @@ export {
   wireMethodTableVersion,
   wireNotifications
 } from "./wire/methods.js"
+export { RequestMeta, requestMetaKey, TraceParent } from "./wire/RequestMeta.js"
 export {
   SubscribeAllParams,
   SubscribeParams,

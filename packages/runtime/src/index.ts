@@ -48,6 +48,7 @@ export { isTransientJournalReason, JournalError, transientJournalReasons } from 
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
 export { seqConflict } from "./journal/seqConflict.js"
+export { parentOfTraceparent } from "./observability/parentOfTraceparent.js"
 export { RuntimeMetrics } from "./observability/RuntimeMetrics.js"
 export { spanNames } from "./observability/taskSpans.js"
 export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"

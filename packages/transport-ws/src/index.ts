@@ -18,7 +18,6 @@ export {
   WsTransportAdapter
 } from "./client/index.js"
 export { methodPermissions, permissionOf } from "./server/methodPermissions.js"
-export { parentOfTraceparent } from "./server/requestSpan.js"
 export { TransportMetrics } from "./server/TransportMetrics.js"
 export {
   makeWsServer,

@@ -1,6 +1,6 @@
-import type { TelemetryConfig } from "@coderclaw/gateway"
 import { readFile } from "node:fs/promises"
 import { isAbsolute, join, resolve } from "node:path"
+import type { TelemetryConfig } from "@coderclaw/gateway"
 import { makeDecoder } from "@coderclaw/protocol"
 import { Effect, Result } from "effect"
 import { parseDocument } from "yaml"

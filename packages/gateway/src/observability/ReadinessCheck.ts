@@ -18,7 +18,9 @@ export interface Readiness {
 export const checkReadiness = async (checks: ReadonlyArray<ReadinessCheck>): Promise<Readiness> => {
   const results = await Promise.all(
     checks.map(async (check) => {
-      const detail = await check.run().catch((error: unknown) => (error instanceof Error ? error.message : String(error)))
+      const detail = await check
+        .run()
+        .catch((error: unknown) => (error instanceof Error ? error.message : String(error)))
       return detail === undefined
         ? { name: check.name, state: "ok" as const }
         : { name: check.name, state: "failing" as const, detail: detail.slice(0, 1_000) }

@@ -7,7 +7,13 @@ type Sample = { value: number; labels: Record<string, string | number>; metricNa
 /** A Prometheus metric name for an Effect metric id (invalid characters become `_`). */
 const promName = (id: string): string => id.replace(/[^a-zA-Z0-9_:]/g, "_").replace(/^([^a-zA-Z_:])/, "_$1")
 
-const promType = { Counter: "counter", Gauge: "gauge", Histogram: "histogram", Summary: "summary", Frequency: "counter" }
+const promType = {
+  Counter: "counter",
+  Gauge: "gauge",
+  Histogram: "histogram",
+  Summary: "summary",
+  Frequency: "counter"
+}
 
 /** The samples of one Effect metric series, as Prometheus names them (`_bucket`/`_sum`/`_count` for distributions). */
 const samplesOf = (name: string, snapshot: Snapshot): Array<Sample> => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { taskStatuses } from "@coderclaw/protocol"
 import { Journal, RuntimeMetrics } from "@coderclaw/runtime"
-import { Cause, Context, Effect, Exit, Metric } from "effect"
+import { Cause, Context, Effect, Exit, type Metric } from "effect"
 import { Gauge, Registry } from "prom-client"
 import { makeEffectMetricsCollector } from "./effectMetricsCollector.js"
 import { checkReadiness, type ReadinessCheck } from "./ReadinessCheck.js"

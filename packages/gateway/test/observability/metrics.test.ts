@@ -3,9 +3,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { TaskRecord } from "@coderclaw/protocol"
 import { until } from "@coderclaw/test-kit"
+import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
+import { countWebhookDelivery } from "../../src/index.js"
+import { family, histogramCount, httpGet, sampleValue, scrape } from "./support/scrape.js"
 import { startObservedServer } from "./support/startObservedServer.js"
-import { family, histogramCount, httpGet, scrape, valueOf } from "./support/scrape.js"
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -28,7 +30,9 @@ describe("/metrics", () => {
     const client = server.client()
     const before = await scrape(server.metricsUrl)
     const tasks = await Promise.all([
-      ...Array.from({ length: 5 }, (_, n) => client.submit({ agentId: "shout", description: `shout ${n}`, input: `hi ${n}` })),
+      ...Array.from({ length: 5 }, (_, n) =>
+        client.submit({ agentId: "shout", description: `shout ${n}`, input: `hi ${n}` })
+      ),
       client.submit({ agentId: "refuse", description: "refuses", input: null })
     ])
     await until(async () => (await Promise.all(tasks.map((task) => client.get(task.id)))).every(isFinal), {
@@ -38,9 +42,9 @@ describe("/metrics", () => {
     const after = await scrape(server.metricsUrl)
 
     expect(family(after, "coderclaw_tasks")?.type).toBe("GAUGE")
-    expect(valueOf(after, "coderclaw_tasks", { state: "completed" })).toBe(5)
-    expect(valueOf(after, "coderclaw_tasks", { state: "failed" })).toBe(1)
-    expect(valueOf(after, "coderclaw_tasks", { state: "running" })).toBe(0)
+    expect(sampleValue(after, "coderclaw_tasks", { state: "completed" })).toBe(5)
+    expect(sampleValue(after, "coderclaw_tasks", { state: "failed" })).toBe(1)
+    expect(sampleValue(after, "coderclaw_tasks", { state: "running" })).toBe(0)
 
     expect(family(after, "coderclaw_attempt_duration_seconds")?.type).toBe("HISTOGRAM")
     const attempts = (outcome: string, agent: string) => ({ agent, outcome })
@@ -58,14 +62,14 @@ describe("/metrics", () => {
         histogramCount(before, "coderclaw_journal_append_duration_seconds")
     ).toBeGreaterThanOrEqual(6 * 3)
     expect(family(after, "coderclaw_queue_depth")?.type).toBe("GAUGE")
-    expect(valueOf(after, "coderclaw_queue_depth", { agent: "shout" })).toBe(0)
+    expect(sampleValue(after, "coderclaw_queue_depth", { agent: "shout" })).toBe(0)
   }, 120_000)
 
   it("counts WebSocket connections and refused logins", async () => {
     const server = await serve()
     const before = await scrape(server.metricsUrl)
     const failures = (families: typeof before) =>
-      valueOf(families, "coderclaw_auth_failures_total", { transport: "ws", reason: "invalid_credentials" })
+      sampleValue(families, "coderclaw_auth_failures_total", { transport: "ws", reason: "invalid_credentials" })
     const intruder = server.client({ secret: "not-her-password" })
     await expect(intruder.listAgents()).rejects.toMatchObject({ _tag: "Unauthenticated" })
     await until(async () => failures(await scrape(server.metricsUrl)) === failures(before) + 1, {
@@ -75,15 +79,18 @@ describe("/metrics", () => {
     const after = await scrape(server.metricsUrl)
     expect(family(after, "coderclaw_auth_failures_total")?.type).toBe("COUNTER")
 
-    const connectionsBefore = valueOf(after, "coderclaw_ws_connections")
+    const connectionsBefore = sampleValue(after, "coderclaw_ws_connections")
     const client = server.client()
     await client.listAgents()
-    expect(valueOf(await scrape(server.metricsUrl), "coderclaw_ws_connections")).toBe(connectionsBefore + 1)
+    expect(sampleValue(await scrape(server.metricsUrl), "coderclaw_ws_connections")).toBe(connectionsBefore + 1)
     client.close()
-    await until(async () => valueOf(await scrape(server.metricsUrl), "coderclaw_ws_connections") === connectionsBefore, {
-      timeoutMs: 30_000,
-      what: "the closed connection to be uncounted"
-    })
+    await until(
+      async () => sampleValue(await scrape(server.metricsUrl), "coderclaw_ws_connections") === connectionsBefore,
+      {
+        timeoutMs: 30_000,
+        what: "the closed connection to be uncounted"
+      }
+    )
   }, 120_000)
 
   it("is served only on its own listener, in the Prometheus text format, read-only", async () => {
@@ -94,6 +101,12 @@ describe("/metrics", () => {
     expect(scraped.body).toContain("# TYPE coderclaw_tasks gauge")
     expect((await httpGet(server.metricsUrl, "POST")).status).toBe(405)
     expect((await httpGet(server.metricsUrl.replace("/metrics", "/other"))).status).toBe(404)
+    // The webhook delivery counter is exported as the outbox counts.
+    const delivered = (families: Awaited<ReturnType<typeof scrape>>) =>
+      sampleValue(families, "coderclaw_webhook_deliveries_total", { outcome: "delivered" })
+    const deliveredBefore = delivered(await scrape(server.metricsUrl))
+    Effect.runSync(countWebhookDelivery("delivered"))
+    expect(delivered(await scrape(server.metricsUrl))).toBe(deliveredBefore + 1)
     // The main port does not serve it: plain HTTP there other than the probes is refused.
     expect((await httpGet(`${server.httpUrl}/metrics`)).status).toBe(426)
   }, 60_000)

@@ -87,7 +87,9 @@ describe("/healthz and /readyz", () => {
         },
         { timeoutMs: 60_000, what: "/readyz to refuse while the disk is full" }
       )
-      const body = json<{ status: string; checks: Array<{ name: string; state: string; detail?: string }> }>(refused.body)
+      const body = json<{ status: string; checks: Array<{ name: string; state: string; detail?: string }> }>(
+        refused.body
+      )
       expect(body.status).toBe("not-ready")
       expect(body.checks).toEqual([expect.objectContaining({ name: "journal-writable", state: "failing" })])
       expect(body.checks[0]?.detail).toMatch(/full|space/i)

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { makeDecoder } from "@coderclaw/protocol"
 import { spanNames } from "@coderclaw/runtime"
 import { until } from "@coderclaw/test-kit"
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base"
-import { makeDecoder } from "@coderclaw/protocol"
 import { Effect, Result, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { TelemetryConfig, tracingLayer } from "../../src/index.js"
@@ -67,7 +67,9 @@ describe("traces", () => {
     // The `created` event is appended under the submit; the skill's log line and the result under the attempt.
     const appends = named(spanNames.journalAppend)
     expect(appends.map(parentOf)).toContain(idOf(submit))
-    expect(appends.filter((span) => parentOf(span) === idOf(skill) || parentOf(span) === idOf(attempt))).not.toHaveLength(0)
+    expect(
+      appends.filter((span) => parentOf(span) === idOf(skill) || parentOf(span) === idOf(attempt))
+    ).not.toHaveLength(0)
     // The resource names the service.
     expect(request.resource.attributes["service.name"]).toBe("coderclaw-test")
 

@@ -1,11 +1,6 @@
 import type { RequestMeta } from "@coderclaw/protocol"
-import { Effect, Tracer } from "effect"
-
-/** The caller's span named by a W3C `traceparent` (already checked against `TraceParent`). */
-export const parentOfTraceparent = (traceparent: string): Tracer.ExternalSpan => {
-  const [, traceId = "", spanId = "", flags = "00"] = traceparent.split("-")
-  return Tracer.externalSpan({ traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 })
-}
+import { parentOfTraceparent } from "@coderclaw/runtime"
+import { Effect } from "effect"
 
 /**
  * Runs a request's call in a server span named `ws <method>`: a child of the client's span when the request

@@ -19,11 +19,16 @@ export const httpGet = (url: string, method = "GET") =>
     call.end()
   })
 
+/** A scrape: the parsed families, and the text they were parsed from. */
+export interface Scraped extends Array<Family> {
+  readonly text: string
+}
+
 /** Scrapes `/metrics` and parses it with a Prometheus text-format parser. */
-export const scrape = async (url: string): Promise<Array<Family>> => {
+export const scrape = async (url: string): Promise<Scraped> => {
   const answer = await httpGet(url)
   if (answer.status !== 200) throw new Error(`scrape answered ${answer.status}: ${answer.body}`)
-  return parsePrometheusTextFormat(answer.body)
+  return Object.assign(parsePrometheusTextFormat(answer.body), { text: answer.body })
 }
 
 const matches = (sample: Sample, labels: Readonly<Record<string, string>>) =>
@@ -34,7 +39,7 @@ export const family = (families: ReadonlyArray<Family>, name: string): Family | 
   families.find((candidate) => candidate.name === name)
 
 /** The value of the sample of `name` with `labels` (0 when there is none yet). */
-export const valueOf = (
+export const sampleValue = (
   families: ReadonlyArray<Family>,
   name: string,
   labels: Readonly<Record<string, string>> = {}
@@ -43,12 +48,16 @@ export const valueOf = (
   return sample?.value === undefined ? 0 : Number(sample.value)
 }
 
-/** The observation count of the histogram series of `name` with `labels` (0 when there is none yet). */
+/**
+ * The observation count of the histogram series of `name` with `labels` (0 when there is none yet). The
+ * parser merges the series of a labelled histogram into one (it keys buckets by `le` alone), so the
+ * `<name>_count` lines are parsed on their own, as the plain series they are.
+ */
 export const histogramCount = (
-  families: ReadonlyArray<Family>,
+  scraped: Scraped,
   name: string,
   labels: Readonly<Record<string, string>> = {}
 ): number => {
-  const sample = family(families, name)?.metrics.find((candidate) => matches(candidate, labels))
-  return sample?.count === undefined ? 0 : Number(sample.count)
+  const counts = scraped.text.split("\n").filter((line) => line.startsWith(`${name}_count`))
+  return sampleValue(parsePrometheusTextFormat(`${counts.join("\n")}\n`), `${name}_count`, labels)
 }

@@ -48,10 +48,12 @@ export const startObservedServer = async (filename: string, spanExporter?: SpanE
   const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(security))
   const tracing =
     spanExporter === undefined ? Layer.empty : tracingLayerWith(new SimpleSpanProcessor(spanExporter), "coderclaw-test")
-  const layer = Runtime.layer({ agents: [shout, refuse], skills: [upper], mode: "remote-enabled", defaultMaxAttempts: 1 }).pipe(
-    Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename }), ports)),
-    Layer.provideMerge(tracing)
-  )
+  const layer = Runtime.layer({
+    agents: [shout, refuse],
+    skills: [upper],
+    mode: "remote-enabled",
+    defaultMaxAttempts: 1
+  }).pipe(Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename }), ports)), Layer.provideMerge(tracing))
   const runtime = ManagedRuntime.make(layer)
   await runtime.runPromise(
     Effect.gen(function* () {

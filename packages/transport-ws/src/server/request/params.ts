@@ -27,7 +27,11 @@ export const decodeParams = (_context: RequestContext, request: GatedRequest): R
   const meta = rawMeta === undefined ? undefined : decodeMeta(rawMeta)
   if (meta !== undefined && Result.isFailure(meta)) {
     const issues = meta.failure.issues.map((issue) => ({ ...issue, path: [requestMetaKey, ...issue.path] }))
-    return malformed(request.id, new InvalidRequest({ what: meta.failure.what, issues }), jsonRpcErrorCodes.invalidParams)
+    return malformed(
+      request.id,
+      new InvalidRequest({ what: meta.failure.what, issues }),
+      jsonRpcErrorCodes.invalidParams
+    )
   }
   const decoded = paramDecoders[request.method](params)
   return Result.isFailure(decoded)
