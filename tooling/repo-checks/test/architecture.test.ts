@@ -17,9 +17,12 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/security": ["@coderclaw/protocol"],
   "@coderclaw/orchestrator": ["@coderclaw/runtime", "@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // The HTTP gateway (probes, metrics, traces) serves the runtime; it knows no transport.
+  "@coderclaw/gateway": ["@coderclaw/runtime", "@coderclaw/protocol"],
   // The command line composes everything a served runtime needs, as an app would.
   "@coderclaw/cli": [
     "@coderclaw/agents",
+    "@coderclaw/gateway",
     "@coderclaw/orchestrator",
     "@coderclaw/protocol",
     "@coderclaw/runtime",

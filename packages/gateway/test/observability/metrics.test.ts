@@ -7,17 +7,20 @@ import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { countWebhookDelivery } from "../../src/index.js"
 import { family, histogramCount, httpGet, sampleValue, scrape } from "./support/scrape.js"
-import { startObservedServer } from "./support/startObservedServer.js"
+import { releaseHeld, startObservedServer } from "./support/startObservedServer.js"
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const serve = async () => {
+const serve = async (maxConcurrentTasks?: number) => {
   const dir = mkdtempSync(join(tmpdir(), "coderclaw-metrics-"))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  const server = await startObservedServer(join(dir, "journal.db"))
+  const server = await startObservedServer(
+    join(dir, "journal.db"),
+    maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks }
+  )
   cleanups.push(server.close)
   return server
 }
@@ -61,8 +64,25 @@ describe("/metrics", () => {
       histogramCount(after, "coderclaw_journal_append_duration_seconds") -
         histogramCount(before, "coderclaw_journal_append_duration_seconds")
     ).toBeGreaterThanOrEqual(6 * 3)
-    expect(family(after, "coderclaw_queue_depth")?.type).toBe("GAUGE")
-    expect(sampleValue(after, "coderclaw_queue_depth", { agent: "shout" })).toBe(0)
+  }, 120_000)
+
+  it("shows the queue depth per agent while tasks wait for a slot, and 0 once they ran", async () => {
+    const server = await serve(1)
+    const client = server.client()
+    const tasks = await Promise.all(
+      Array.from({ length: 3 }, (_, n) => client.submit({ agentId: "hold", description: `hold ${n}` }))
+    )
+    const depth = async () => sampleValue(await scrape(server.metricsUrl), "coderclaw_queue_depth", { agent: "hold" })
+    // One task holds the only slot; the other two wait in the queue.
+    await until(async () => (await depth()) === 2, { timeoutMs: 30_000, what: "two tasks queued" })
+    expect(family(await scrape(server.metricsUrl), "coderclaw_queue_depth")?.type).toBe("GAUGE")
+    expect(sampleValue(await scrape(server.metricsUrl), "coderclaw_tasks", { state: "running" })).toBe(1)
+    releaseHeld()
+    await until(async () => (await Promise.all(tasks.map((task) => client.get(task.id)))).every(isFinal), {
+      timeoutMs: 60_000,
+      what: "the held tasks to end"
+    })
+    expect(await depth()).toBe(0)
   }, 120_000)
 
   it("counts WebSocket connections and refused logins", async () => {

@@ -27,7 +27,7 @@ describe("traces", () => {
     const dir = mkdtempSync(join(tmpdir(), "coderclaw-traces-"))
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
     const exporter = new InMemorySpanExporter()
-    const server = await startObservedServer(join(dir, "journal.db"), exporter)
+    const server = await startObservedServer(join(dir, "journal.db"), { spanExporter: exporter })
     cleanups.push(server.close)
     const client = server.client({ traceparent: `00-${traceId}-${callerSpanId}-01` })
 

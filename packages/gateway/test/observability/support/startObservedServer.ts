@@ -36,6 +36,24 @@ const refuse = defineAgent({
   run: () => Effect.fail(new Error("no"))
 })
 
+let release: () => void = () => undefined
+const held = new Promise<void>((resolve) => {
+  release = resolve
+})
+/** Lets every `hold` task finish. */
+export const releaseHeld = () => release()
+
+/** An agent that runs until `releaseHeld()`: it keeps its slot, so later tasks stay queued. */
+const hold = defineAgent({
+  id: "hold",
+  name: "Holds its slot",
+  run: () =>
+    Effect.as(
+      Effect.promise(() => held),
+      "released"
+    )
+})
+
 export const password = "alice-password-123"
 
 /**
@@ -43,16 +61,21 @@ export const password = "alice-password-123"
  * accounts (user `alice`), the runtime, the WebSocket server on an `http.Server` whose plain requests go to
  * the probes, and `/metrics` on a listener of its own. With `spanExporter`, spans are recorded there.
  */
-export const startObservedServer = async (filename: string, spanExporter?: SpanExporter) => {
+export const startObservedServer = async (
+  filename: string,
+  options: { readonly spanExporter?: SpanExporter; readonly maxConcurrentTasks?: number } = {}
+) => {
+  const { spanExporter } = options
   const security = Security.layerInMemory(securityConfig)
   const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(security))
   const tracing =
     spanExporter === undefined ? Layer.empty : tracingLayerWith(new SimpleSpanProcessor(spanExporter), "coderclaw-test")
   const layer = Runtime.layer({
-    agents: [shout, refuse],
+    agents: [shout, refuse, hold],
     skills: [upper],
     mode: "remote-enabled",
-    defaultMaxAttempts: 1
+    defaultMaxAttempts: 1,
+    ...(options.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: options.maxConcurrentTasks })
   }).pipe(Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename }), ports)), Layer.provideMerge(tracing))
   const runtime = ManagedRuntime.make(layer)
   await runtime.runPromise(
