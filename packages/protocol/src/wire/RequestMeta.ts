@@ -15,12 +15,12 @@ export const TraceParent = Schema.String.pipe(
 /**
  * Metadata a client may attach to any request after `connect`, as `params._meta` (the member name MCP uses
  * for the same purpose). It is not part of the method's own params: the server takes it out before checking
- * them, so every method accepts it. `traceparent`/`tracestate` continue the caller's trace in the server:
+ * them, so every method accepts it. `traceparent` continues the caller's trace in the server:
  * the server's span of the call (and the task spans under it) become children of `traceparent`.
  */
 export const RequestMeta = Schema.Struct({
   traceparent: Schema.optionalKey(TraceParent),
-  /** W3C `tracestate`, passed on as it came. */
+  /** W3C `tracestate`: accepted with `traceparent`; the server does not read it (vendor state stays the caller's). */
   tracestate: Schema.optionalKey(Schema.String.pipe(Schema.check(Schema.isMaxLength(512))))
 }).annotate({ title: "RequestMeta" })
 export type RequestMeta = typeof RequestMeta.Type
