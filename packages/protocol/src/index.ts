@@ -130,6 +130,7 @@ export {
   wireMethodTableVersion,
   wireNotifications
 } from "./wire/methods.js"
+export { RequestMeta, requestMetaKey, TraceParent } from "./wire/RequestMeta.js"
 export {
   SubscribeAllParams,
   SubscribeParams,

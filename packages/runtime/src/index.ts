@@ -57,6 +57,9 @@ export { projectTaskRecord } from "./journal/projectTaskRecord.js"
 export { seqConflict } from "./journal/seqConflict.js"
 export { JournalQuarantine } from "./journal/storage/JournalQuarantine.js"
 export * as JournalRows from "./journal/storage/JournalRows.js"
+export { parentOfTraceparent } from "./observability/parentOfTraceparent.js"
+export { RuntimeMetrics } from "./observability/RuntimeMetrics.js"
+export { spanNames } from "./observability/taskSpans.js"
 export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"
 export {
   defaultIdempotencyWindowMs,

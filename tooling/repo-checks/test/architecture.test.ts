@@ -11,7 +11,6 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/runtime": ["@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/transport-local": ["@coderclaw/runtime", "@coderclaw/protocol"],
   "@coderclaw/transport-ws": ["@coderclaw/runtime", "@coderclaw/protocol"],
-  "@coderclaw/gateway": ["@coderclaw/runtime", "@coderclaw/protocol"],
   // The embedded store implements the storage ports of both the runtime (journal) and security (users,
   // sessions, devices, audit), so they share one database file.
   "@coderclaw/store-sqlite": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
@@ -20,6 +19,8 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/security": ["@coderclaw/protocol"],
   "@coderclaw/orchestrator": ["@coderclaw/runtime", "@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // The HTTP gateway (A2A, probes, metrics, traces) serves the runtime; it knows no transport.
+  "@coderclaw/gateway": ["@coderclaw/runtime", "@coderclaw/protocol"],
   // The command line composes everything a served runtime needs, as an app would.
   "@coderclaw/cli": [
     "@coderclaw/agents",

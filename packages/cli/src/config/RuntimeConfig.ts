@@ -1,3 +1,4 @@
+import { TelemetryConfig } from "@coderclaw/gateway"
 import { Schema } from "effect"
 
 const NonEmpty = Schema.String.pipe(Schema.check(Schema.isMinLength(1)))
@@ -126,7 +127,13 @@ export const RuntimeConfig = Schema.Struct({
    * every export made with `defineAgent`, `defineAsyncAgent` or `defineSkill` is registered beside the
    * built-ins. An id a built-in or another module already uses is refused, as is a module with nothing usable.
    */
-  agents: Schema.optionalKey(Schema.Array(NonEmpty))
+  agents: Schema.optionalKey(Schema.Array(NonEmpty)),
+  /**
+   * Metrics and traces (docs/observability.md): `metrics` serves Prometheus `/metrics` on a listener of its
+   * own (`host`, `port`); `traces` exports spans with OTLP/HTTP (`endpoint`, `serviceName`, `headersFromEnv`).
+   * Both off by default; `/healthz` and `/readyz` are always served on the main port.
+   */
+  telemetry: Schema.optionalKey(TelemetryConfig)
 })
 export type RuntimeConfig = typeof RuntimeConfig.Type
 

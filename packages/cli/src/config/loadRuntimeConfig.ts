@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises"
 import { isAbsolute, join, resolve } from "node:path"
+import type { TelemetryConfig } from "@coderclaw/gateway"
 import { makeDecoder } from "@coderclaw/protocol"
 import { Effect, Result } from "effect"
 import { parseDocument } from "yaml"
@@ -33,6 +34,8 @@ export interface ResolvedRuntimeConfig {
   readonly unsandboxed?: ReadonlyArray<string>
   /** The agent modules to import at start, absolute. */
   readonly agents?: ReadonlyArray<string>
+  /** Metrics listener and trace export (`telemetry` of `runtime.yaml`). */
+  readonly telemetry?: TelemetryConfig
 }
 
 const decode = makeDecoder(RuntimeConfig, "runtime configuration")

@@ -3,7 +3,15 @@ import { createServer, type Server as HttpServer } from "node:http"
 import { dirname } from "node:path"
 import type { Duplex } from "node:stream"
 import { repositoryNameOf } from "@coderclaw/agents"
-import { a2aGateway, type HttpRoute, type HttpRouter, httpRouter } from "@coderclaw/gateway"
+import {
+  a2aGateway,
+  type HttpRoute,
+  type HttpRouter,
+  httpRouter,
+  listenMetrics,
+  makeObservability,
+  tracingLayer
+} from "@coderclaw/gateway"
 import { workflowAgent } from "@coderclaw/orchestrator"
 import {
   type AgentDefinition,
@@ -85,6 +93,8 @@ export interface CoderclawServer {
   readonly httpUrl: string
   /** The HTTP routes served beside the WebSocket upgrades on the same port: add a route group with `use`. */
   readonly http: Pick<HttpRouter, "use">
+  /** Where Prometheus scrapes `/metrics`, when `telemetry.metrics` is configured. */
+  readonly metricsUrl?: string
   /** Stops accepting connections, closes the open ones, then shuts the runtime down and closes the database. */
   close(): Promise<void>
 }
@@ -270,15 +280,27 @@ const startOn = async (
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
     ...(inspect === undefined ? {} : { inspect }),
     ...(warning === undefined ? {} : { healthChecks: [{ name: "sandbox", state: "degraded", detail: warning }] })
-  }).pipe(Layer.provideMerge(Layer.merge(stores.journal, ports)))
+  }).pipe(
+    Layer.provideMerge(Layer.merge(stores.journal, ports)),
+    // Spans of the runtime and the WebSocket server, exported with OTLP/HTTP when `telemetry.traces` is set.
+    Layer.provideMerge(tracingLayer(config.telemetry?.traces, options.env ?? process.env))
+  )
   const runtime = ManagedRuntime.make(runtimeLayer)
 
+  let metricsListener: Awaited<ReturnType<typeof listenMetrics>> | undefined
   const closeAll = async () => {
+    await metricsListener?.close()
     await runtime.dispose()
     await inspection?.close()
   }
   try {
     const service = await runtime.runPromise(securityService)
+    const observability = await runtime.runPromise(makeObservability())
+    // `/healthz` and `/readyz` on the main port, unauthenticated (they say nothing about tasks).
+    router.use(observability.probes)
+    const metricsConfig = config.telemetry?.metrics
+    if (metricsConfig !== undefined)
+      metricsListener = await listenMetrics(observability.metrics, metricsConfig.port, metricsConfig.host)
     const server = await startWsServer({
       runtime,
       server: http,
@@ -308,6 +330,7 @@ const startOn = async (
       agentIds: agents.map((agent) => agent.descriptor.id),
       httpUrl,
       http: { use: router.use },
+      ...(metricsListener === undefined ? {} : { metricsUrl: metricsListener.url }),
       close: () => {
         clearInterval(headTimer)
         closing ??= server

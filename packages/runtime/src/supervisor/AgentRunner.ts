@@ -1,7 +1,9 @@
 import { statusOf, type TaskCommand } from "@coderclaw/task-machine"
-import { Clock, Effect, FiberMap, Option } from "effect"
+import { Clock, Duration, Effect, FiberMap, Option } from "effect"
+import { recordAttempt } from "../observability/RuntimeMetrics.js"
+import { spanNames, withTaskSpan } from "../observability/taskSpans.js"
 import { defaultRetryPolicy } from "../RuntimeOptions.js"
-import { attemptEnd, makeAgentAttempt } from "./AgentAttempt.js"
+import { type AgentAttempt, attemptEnd, makeAgentAttempt } from "./AgentAttempt.js"
 import type { MakeAgentContext } from "./agentContext.js"
 import { unavailable } from "./journalFailures.js"
 import type { Lifecycle } from "./Lifecycle.js"
@@ -27,6 +29,23 @@ export const makeAgentRunner = (
   const { journal } = state
   const persist = state.writer.persist
   const retryPolicy = state.options.retry ?? defaultRetryPolicy
+
+  /** Runs one attempt in its span (`coderclaw.attempt`) and records its duration by agent and outcome. */
+  const measured = (task: LiveTask, execution: AgentAttempt) =>
+    Effect.timed(execution.run).pipe(
+      Effect.map(([took, outcome]) => {
+        const agentId = task.agent.descriptor.id
+        recordAttempt(agentId, outcome._tag === "Completed" ? "completed" : "failed", Duration.toSeconds(took))
+        return outcome
+      }),
+      Effect.withSpan(spanNames.attempt, {
+        attributes: {
+          "coderclaw.task_id": task.id,
+          "coderclaw.agent_id": task.agent.descriptor.id,
+          "coderclaw.attempt": execution.attempt
+        }
+      })
+    )
 
   const attempts = Effect.fnUntraced(function* (task: LiveTask) {
     const stored = yield* persist(journal.loadTask(task.id))
@@ -58,7 +77,7 @@ export const makeAgentRunner = (
         maxAttempts,
         agentContext(task, attempt, Option.getOrUndefined(checkpoint))
       )
-      const end = attemptEnd(execution, yield* execution.run, retryPolicy)
+      const end = attemptEnd(execution, yield* measured(task, execution), retryPolicy)
       yield* lifecycle.apply(task, end, byAgent)
       if (end.type !== "attempt_failed") return
       yield* Effect.sleep(end.retryInMs)
@@ -95,7 +114,11 @@ export const makeAgentRunner = (
     dispatchStep(task).pipe(
       // Refused: the task moved on meanwhile (cancelled or failed), and that move released its slot.
       Effect.catchTag("InvalidTransition", () => Effect.void),
-      Effect.catchTag("Unavailable", (refused) => lifecycle.evict(task, refused))
+      Effect.catchTag("Unavailable", (refused) => lifecycle.evict(task, refused)),
+      withTaskSpan(spanNames.dispatch, task, {
+        "coderclaw.task_id": task.id,
+        "coderclaw.agent_id": task.agent.descriptor.id
+      })
     )
 
   return { dispatch, startAgent }

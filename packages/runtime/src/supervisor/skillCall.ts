@@ -3,6 +3,7 @@ import type { TaskCommand } from "@coderclaw/task-machine"
 import { Effect } from "effect"
 import type { SkillScope } from "../agent/defineSkill.js"
 import { SkillError } from "../agent/SkillError.js"
+import { spanNames } from "../observability/taskSpans.js"
 import { reportersOf } from "./agentReporters.js"
 import type { LiveTask } from "./LiveTask.js"
 import { refusedPathsWith } from "./refusedPaths.js"
@@ -80,4 +81,6 @@ export const makeSkillCall =
               })
           )
         )
-    })
+    }).pipe(
+      Effect.withSpan(spanNames.skill, { attributes: { "coderclaw.task_id": task.id, "coderclaw.skill_id": skillId } })
+    )

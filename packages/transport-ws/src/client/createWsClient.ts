@@ -7,7 +7,7 @@ import type {
   SubscribeOptions,
   TaskEventEnvelope
 } from "@coderclaw/protocol"
-import { Timeout } from "@coderclaw/protocol"
+import { requestMetaKey, Timeout } from "@coderclaw/protocol"
 import { ClientConnection, type ConnectionEvents } from "./ClientConnection.js"
 import { ClientSubscription } from "./ClientSubscription.js"
 import { clientClosed, Reconnector } from "./Reconnector.js"
@@ -97,10 +97,17 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
     }
   })
 
+  // The caller's trace context, read when the call is made (not when a connection is ready), as `params._meta`.
+  const withMeta = (params: unknown): unknown => {
+    const meta = options.traceContext?.()
+    return meta === undefined ? params : { ...(params as object), [requestMetaKey]: meta }
+  }
+
   const call = <A>(method: string, params: unknown, callOptions: CallOptions | undefined): Promise<A> => {
     const signal = callOptions?.signal
     if (signal?.aborted) return Promise.reject(signal.reason)
     if (reconnector.closed) return Promise.reject(clientClosed())
+    const sent = withMeta(params)
     return new Promise<A>((resolve, reject) => {
       let settled = false
       let forget = () => {}
@@ -121,7 +128,7 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
       reconnector.ensureConnection().then(
         (ready) => {
           if (settled) return
-          forget = ready.request(method, params, requestTimeoutMs, {
+          forget = ready.request(method, sent, requestTimeoutMs, {
             resolve: (result) => done(() => resolve(result as A)),
             reject: (error) => done(() => reject(error))
           })

@@ -26,6 +26,7 @@ import { negotiateVersion } from "./handshake/version.js"
 import { admitRequest } from "./request/admitRequest.js"
 import type { RequestContext, RequestRejected } from "./request/RequestContext.js"
 import { RequestIdWindow } from "./request/RequestIdWindow.js"
+import { withRequestSpan } from "./requestSpan.js"
 import { type SubscribeParams, SubscriptionPumps } from "./SubscriptionPumps.js"
 import { TokenBucket } from "./TokenBucket.js"
 import type { ConnectionClosed, ServerIdentitySigner, WsLimits } from "./WsServerOptions.js"
@@ -246,7 +247,7 @@ export class ServerConnection {
     if (Result.isFailure(admitted)) return this.refuse(admitted.failure)
     const principal = this.principal
     if (principal === undefined) return
-    const { id, method, permission, params } = admitted.success
+    const { id, method, permission, params, meta } = admitted.success
     this.requests.ids.start(id)
     const { authorizer } = this.services
     // The session is re-checked on every call (cached, so cheap): a revoked session stops here at once.
@@ -267,7 +268,10 @@ export class ServerConnection {
         principal: Principal,
         params: unknown
       ) => Effect.Effect<unknown, RuntimeError>
-      this.runCall(id, Effect.andThen(gate, handler(this.services.runtime, principal, params)))
+      this.runCall(
+        id,
+        Effect.andThen(gate, handler(this.services.runtime, principal, params)).pipe(withRequestSpan(method, meta))
+      )
     }
   }
 
