@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-export { AgentDescriptor, AgentInputDescriptor } from "./AgentDescriptor.js"
+export { AgentDescriptor, AgentHosting, AgentHostWorker, AgentInputDescriptor } from "./AgentDescriptor.js"
 export { boundaryParseOptions, invalidRequestFrom, makeDecoder, makeEffectDecoder } from "./decode.js"
 export { ErrorCode, errorCodes } from "./ErrorCode.js"
 export { ErrorInfo, fromErrorInfo, toErrorInfo } from "./ErrorInfo.js"
@@ -36,6 +36,7 @@ export {
   errorCodeOf,
   Forbidden,
   InternalError,
+  LeaseLost,
   InvalidRequest,
   InvalidTransition,
   isRetryable,
@@ -140,6 +141,36 @@ export {
   UnsubscribeParams,
   UnsubscribeResult
 } from "./wire/Subscriptions.js"
+export {
+  AttemptEnd,
+  AttemptReport,
+  HostedAgent,
+  HostedSkill,
+  HostedVersion,
+  LeaseId,
+  RefusedRegistration,
+  WireSkillScope,
+  WorkerAbortNotification,
+  WorkerAck,
+  WorkerAnswerResult,
+  WorkerAskInputParams,
+  WorkerAuthorizePathsParams,
+  WorkerAuthorizePathsResult,
+  WorkerAuthorizeSkillParams,
+  WorkerAwaitChildrenParams,
+  WorkerChildrenResult,
+  WorkerDispatchNotification,
+  WorkerEndParams,
+  WorkerHeartbeatParams,
+  WorkerHeartbeatResult,
+  WorkerInfo,
+  WorkerLabels,
+  WorkerRegisterParams,
+  WorkerRegisterResult,
+  WorkerReportParams,
+  WorkerSpawnParams,
+  WorkerSpawnResult
+} from "./wire/Worker.js"
 export { clientNonceParameter, clientNoncePattern, serverProofPayload } from "./wire/serverProofPayload.js"
 export {
   CancelParams,

@@ -1,3 +1,4 @@
+import type { WorkerHubShape } from "./workers/WorkerHub.js"
 import type {
   AgentDescriptor,
   AgentNotFound,
@@ -32,6 +33,8 @@ export type TaskCallError = InvalidRequest | TaskNotFound | Forbidden | Unavaila
  * Promise-based `RuntimeClient`; Effect users call it directly.
  */
 export interface RuntimeShape {
+  /** Remote workers: their registration, leases and calls (see docs/workers.md). */
+  readonly workers?: WorkerHubShape
   /** Validates, authorizes and journals a new task, then queues it; resolves with its `pending` record. */
   submit(
     principal: Principal,
@@ -72,6 +75,7 @@ export interface RuntimeShape {
     filter?: unknown,
     afterPosition?: number
   ): Stream.Stream<TaskEventEnvelope, InvalidRequest | Forbidden | Unavailable>
+  /** The registered agents, each with where it runs (`hosting`): in this process or on which workers. */
   listAgents(principal: Principal): Effect.Effect<ReadonlyArray<AgentDescriptor>>
   listSkills(principal: Principal): Effect.Effect<ReadonlyArray<SkillDescriptor>>
   status(principal: Principal): Effect.Effect<RuntimeStatus, Forbidden>

@@ -60,3 +60,12 @@ export {
 } from "./RuntimeOptions.js"
 export { RUNTIME_VERSION } from "./version.js"
 export { workflowAgentId } from "./workflowAgentId.js"
+export { AttemptLost } from "./supervisor/AgentAttempt.js"
+export {
+  defaultLeaseTiming,
+  type LeaseTiming,
+  makeWorkerHub,
+  type WorkerHubDeps,
+  type WorkerHubShape
+} from "./workers/WorkerHub.js"
+export type { WorkerLink } from "./workers/internal/hosting.js"

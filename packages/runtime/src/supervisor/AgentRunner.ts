@@ -60,6 +60,7 @@ export const makeAgentRunner = (
       )
       const end = attemptEnd(execution, yield* execution.run, retryPolicy)
       yield* lifecycle.apply(task, end, byAgent)
+      if (end.type === "attempt_lost") continue
       if (end.type !== "attempt_failed") return
       yield* Effect.sleep(end.retryInMs)
     }
