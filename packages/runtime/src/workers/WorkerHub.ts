@@ -246,7 +246,7 @@ export const makeWorkerHub = Effect.fnUntraced(function* (deps: WorkerHubDeps) {
   const sweep = Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     for (const worker of [...workers.values()]) {
-      if (now - worker.lastSeen > timing.leaseTtlMs) dropWorker(worker, "the worker stopped sending heartbeats")
+      if (now - worker.lastSeen >= timing.leaseTtlMs) dropWorker(worker, "the worker stopped sending heartbeats")
     }
     for (const lease of [...leases.values()]) {
       if (lease.expiresAt <= now) lose(lease, "Expired", "the lease expired: no heartbeat renewed it")
