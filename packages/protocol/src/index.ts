@@ -36,11 +36,11 @@ export {
   errorCodeOf,
   Forbidden,
   InternalError,
-  LeaseLost,
   InvalidRequest,
   InvalidTransition,
   isRetryable,
   isRuntimeError,
+  LeaseLost,
   Overloaded,
   RateLimited,
   RequestIssue,
@@ -141,6 +141,19 @@ export {
   UnsubscribeParams,
   UnsubscribeResult
 } from "./wire/Subscriptions.js"
+export { clientNonceParameter, clientNoncePattern, serverProofPayload } from "./wire/serverProofPayload.js"
+export {
+  CancelParams,
+  EmptyParams,
+  ListParams,
+  LogoutResult,
+  PingResult,
+  ProvideInputParams,
+  ResolveApprovalParams,
+  SubmitParams,
+  SubmitWorkflowParams,
+  TaskIdParams
+} from "./wire/TaskMethods.js"
 export {
   AttemptEnd,
   AttemptReport,
@@ -171,16 +184,3 @@ export {
   WorkerSpawnParams,
   WorkerSpawnResult
 } from "./wire/Worker.js"
-export { clientNonceParameter, clientNoncePattern, serverProofPayload } from "./wire/serverProofPayload.js"
-export {
-  CancelParams,
-  EmptyParams,
-  ListParams,
-  LogoutResult,
-  PingResult,
-  ProvideInputParams,
-  ResolveApprovalParams,
-  SubmitParams,
-  SubmitWorkflowParams,
-  TaskIdParams
-} from "./wire/TaskMethods.js"

@@ -1,4 +1,3 @@
-import type { WorkerHubShape } from "./workers/WorkerHub.js"
 import type {
   AgentDescriptor,
   AgentNotFound,
@@ -23,6 +22,7 @@ import type { Journal } from "./journal/Journal.js"
 import type { JournalError } from "./journal/JournalError.js"
 import type { RuntimeOptions } from "./RuntimeOptions.js"
 import { makeRuntime } from "./supervisor/makeRuntime.js"
+import type { WorkerHubShape } from "./workers/WorkerHub.js"
 
 /** Errors of calls that name a task. */
 export type TaskCallError = InvalidRequest | TaskNotFound | Forbidden | Unavailable

@@ -58,9 +58,9 @@ export {
   type RuntimeOptions,
   retryDelayMs
 } from "./RuntimeOptions.js"
-export { RUNTIME_VERSION } from "./version.js"
-export { workflowAgentId } from "./workflowAgentId.js"
 export { AttemptLost } from "./supervisor/AgentAttempt.js"
+export { RUNTIME_VERSION } from "./version.js"
+export type { WorkerLink } from "./workers/internal/hosting.js"
 export {
   defaultLeaseTiming,
   type LeaseTiming,
@@ -68,4 +68,4 @@ export {
   type WorkerHubDeps,
   type WorkerHubShape
 } from "./workers/WorkerHub.js"
-export type { WorkerLink } from "./workers/internal/hosting.js"
+export { workflowAgentId } from "./workflowAgentId.js"

@@ -73,7 +73,8 @@ const inRuntime = <A, E>(body: (runtime: RuntimeShape, hub: WorkerHubShape) => E
     )
   )
 
-const statusOf = (runtime: RuntimeShape, taskId: string) => Effect.map(runtime.get(alice, taskId), (task) => task.status)
+const statusOf = (runtime: RuntimeShape, taskId: string) =>
+  Effect.map(runtime.get(alice, taskId), (task) => task.status)
 
 describe("WorkerHub (virtual time)", () => {
   it("re-runs a dead worker's attempt as attempt + 1 from its checkpoint, without using the retry budget, and fences the dead lease", () =>
@@ -145,7 +146,8 @@ describe("WorkerHub (virtual time)", () => {
       Effect.gen(function* () {
         const one = yield* register(hub, "a", 2)
         const two = yield* register(hub, "b", 2)
-        for (let n = 0; n < 6; n++) yield* runtime.submit(alice, { agentId: "remote-echo", description: "remote", input: n })
+        for (let n = 0; n < 6; n++)
+          yield* runtime.submit(alice, { agentId: "remote-echo", description: "remote", input: n })
         yield* settle(() => one.dispatched.length + two.dispatched.length === 4)
         expect([one.dispatched.length, two.dispatched.length]).toEqual([2, 2])
         const tasks = yield* runtime.list(alice, { status: ["pending"] })
@@ -176,11 +178,18 @@ describe("WorkerHub (virtual time)", () => {
         const { link } = recordingLink("a")
         const result = yield* hub.register(
           alice,
-          { name: "a", agents: [{ descriptor: { ...remoteDescriptor, id: "local" }, version: "1" }], skills: [], concurrency: 1 },
+          {
+            name: "a",
+            agents: [{ descriptor: { ...remoteDescriptor, id: "local" }, version: "1" }],
+            skills: [],
+            concurrency: 1
+          },
           link
         )
         expect(result.accepted).toEqual([])
-        expect(result.refused).toEqual([{ agentId: "local", reason: "an agent of this id runs in the server's process" }])
+        expect(result.refused).toEqual([
+          { agentId: "local", reason: "an agent of this id runs in the server's process" }
+        ])
       })
     ))
 })

@@ -1,5 +1,5 @@
 import type { AttemptEnd, JsonValue, WorkerDispatchNotification } from "@coderclaw/protocol"
-import { AgentFailure, type AgentContext, type AgentDefinition } from "@coderclaw/runtime"
+import { type AgentContext, type AgentDefinition, AgentFailure } from "@coderclaw/runtime"
 import { Cause, Effect, Exit, Fiber } from "effect"
 
 /** Why a failure ended the attempt, as the wire reports it. */

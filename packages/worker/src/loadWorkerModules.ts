@@ -22,7 +22,9 @@ export class WorkerModuleError extends Error {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 
-const hasDescriptor = (value: Record<string, unknown>): value is Record<string, unknown> & { descriptor: Record<string, unknown> } =>
+const hasDescriptor = (
+  value: Record<string, unknown>
+): value is Record<string, unknown> & { descriptor: Record<string, unknown> } =>
   isObject(value.descriptor) && typeof value.descriptor.id === "string" && typeof value.run === "function"
 
 /** A `defineAgent`/`defineAsyncAgent` value: a descriptor with `skills` and `capabilities`, and `run`. */
@@ -49,9 +51,7 @@ export const loadWorkerModules = async (specifiers: ReadonlyArray<string>, cwd: 
   const skills = new Map<string, SkillDefinition>()
   for (const specifier of specifiers) {
     const url =
-      specifier.startsWith(".") || specifier.startsWith("/")
-        ? pathToFileURL(resolve(cwd, specifier)).href
-        : specifier
+      specifier.startsWith(".") || specifier.startsWith("/") ? pathToFileURL(resolve(cwd, specifier)).href : specifier
     const exports = await import(url).then(
       (loaded: Record<string, unknown>) => loaded,
       (error: unknown) => {

@@ -1,5 +1,5 @@
-import type { Command } from "commander"
 import { loadWorkerModules, startWorker, type WorkerEvent, WorkerModuleError } from "@coderclaw/worker"
+import type { Command } from "commander"
 import { usageError } from "../cli/CliError.js"
 import type { CommandContext } from "../cli/CommandContext.js"
 import { withSession } from "../client/connect.js"
@@ -8,7 +8,8 @@ import { stopRequested } from "./serve.js"
 
 const positiveInt = (value: string): number => {
   const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 1) throw usageError(`--concurrency must be a positive integer, not ${value}`)
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw usageError(`--concurrency must be a positive integer, not ${value}`)
   return parsed
 }
 

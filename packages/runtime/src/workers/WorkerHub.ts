@@ -21,8 +21,8 @@ import type { AgentDefinition } from "../agent/defineAgent.js"
 import type { SkillScope } from "../agent/defineSkill.js"
 import { SkillError } from "../agent/SkillError.js"
 import { AttemptLost } from "../supervisor/AgentAttempt.js"
-import type { SkillCallGrant } from "../supervisor/skillCall.js"
 import type { SupervisorState } from "../supervisor/SupervisorState.js"
+import type { SkillCallGrant } from "../supervisor/skillCall.js"
 import { type HostedWorker, type Lease, pickWorker, type WorkerLink } from "./internal/hosting.js"
 
 /** Lease timing of a runtime's workers. */
@@ -46,11 +46,7 @@ export const defaultLeaseTiming: LeaseTiming = { leaseTtlMs: 8_000, heartbeatInt
  */
 export interface WorkerHubShape {
   /** Registers a connection as a worker; each agent id is decided by policy (`agent:host`). */
-  register(
-    principal: Principal,
-    params: WorkerRegisterParams,
-    link: WorkerLink
-  ): Effect.Effect<WorkerRegisterResult>
+  register(principal: Principal, params: WorkerRegisterParams, link: WorkerLink): Effect.Effect<WorkerRegisterResult>
   /** The worker's connection ended: its leases are lost now. */
   disconnect(workerId: string): Effect.Effect<void>
   heartbeat(workerId: string, leases: ReadonlyArray<string>): Effect.Effect<{ readonly lost: ReadonlyArray<string> }>
@@ -229,8 +225,7 @@ export const makeWorkerHub = Effect.fnUntraced(function* (deps: WorkerHubDeps) {
   const leaseOf = (workerId: string, leaseId: string): Effect.Effect<Lease, LeaseLost> =>
     Effect.suspend(() => {
       const lease = leases.get(leaseId)
-      if (lease === undefined)
-        return Effect.fail(new LeaseLost({ leaseId, reason: retired.get(leaseId) ?? "Unknown" }))
+      if (lease === undefined) return Effect.fail(new LeaseLost({ leaseId, reason: retired.get(leaseId) ?? "Unknown" }))
       if (lease.worker.id !== workerId) return Effect.fail(new LeaseLost({ leaseId, reason: "NotYours" }))
       return Effect.succeed(lease)
     })
@@ -252,9 +247,7 @@ export const makeWorkerHub = Effect.fnUntraced(function* (deps: WorkerHubDeps) {
       if (lease.expiresAt <= now) lose(lease, "Expired", "the lease expired: no heartbeat renewed it")
     }
   })
-  yield* Effect.forkScoped(
-    Effect.forever(Effect.andThen(Effect.sleep(timing.sweepIntervalMs), sweep))
-  )
+  yield* Effect.forkScoped(Effect.forever(Effect.andThen(Effect.sleep(timing.sweepIntervalMs), sweep)))
 
   const authorizeHost = (principal: Principal, agentId: string): Effect.Effect<string | undefined> => {
     const existing = state.agents.get(agentId) as (AgentDefinition & { readonly remote?: true }) | undefined

@@ -126,10 +126,7 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
     return new Promise<A>((resolve, reject) => {
       let settled = false
       let forget = () => {}
-      const timer = setTimeout(
-        () => done(() => reject(new Timeout({ operation: method, timeoutMs }))),
-        timeoutMs
-      )
+      const timer = setTimeout(() => done(() => reject(new Timeout({ operation: method, timeoutMs }))), timeoutMs)
       const onAbort = () => done(() => reject(signal?.reason))
       const done = (settle: () => void) => {
         if (settled) return

@@ -266,7 +266,13 @@ export class ServerConnection {
     else if (method === "session.logout") this.logout(id, principal)
     else if (isWorkerCallMethod(method)) {
       const handler = workerCalls[method] as (side: WorkerSide, params: unknown) => Effect.Effect<unknown, RuntimeError>
-      this.runCall(id, Effect.andThen(gate, Effect.suspend(() => handler(this.workerSide(principal), params))))
+      this.runCall(
+        id,
+        Effect.andThen(
+          gate,
+          Effect.suspend(() => handler(this.workerSide(principal), params))
+        )
+      )
     } else if (isCallMethod(method)) {
       const handler = callHandlers[method] as (
         runtime: RuntimeShape,

@@ -29,7 +29,11 @@ const ok = { ok: true } as const
 
 /** A refused skill call, as the wire's `FORBIDDEN` naming why. */
 const skillRefused = (error: SkillError): Forbidden =>
-  new Forbidden({ action: "skill:execute", resource: `skill/${error.skillId}`, reasons: [`${error.reason}: ${error.detail}`] })
+  new Forbidden({
+    action: "skill:execute",
+    resource: `skill/${error.skillId}`,
+    reasons: [`${error.reason}: ${error.detail}`]
+  })
 
 const hubOf = (side: WorkerSide): Effect.Effect<WorkerHubShape, Unavailable> =>
   side.runtime.workers === undefined
