@@ -1,14 +1,9 @@
 import { fileURLToPath } from "node:url"
 import type { RuntimeClient, TaskRecord } from "@coderclaw/protocol"
 import { killTracked, type LaunchedProcess, launchJsonLines } from "@coderclaw/process-harness"
-import { Authenticator, Authorizer, InMemoryJournal, Runtime } from "@coderclaw/runtime"
-import { Security, type SecurityShape } from "@coderclaw/security"
 import { until } from "@coderclaw/test-kit"
-import { startWsServer, type WsServer } from "@coderclaw/transport-ws"
-import { createWsClient, type WsClient } from "@coderclaw/transport-ws/client"
-import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { WebSocket } from "ws"
+import { startWorkerMesh, type WorkerMesh } from "./support/workerMesh.js"
 
 // Server + 3 worker processes; 300 tasks; one worker is killed with SIGKILL while it runs attempts. Every task
 // must complete exactly once; the dead worker's attempts run again as attempt 2 from their checkpoints; what
@@ -17,54 +12,20 @@ import { WebSocket } from "ws"
 const workerScript = fileURLToPath(new URL("./fixtures/workerProcess.mjs", import.meta.url))
 const taskCount = 300
 
-let managed: ManagedRuntime.ManagedRuntime<Runtime | Security, unknown>
-let server: WsServer
-let security: SecurityShape
-const clients: Array<WsClient> = []
-
-const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
-const login = async (username: string) =>
-  (await run(security.loginWithPassword(username, `${username}-password-123`))).token
-const connect = async (username: string): Promise<WsClient> => {
-  const client = createWsClient({
-    url: server.url,
-    credentials: { type: "token", token: await login(username) },
-    WebSocket: WebSocket as never,
-    reconnect: { maxAttempts: 1 }
-  })
-  clients.push(client)
-  return client
-}
+let mesh: WorkerMesh
 
 beforeAll(async () => {
-  const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(
-    Layer.provideMerge(
-      Security.layerInMemory({ sessions: { issuer: "coderclaw-workers", audience: "coderclaw" }, providers: { local: {} } })
-    )
-  )
-  managed = ManagedRuntime.make(
-    Layer.provideMerge(
-      Runtime.layer({ agents: [], maxConcurrentTasks: 64, shutdownGraceMs: 20 }),
-      Layer.merge(InMemoryJournal.layer, ports)
-    )
-  ) as never
-  security = await managed.runPromise(Effect.gen(function* () {
-    return yield* Security
-  }))
-  server = await startWsServer({ runtime: managed as never, host: "127.0.0.1", port: 0 })
-  for (const [username, roles] of [
-    ["alice", ["developer"]],
-    ["host", ["worker"]]
-  ] as const) {
-    await run(security.users.createUser({ username, password: `${username}-password-123`, roles: [...roles] }))
-  }
+  mesh = await startWorkerMesh({
+    users: [
+      ["alice", ["developer"]],
+      ["host", ["worker"]]
+    ]
+  })
 })
 
 afterAll(async () => {
   await killTracked()
-  await Promise.allSettled(clients.map((client) => client.close()))
-  await server?.close()
-  await managed?.dispose()
+  await mesh?.close()
 })
 
 const linesOf = (worker: LaunchedProcess, kind: string) => worker.lines.filter((line) => line.kind === kind)
@@ -83,11 +44,11 @@ describe("workers in their own processes", () => {
   it("finishes every task exactly once when a worker is killed mid-task, re-running its attempts elsewhere", async () => {
     const workers = await Promise.all(
       ["w1", "w2", "w3"].map(async (name) =>
-        launchJsonLines(workerScript, [server.url, await login("host"), name, "4"])
+        launchJsonLines(workerScript, [mesh.server.url, await mesh.login("host"), name, "4"])
       )
     )
     await Promise.all(workers.map((worker) => worker.until((lines) => lines.some((line) => line.kind === "ready"), 30_000)))
-    const alice = await connect("alice")
+    const alice = await mesh.connect("alice")
     const submitted: Array<TaskRecord> = []
     for (let n = 0; n < taskCount; n++)
       submitted.push(await alice.submit({ agentId: "steps", description: `step ${n}`, input: { ms: 250 } }))
@@ -105,7 +66,7 @@ describe("workers in their own processes", () => {
 
     // A late message under a dead lease (sent for it from another connection of the same principal) is refused.
     const deadLease = String(inFlight[0]?.leaseId)
-    const impostor = await connect("host")
+    const impostor = await mesh.connect("host")
     await impostor.request("worker.register", { name: "late", agents: [], skills: [], concurrency: 1 })
 
     await until(
