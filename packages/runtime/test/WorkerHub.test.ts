@@ -53,6 +53,20 @@ const settle = (done: () => boolean) =>
     expect(done()).toBe(true)
   })
 
+/** Lets the runtime's fibers take `count` turns. */
+const turns = (count: number) => Effect.repeat(Effect.yieldNow, { times: count - 1 })
+
+/** `count` heartbeats of `workerId` for `leaseId`, one interval apart; answers the leases reported lost. */
+const heartbeats = (hub: WorkerHubShape, workerId: string, leaseId: string, count: number) =>
+  Effect.gen(function* () {
+    const lost: Array<string> = []
+    for (let beat = 0; beat < count; beat++) {
+      yield* TestClock.adjust(defaultLeaseTiming.heartbeatIntervalMs)
+      lost.push(...(yield* hub.heartbeat(workerId, [leaseId])).lost)
+    }
+    return lost
+  })
+
 const inRuntime = <A, E>(body: (runtime: RuntimeShape, hub: WorkerHubShape) => Effect.Effect<A, E>) =>
   Effect.runPromise(
     Effect.scoped(
@@ -90,10 +104,8 @@ describe("WorkerHub (virtual time)", () => {
         yield* hub.report("worker-a", lease.leaseId, { type: "checkpoint", data: { step: 1 } })
 
         // Heartbeats keep the lease: two lease lifetimes pass with heartbeats, and nothing is lost.
-        for (let beat = 0; beat < 8; beat++) {
-          yield* TestClock.adjust(defaultLeaseTiming.heartbeatIntervalMs)
-          expect((yield* hub.heartbeat("worker-a", [lease.leaseId])).lost).toEqual([])
-        }
+        const lost = yield* heartbeats(hub, "worker-a", lease.leaseId, 8)
+        expect(lost).toEqual([])
         expect(first.aborted).toEqual([])
 
         // The worker goes silent: after the lease's lifetime (plus one sweep) the lease is lost.
@@ -114,7 +126,7 @@ describe("WorkerHub (virtual time)", () => {
         expect(retry).toMatchObject({ taskId: task.id, attempt: 2, maxAttempts: 4, checkpoint: { step: 1 } })
         if (retry === undefined) return
         yield* hub.end("worker-b", retry.leaseId, { type: "completed", result: { done: true } })
-        for (let turn = 0; turn < 50; turn++) yield* Effect.yieldNow
+        yield* turns(50)
         const finished = yield* runtime.get(alice, task.id)
         expect(finished).toMatchObject({ status: "completed", result: { done: true }, attempt: 2, maxAttempts: 4 })
       })
@@ -126,7 +138,7 @@ describe("WorkerHub (virtual time)", () => {
         const first = yield* register(hub, "a")
         yield* hub.disconnect(first.result.workerId)
         const task = yield* runtime.submit(alice, { agentId: "remote-echo", description: "remote", input: 1 })
-        for (let turn = 0; turn < 50; turn++) yield* Effect.yieldNow
+        yield* turns(50)
         expect(yield* statusOf(runtime, task.id)).toBe("pending")
         const agents = yield* runtime.listAgents(alice)
         expect(agents.find((agent) => agent.id === "remote-echo")?.hosting).toEqual({

@@ -41,6 +41,24 @@ const definitionsOf = (exports: Record<string, unknown>) => {
   return { agents: values.filter(isAgent), skills: values.filter(isSkill) }
 }
 
+const urlOf = (specifier: string, cwd: string): string =>
+  specifier.startsWith(".") || specifier.startsWith("/") ? pathToFileURL(resolve(cwd, specifier)).href : specifier
+
+/** Adds definitions by id; the same id defined by two different values is refused. */
+const addAll = <D extends { readonly descriptor: { readonly id: string } }>(
+  into: Map<string, D>,
+  definitions: ReadonlyArray<D>,
+  kind: "agent" | "skill",
+  specifier: string
+) => {
+  for (const definition of definitions) {
+    const existing = into.get(definition.descriptor.id)
+    if (existing !== undefined && existing !== definition)
+      throw new WorkerModuleError(specifier, "DuplicateId", `${kind} ${definition.descriptor.id} is defined twice`)
+    into.set(definition.descriptor.id, definition)
+  }
+}
+
 /**
  * Imports each module (a path relative to `cwd`, or a package name) and collects the `defineAgent`,
  * `defineAsyncAgent` and `defineSkill` values it exports. A module that fails to load, exports none, or
@@ -50,9 +68,7 @@ export const loadWorkerModules = async (specifiers: ReadonlyArray<string>, cwd: 
   const agents = new Map<string, AgentDefinition>()
   const skills = new Map<string, SkillDefinition>()
   for (const specifier of specifiers) {
-    const url =
-      specifier.startsWith(".") || specifier.startsWith("/") ? pathToFileURL(resolve(cwd, specifier)).href : specifier
-    const exports = await import(url).then(
+    const exports = await import(urlOf(specifier, cwd)).then(
       (loaded: Record<string, unknown>) => loaded,
       (error: unknown) => {
         throw new WorkerModuleError(specifier, "NotLoaded", `cannot be loaded: ${String(error)}`)
@@ -66,18 +82,8 @@ export const loadWorkerModules = async (specifiers: ReadonlyArray<string>, cwd: 
         "exports no agent or skill (export values made with defineAgent, defineAsyncAgent or defineSkill)"
       )
     }
-    for (const agent of found.agents) {
-      const existing = agents.get(agent.descriptor.id)
-      if (existing !== undefined && existing !== agent)
-        throw new WorkerModuleError(specifier, "DuplicateId", `agent ${agent.descriptor.id} is defined twice`)
-      agents.set(agent.descriptor.id, agent)
-    }
-    for (const skill of found.skills) {
-      const existing = skills.get(skill.descriptor.id)
-      if (existing !== undefined && existing !== skill)
-        throw new WorkerModuleError(specifier, "DuplicateId", `skill ${skill.descriptor.id} is defined twice`)
-      skills.set(skill.descriptor.id, skill)
-    }
+    addAll(agents, found.agents, "agent", specifier)
+    addAll(skills, found.skills, "skill", specifier)
   }
   return { agents: [...agents.values()], skills: [...skills.values()] }
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url"
-import type { RuntimeClient, TaskRecord } from "@coderclaw/protocol"
 import { killTracked, type LaunchedProcess, launchJsonLines } from "@coderclaw/process-harness"
+import type { RuntimeClient, TaskRecord } from "@coderclaw/protocol"
 import { until } from "@coderclaw/test-kit"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startWorkerMesh, type WorkerMesh } from "./support/workerMesh.js"
@@ -35,7 +35,8 @@ const finalEvents = async (client: RuntimeClient, taskId: string) => {
   const finals: Array<string> = []
   for await (const envelope of client.subscribe(taskId, { afterSeq: 0 })) {
     const event = envelope.event
-    if (event.type === "status_changed" && ["completed", "failed", "cancelled"].includes(event.to)) finals.push(event.to)
+    if (event.type === "status_changed" && ["completed", "failed", "cancelled"].includes(event.to))
+      finals.push(event.to)
   }
   return finals
 }
@@ -47,7 +48,9 @@ describe("workers in their own processes", () => {
         launchJsonLines(workerScript, [mesh.server.url, await mesh.login("host"), name, "4"])
       )
     )
-    await Promise.all(workers.map((worker) => worker.until((lines) => lines.some((line) => line.kind === "ready"), 30_000)))
+    await Promise.all(
+      workers.map((worker) => worker.until((lines) => lines.some((line) => line.kind === "ready"), 30_000))
+    )
     const alice = await mesh.connect("alice")
     const submitted: Array<TaskRecord> = []
     for (let n = 0; n < taskCount; n++)

@@ -28,11 +28,8 @@ export const makeAgentRunner = (
   const persist = state.writer.persist
   const retryPolicy = state.options.retry ?? defaultRetryPolicy
 
-  const attempts = Effect.fnUntraced(function* (task: LiveTask) {
-    const stored = yield* persist(journal.loadTask(task.id))
-    if (Option.isNone(stored)) return
-    const input = stored.value.input
-    const byAgent = agentPrincipal(task.agent.descriptor.id)
+  /** What a recovered task still owes before its next attempt: the rest of its back-off, its interruption. */
+  const resumeRecovered = Effect.fnUntraced(function* (task: LiveTask) {
     if (task.retryAt !== undefined) {
       const wait = task.retryAt - (yield* Clock.currentTimeMillis)
       task.retryAt = undefined
@@ -48,6 +45,14 @@ export const makeAgentRunner = (
         principals.recovery
       )
     }
+  })
+
+  const attempts = Effect.fnUntraced(function* (task: LiveTask) {
+    const stored = yield* persist(journal.loadTask(task.id))
+    if (Option.isNone(stored)) return
+    const input = stored.value.input
+    const byAgent = agentPrincipal(task.agent.descriptor.id)
+    yield* resumeRecovered(task)
     for (;;) {
       const checkpoint = yield* persist(journal.loadCheckpoint(task.id))
       const { attempt, maxAttempts } = task.actor.getSnapshot().context

@@ -73,7 +73,9 @@ export const startWorkerMesh = async (options: {
       const entries: Array<AuditEntry> = []
       let cursor: string | undefined
       do {
-        const page = await run(security.audit.query(reader, { limit: 1_000, ...(cursor === undefined ? {} : { cursor }) }))
+        const page = await run(
+          security.audit.query(reader, { limit: 1_000, ...(cursor === undefined ? {} : { cursor }) })
+        )
         entries.push(...page.items)
         cursor = page.nextCursor
       } while (cursor !== undefined)
