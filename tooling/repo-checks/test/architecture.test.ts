@@ -17,6 +17,8 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/security": ["@coderclaw/protocol"],
   "@coderclaw/orchestrator": ["@coderclaw/runtime", "@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // A worker is a client: agent definitions from the runtime, the wire, and the WebSocket client.
+  "@coderclaw/worker": ["@coderclaw/runtime", "@coderclaw/protocol", "@coderclaw/transport-ws"],
   // The command line composes everything a served runtime needs, as an app would.
   "@coderclaw/cli": [
     "@coderclaw/agents",
@@ -25,7 +27,8 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
     "@coderclaw/runtime",
     "@coderclaw/security",
     "@coderclaw/store-sqlite",
-    "@coderclaw/transport-ws"
+    "@coderclaw/transport-ws",
+    "@coderclaw/worker"
   ]
 }
 
