@@ -48,7 +48,7 @@ export const AgentDescriptor = Schema.Struct({
   maxConcurrent: Schema.optionalKey(PositiveInt),
   /** The input it accepts: JSON Schema and example. Absent for an agent that did not declare one. */
   input: Schema.optionalKey(AgentInputDescriptor),
-  /** Where it runs; shown by servers that host agents on workers. */
+  /** Where it runs, for an agent hosted on workers; absent for an agent of the server's own process. */
   hosting: Schema.optionalKey(AgentHosting)
 }).annotate({ title: "AgentDescriptor" })
 export type AgentDescriptor = typeof AgentDescriptor.Type

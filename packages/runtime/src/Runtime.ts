@@ -75,7 +75,7 @@ export interface RuntimeShape {
     filter?: unknown,
     afterPosition?: number
   ): Stream.Stream<TaskEventEnvelope, InvalidRequest | Forbidden | Unavailable>
-  /** The registered agents, each with where it runs (`hosting`): in this process or on which workers. */
+  /** The registered agents; those hosted on workers say where (`hosting`: which workers, free slots, queue). */
   listAgents(principal: Principal): Effect.Effect<ReadonlyArray<AgentDescriptor>>
   listSkills(principal: Principal): Effect.Effect<ReadonlyArray<SkillDescriptor>>
   status(principal: Principal): Effect.Effect<RuntimeStatus, Forbidden>

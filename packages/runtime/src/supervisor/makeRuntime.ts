@@ -156,10 +156,12 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
     workers,
     listAgents: () =>
       Effect.sync(() =>
-        [...state.agents.values()].map((agent) => ({
-          ...agent.descriptor,
-          hosting: workers.hosting(agent.descriptor.id, queuedOf(agent.descriptor.id))
-        }))
+        // Agents of this process keep their descriptor as registered; those hosted on workers say where.
+        [...state.agents.values()].map((agent) =>
+          agent.capacity === undefined
+            ? agent.descriptor
+            : { ...agent.descriptor, hosting: workers.hosting(agent.descriptor.id, queuedOf(agent.descriptor.id)) }
+        )
       ),
     listSkills: () => Effect.succeed((options.skills ?? []).map((skill) => skill.descriptor)),
     status,
