@@ -5,8 +5,8 @@ import { measureA2A, measureBareXState, measureRuntimeLifecycle } from "./lifecy
 import { measureHeapPerTask } from "./memory.js"
 import { measureRecovery } from "./recovery.js"
 import type { Results, Row } from "./report.js"
-import { measureWsEcho } from "./wsEcho.js"
 import { measureFailover, measureWorkerThroughput } from "./workers.js"
+import { measureWsEcho } from "./wsEcho.js"
 import { measureWsLatency, measureWsThroughput } from "./wsTasks.js"
 
 /** What the suite runs: `quick` is the smoke run CI executes (seconds, small counts; figures not meaningful). */

@@ -64,23 +64,38 @@ describe("coderclaw worker", () => {
       ["alice", "admin"],
       ["box", "worker"]
     ] as const) {
-      const added = await coderclaw("alice", ["users", "add", user, "--role", role, "--password-stdin"], `${password}\n`)
+      const added = await coderclaw(
+        "alice",
+        ["users", "add", user, "--role", role, "--password-stdin"],
+        `${password}\n`
+      )
       expect(added.code, added.stderr).toBe(0)
     }
-    const server = spawnTracked(process.execPath, [bin, "serve"], { cwd: dir, env: envOf("server"), stdio: ["ignore", "pipe", "pipe"] })
+    const server = spawnTracked(process.execPath, [bin, "serve"], {
+      cwd: dir,
+      env: envOf("server"),
+      stdio: ["ignore", "pipe", "pipe"]
+    })
     const served = output(server)
-    await until(() => /coderclaw serving on ws:\/\/\S+/.test(served.stdout), { timeoutMs: 60_000, what: "serve to be ready" })
+    await until(() => /coderclaw serving on ws:\/\/\S+/.test(served.stdout), {
+      timeoutMs: 60_000,
+      what: "serve to be ready"
+    })
     const url = (/coderclaw serving on (ws:\/\/\S+)/.exec(served.stdout) as RegExpExecArray)[1] as string
 
     for (const user of ["alice", "box"]) {
       const login = await coderclaw(user, ["login", "--user", user, "--password-stdin", "--server", url], password)
       expect(login.code, login.stderr).toBe(0)
     }
-    const worker = spawnTracked(process.execPath, [bin, "worker", agentsModule, "--concurrency", "2", "--name", "box"], {
-      cwd: dir,
-      env: envOf("box"),
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const worker = spawnTracked(
+      process.execPath,
+      [bin, "worker", agentsModule, "--concurrency", "2", "--name", "box"],
+      {
+        cwd: dir,
+        env: envOf("box"),
+        stdio: ["ignore", "pipe", "pipe"]
+      }
+    )
     const hosted = output(worker)
     await until(() => hosted.stderr.includes("hosting shout"), {
       timeoutMs: 60_000,
@@ -98,7 +113,11 @@ describe("coderclaw worker", () => {
     const workers = await coderclaw("alice", ["workers", "--json"])
     expect(workers.code, workers.stderr).toBe(0)
     expect(JSON.parse(workers.stdout)).toEqual([
-      expect.objectContaining({ name: "box", principalId: "local:box", agents: [{ agentId: "shout", version: "0.0.0" }] })
+      expect.objectContaining({
+        name: "box",
+        principalId: "local:box",
+        agents: [{ agentId: "shout", version: "0.0.0" }]
+      })
     ])
     const agents = await coderclaw("alice", ["agents", "--json"])
     const shout = (JSON.parse(agents.stdout) as Array<{ id: string; hosting?: { inProcess: boolean } }>).find(
