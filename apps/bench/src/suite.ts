@@ -7,6 +7,7 @@ import { measureHeapPerTask } from "./memory.js"
 import { measurePostgres } from "./postgres.js"
 import { measureRecovery } from "./recovery.js"
 import type { Results, Row } from "./report.js"
+import { measureFailover, measureWorkerThroughput } from "./workers.js"
 import { measureWsEcho } from "./wsEcho.js"
 import { measureWsLatency, measureWsThroughput } from "./wsTasks.js"
 
@@ -102,6 +103,37 @@ const websocket: Section = async ({ quick }, rows) => {
     target: "≤ 10 ms",
     met: latency.p99 <= 10
   })
+}
+
+/** Workers: dispatch through one worker against the same agent in the server's process; lease failover. */
+const workers: Section = async ({ quick }, rows) => {
+  const throughput = await measureWorkerThroughput({ tasks: quick ? 300 : 10_000, inFlight: 64 })
+  rows.push({
+    section: "workers",
+    benchmark: "trivial agent on one worker, over loopback (submit → completed)",
+    result: tasksPerSecond(throughput.onWorker),
+    anchor: { name: "same agent in the server's process", ...tasksPerSecond(throughput.inProcess) },
+    ratio: throughput.onWorker / throughput.inProcess
+  })
+  const closed = await measureFailover("closed")
+  const silent = quick ? undefined : await measureFailover("silent")
+  rows.push({
+    section: "workers",
+    benchmark: "failover: worker's connection closed (killed process) → attempt 2 on another worker",
+    result: ms(closed),
+    anchor: { name: "lease lifetime + sweep (default)", ...ms(8_500) },
+    ratio: closed / 8_500
+  })
+  if (silent !== undefined)
+    rows.push({
+      section: "workers",
+      benchmark: "failover: worker silent, connection open (lost network) → attempt 2 on another worker",
+      result: ms(silent),
+      anchor: { name: "lease lifetime + sweep (default)", ...ms(8_500) },
+      ratio: silent / 8_500,
+      target: "≤ 10,000 ms",
+      met: silent <= 10_000
+    })
 }
 
 /** Memory: heap per parked task, each measured in its own process with `--expose-gc`. */
@@ -285,6 +317,7 @@ const sections: ReadonlyArray<readonly [string, Section]> = [
   ["lifecycle and durable", lifecycle],
   ["websocket", websocket],
   ["a2a", a2aHttp],
+  ["workers", workers],
   ["memory", memory],
   ["recovery", recovery],
   ["postgres", postgres],

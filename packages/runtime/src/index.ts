@@ -70,5 +70,14 @@ export {
   type RuntimeOptions,
   retryDelayMs
 } from "./RuntimeOptions.js"
+export { AttemptLost } from "./supervisor/AgentAttempt.js"
 export { RUNTIME_VERSION } from "./version.js"
+export type { WorkerLink } from "./workers/internal/hosting.js"
+export {
+  defaultLeaseTiming,
+  type LeaseTiming,
+  makeWorkerHub,
+  type WorkerHubDeps,
+  type WorkerHubShape
+} from "./workers/WorkerHub.js"
 export { workflowAgentId } from "./workflowAgentId.js"

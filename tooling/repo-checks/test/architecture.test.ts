@@ -21,6 +21,8 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
   // The HTTP gateway (A2A, probes, metrics, traces) serves the runtime; it knows no transport.
   "@coderclaw/gateway": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // A worker is a client: agent definitions from the runtime, the wire, and the WebSocket client.
+  "@coderclaw/worker": ["@coderclaw/runtime", "@coderclaw/protocol", "@coderclaw/transport-ws"],
   // The command line composes everything a served runtime needs, as an app would.
   "@coderclaw/cli": [
     "@coderclaw/agents",
@@ -31,7 +33,8 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
     "@coderclaw/security",
     "@coderclaw/store-postgres",
     "@coderclaw/store-sqlite",
-    "@coderclaw/transport-ws"
+    "@coderclaw/transport-ws",
+    "@coderclaw/worker"
   ]
 }
 

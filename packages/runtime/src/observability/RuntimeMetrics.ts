@@ -38,8 +38,8 @@ export const setQueueDepth = (agentId: string, depth: number): void => {
   gauge.updateUnsafe(depth, defaultContext)
 }
 
-/** Records an attempt's duration in seconds. */
-export const recordAttempt = (agentId: string, outcome: "completed" | "failed", seconds: number): void =>
+/** Records an attempt's duration in seconds; `lost`: its worker's lease was lost, and it runs again. */
+export const recordAttempt = (agentId: string, outcome: "completed" | "failed" | "lost", seconds: number): void =>
   Metric.withAttributes(RuntimeMetrics.attemptDuration, { agent: agentId, outcome }).updateUnsafe(
     seconds,
     defaultContext

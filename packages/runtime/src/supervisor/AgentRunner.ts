@@ -14,6 +14,9 @@ import type { SupervisorState } from "./SupervisorState.js"
 const planCommand: TaskCommand = { type: "plan" }
 const startCommand: TaskCommand = { type: "start" }
 
+/** The metric label of each way an attempt ends. */
+const outcomeLabel = { Completed: "completed", Failed: "failed", Lost: "lost" } as const
+
 /** Recorded for an attempt a stop of the runtime cut short. */
 export const interruptedError = { code: "INTERRUPTED", message: "the runtime stopped while this attempt ran" }
 
@@ -35,7 +38,7 @@ export const makeAgentRunner = (
     Effect.timed(execution.run).pipe(
       Effect.map(([took, outcome]) => {
         const agentId = task.agent.descriptor.id
-        recordAttempt(agentId, outcome._tag === "Completed" ? "completed" : "failed", Duration.toSeconds(took))
+        recordAttempt(agentId, outcomeLabel[outcome._tag], Duration.toSeconds(took))
         return outcome
       }),
       Effect.withSpan(spanNames.attempt, {
@@ -47,11 +50,8 @@ export const makeAgentRunner = (
       })
     )
 
-  const attempts = Effect.fnUntraced(function* (task: LiveTask) {
-    const stored = yield* persist(journal.loadTask(task.id))
-    if (Option.isNone(stored)) return
-    const input = stored.value.input
-    const byAgent = agentPrincipal(task.agent.descriptor.id)
+  /** What a recovered task still owes before its next attempt: the rest of its back-off, its interruption. */
+  const resumeRecovered = Effect.fnUntraced(function* (task: LiveTask) {
     if (task.retryAt !== undefined) {
       const wait = task.retryAt - (yield* Clock.currentTimeMillis)
       task.retryAt = undefined
@@ -67,6 +67,14 @@ export const makeAgentRunner = (
         principals.recovery
       )
     }
+  })
+
+  const attempts = Effect.fnUntraced(function* (task: LiveTask) {
+    const stored = yield* persist(journal.loadTask(task.id))
+    if (Option.isNone(stored)) return
+    const input = stored.value.input
+    const byAgent = agentPrincipal(task.agent.descriptor.id)
+    yield* resumeRecovered(task)
     for (;;) {
       const checkpoint = yield* persist(journal.loadCheckpoint(task.id))
       const { attempt, maxAttempts } = task.actor.getSnapshot().context
@@ -79,6 +87,7 @@ export const makeAgentRunner = (
       )
       const end = attemptEnd(execution, yield* measured(task, execution), retryPolicy)
       yield* lifecycle.apply(task, end, byAgent)
+      if (end.type === "attempt_lost") continue
       if (end.type !== "attempt_failed") return
       yield* Effect.sleep(end.retryInMs)
     }
