@@ -8,14 +8,15 @@ import { fileURLToPath } from "node:url"
  */
 export const childScript = (name: string): string => fileURLToPath(new URL(`../dist/${name}.js`, import.meta.url))
 
-/** Runs `node [flags] <script> <args>` to its end and returns the JSON lines it printed. */
+/** Runs `node [flags] <script> <args>` (with `env`) to its end and returns the JSON lines it printed. */
 export const runChild = (
   script: string,
   args: ReadonlyArray<string>,
-  nodeFlags: ReadonlyArray<string> = []
+  nodeFlags: ReadonlyArray<string> = [],
+  env: NodeJS.ProcessEnv = process.env
 ): Promise<ReadonlyArray<Record<string, unknown>>> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, script, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [...nodeFlags, script, ...args], { stdio: ["ignore", "pipe", "pipe"], env })
     const lines: Array<Record<string, unknown>> = []
     let stderr = ""
     child.stderr.on("data", (chunk) => {

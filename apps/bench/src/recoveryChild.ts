@@ -1,9 +1,11 @@
-// Run by `recovery.ts` in its own process, on a SQLite journal file:
+// Run by `recovery.ts` in its own process, on a SQLite journal file, or on PostgreSQL when <db> is a
+// postgres:// URL (password in PGPASSWORD, schema in CODERCLAW_PG_SCHEMA):
 //   start <db> <n>   submits n tasks whose first attempt never ends, reports `ready` once all n run; is then killed
 //   resume <db> <n>  recovers them (each restarts as attempt 2, which completes at once) and reports the times
 //   empty <db>       starts a runtime on an empty journal (the anchor) and reports the time
 
 import { defineAgent } from "@coderclaw/runtime"
+import { PostgresJournal } from "@coderclaw/store-postgres"
 import { SqliteJournal } from "@coderclaw/store-sqlite"
 import { Effect } from "effect"
 import { report } from "./child.js"
@@ -20,12 +22,17 @@ const worker = defineAgent({
 })
 
 const open = () =>
-  startRuntime(SqliteJournal.layer({ filename, synchronous: "full" }), {
-    agents: [worker],
-    maxConcurrentTasks: Math.max(1, tasks),
-    defaultMaxAttempts: 3,
-    watch: false
-  })
+  startRuntime(
+    filename.startsWith("postgres://")
+      ? PostgresJournal.layer({ url: filename, schema: process.env.CODERCLAW_PG_SCHEMA })
+      : SqliteJournal.layer({ filename, synchronous: "full" }),
+    {
+      agents: [worker],
+      maxConcurrentTasks: Math.max(1, tasks),
+      defaultMaxAttempts: 3,
+      watch: false
+    }
+  )
 
 const statusOf = (mesh: Awaited<ReturnType<typeof open>>) =>
   mesh.managed.runPromise(mesh.runtime.status(benchPrincipal))

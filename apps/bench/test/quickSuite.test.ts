@@ -15,6 +15,7 @@ describe("the benchmark suite (quick run)", () => {
       "a2a",
       "memory",
       "recovery",
+      "postgres",
       "scaling",
       "authorization"
     ])

@@ -342,7 +342,7 @@ describe("workflows, agents, skills, status, audit", () => {
     expect(json<Array<{ id: string }>>(agents).map((agent) => agent.id)).toEqual(
       expect.arrayContaining(["echo", "ask", "guarded", "workflow"])
     )
-    expect((await cli(["agents"])).stdout).toMatch(/^AGENT\s+SKILLS\s+DESCRIPTION/)
+    expect((await cli(["agents"])).stdout).toMatch(/^AGENT\s+RUNS ON\s+SKILLS\s+DESCRIPTION/)
     const skills = await cli(["skills", "--json"])
     expect(json<Array<{ id: string; dangerous: boolean }>>(skills)).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: "test.dangerous", dangerous: true })])

@@ -64,6 +64,12 @@ export const errorCodes = {
     jsonRpcCode: -32010,
     meaning: "The peers share no protocol version."
   },
+  LEASE_LOST: {
+    retryable: false,
+    jsonRpcCode: -32011,
+    meaning:
+      "A worker spoke for an attempt under a lease the server no longer honours (expired, aborted or ended); nothing was applied. Stop that attempt."
+  },
   INTERNAL: {
     retryable: false,
     jsonRpcCode: -32603,

@@ -15,6 +15,7 @@ export const permissions = [
   "task:approve",
   "task:approve:any",
   "agent:invoke",
+  "agent:host",
   "skill:execute",
   "runtime:status",
   "config:read",

@@ -149,6 +149,19 @@ export class UnsupportedProtocolVersion extends Schema.TaggedError<UnsupportedPr
   }
 }
 
+/**
+ * A worker spoke under a lease (fencing token) the server no longer honours: expired after missed
+ * heartbeats, aborted, or already ended. Nothing it sent was applied; the worker must drop the attempt.
+ */
+export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
+  leaseId: Schema.String,
+  reason: Schema.Literals(["Expired", "Aborted", "Ended", "Unknown", "NotYours"])
+}) {
+  override get message(): string {
+    return `Lease ${this.leaseId} is no longer honoured (${this.reason})`
+  }
+}
+
 /** A bug or an unexpected failure inside the runtime. `reference` points at the server-side log entry. */
 export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", {
   reference: Schema.optionalKey(Schema.String)
@@ -171,6 +184,7 @@ export const RuntimeError = Schema.Union([
   Timeout,
   Unavailable,
   UnsupportedProtocolVersion,
+  LeaseLost,
   InternalError
 ])
 export type RuntimeError = typeof RuntimeError.Type
@@ -187,6 +201,7 @@ const codeByTag: { readonly [Tag in RuntimeError["_tag"]]: ErrorCode } = {
   Timeout: "TIMEOUT",
   Unavailable: "UNAVAILABLE",
   UnsupportedProtocolVersion: "UNSUPPORTED_PROTOCOL_VERSION",
+  LeaseLost: "LEASE_LOST",
   InternalError: "INTERNAL"
 }
 

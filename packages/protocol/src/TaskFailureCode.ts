@@ -24,6 +24,11 @@ export const taskFailureCodes = {
     meaning:
       "The runtime stopped while an attempt ran: recorded as a failed attempt before the task resumes, or as the failure when no attempt remains."
   },
+  LEASE_LOST: {
+    source: "runtime",
+    meaning:
+      "The worker running an attempt stopped renewing its lease (it died or lost the network): recorded as a failed attempt with one more attempt allowed, and the task runs again as attempt + 1 from its last checkpoint."
+  },
   APPROVAL_DENIED: {
     source: "task-machine",
     meaning:

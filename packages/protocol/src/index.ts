@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-export { AgentDescriptor, AgentInputDescriptor } from "./AgentDescriptor.js"
+export { AgentDescriptor, AgentHosting, AgentHostWorker, AgentInputDescriptor } from "./AgentDescriptor.js"
 export { boundaryParseOptions, invalidRequestFrom, makeDecoder, makeEffectDecoder } from "./decode.js"
 export { ErrorCode, errorCodes } from "./ErrorCode.js"
 export { ErrorInfo, fromErrorInfo, toErrorInfo } from "./ErrorInfo.js"
@@ -40,6 +40,7 @@ export {
   InvalidTransition,
   isRetryable,
   isRuntimeError,
+  LeaseLost,
   Overloaded,
   RateLimited,
   RequestIssue,
@@ -130,6 +131,7 @@ export {
   wireMethodTableVersion,
   wireNotifications
 } from "./wire/methods.js"
+export { RequestMeta, requestMetaKey, TraceParent } from "./wire/RequestMeta.js"
 export {
   SubscribeAllParams,
   SubscribeParams,
@@ -153,3 +155,33 @@ export {
   SubmitWorkflowParams,
   TaskIdParams
 } from "./wire/TaskMethods.js"
+export {
+  AttemptEnd,
+  AttemptReport,
+  HostedAgent,
+  HostedSkill,
+  HostedVersion,
+  LeaseId,
+  RefusedRegistration,
+  WireSkillScope,
+  WorkerAbortNotification,
+  WorkerAck,
+  WorkerAnswerResult,
+  WorkerAskInputParams,
+  WorkerAuthorizePathsParams,
+  WorkerAuthorizePathsResult,
+  WorkerAuthorizeSkillParams,
+  WorkerAwaitChildrenParams,
+  WorkerChildrenResult,
+  WorkerDispatchNotification,
+  WorkerEndParams,
+  WorkerHeartbeatParams,
+  WorkerHeartbeatResult,
+  WorkerInfo,
+  WorkerLabels,
+  WorkerRegisterParams,
+  WorkerRegisterResult,
+  WorkerReportParams,
+  WorkerSpawnParams,
+  WorkerSpawnResult
+} from "./wire/Worker.js"

@@ -5,7 +5,7 @@
  * versions it speaks; the other side picks the highest version both support or refuses the connection
  * with `UnsupportedProtocolVersion`.
  */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** The oldest wire protocol version this package can still speak. */
 export const MIN_SUPPORTED_PROTOCOL_VERSION = 1

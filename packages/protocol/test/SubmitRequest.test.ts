@@ -12,7 +12,7 @@ const failureOf = (input: unknown): InvalidRequest => {
 
 describe("SubmitRequest", () => {
   it("refuses a metadata key that is not well-formed Unicode, and takes one with a surrogate pair", () => {
-    const refused = failureOf({ agentId: "echo", description: "d", metadata: { ["bad\ud800"]: 1 } })
+    const refused = failureOf({ agentId: "echo", description: "d", metadata: { "bad\ud800": 1 } })
     // A key its schema refuses is an excess property of the record: refused, naming the key.
     expect(refused.message).toContain("metadata.bad")
     const paired = { agentId: "echo", description: "d", metadata: { "tag-\u{1F600}": true } }

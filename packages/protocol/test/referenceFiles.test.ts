@@ -54,7 +54,9 @@ describe("the generated protocol reference", () => {
     expect(document["x-notifications"].map((notification) => notification.name)).toEqual([
       "connect.challenge",
       "task.event",
-      "task.end"
+      "task.end",
+      "worker.dispatch",
+      "worker.abort"
     ])
     // A document the meta-schema refuses proves the validator is not waving everything through.
     expect(validate({ ...document, openrpc: "9.9.9" })).toBe(false)

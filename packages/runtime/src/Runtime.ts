@@ -22,6 +22,7 @@ import type { Journal } from "./journal/Journal.js"
 import type { JournalError } from "./journal/JournalError.js"
 import type { RuntimeOptions } from "./RuntimeOptions.js"
 import { makeRuntime } from "./supervisor/makeRuntime.js"
+import type { WorkerHubShape } from "./workers/WorkerHub.js"
 
 /** Errors of calls that name a task. */
 export type TaskCallError = InvalidRequest | TaskNotFound | Forbidden | Unavailable
@@ -32,6 +33,8 @@ export type TaskCallError = InvalidRequest | TaskNotFound | Forbidden | Unavaila
  * Promise-based `RuntimeClient`; Effect users call it directly.
  */
 export interface RuntimeShape {
+  /** Remote workers: their registration, leases and calls (see docs/workers.md). */
+  readonly workers?: WorkerHubShape
   /** Validates, authorizes and journals a new task, then queues it; resolves with its `pending` record. */
   submit(
     principal: Principal,
@@ -72,6 +75,7 @@ export interface RuntimeShape {
     filter?: unknown,
     afterPosition?: number
   ): Stream.Stream<TaskEventEnvelope, InvalidRequest | Forbidden | Unavailable>
+  /** The registered agents; those hosted on workers say where (`hosting`: which workers, free slots, queue). */
   listAgents(principal: Principal): Effect.Effect<ReadonlyArray<AgentDescriptor>>
   listSkills(principal: Principal): Effect.Effect<ReadonlyArray<SkillDescriptor>>
   status(principal: Principal): Effect.Effect<RuntimeStatus, Forbidden>

@@ -2,6 +2,7 @@ import type { DeploymentMode, HealthCheck } from "@coderclaw/protocol"
 import type { InspectionEvent } from "xstate"
 import type { AgentDefinition } from "./agent/defineAgent.js"
 import type { SkillDefinition } from "./agent/defineSkill.js"
+import type { LeaseTiming } from "./workers/WorkerHub.js"
 
 /** How tasks are retried after a failed attempt: exponential backoff, capped. */
 export interface RetryPolicy {
@@ -63,6 +64,11 @@ export interface RuntimeOptions {
    * `sandbox`, degraded when dangerous skills cannot be confined on this machine).
    */
   readonly healthChecks?: ReadonlyArray<HealthCheck>
+  /**
+   * Leases of attempts running on remote workers: how long one lives without a heartbeat, how often workers
+   * heartbeat, how often expiries are looked for. Default 8 s / 2 s / 0.5 s (see docs/workers.md).
+   */
+  readonly leaseTiming?: LeaseTiming
 }
 
 export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 100, factor: 2, maxDelayMs: 30_000 }

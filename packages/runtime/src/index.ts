@@ -55,6 +55,11 @@ export { isTransientJournalReason, JournalError, transientJournalReasons } from 
 export { matchesTaskQuery } from "./journal/matchesTaskQuery.js"
 export { projectTaskRecord } from "./journal/projectTaskRecord.js"
 export { seqConflict } from "./journal/seqConflict.js"
+export { JournalQuarantine } from "./journal/storage/JournalQuarantine.js"
+export * as JournalRows from "./journal/storage/JournalRows.js"
+export { parentOfTraceparent } from "./observability/parentOfTraceparent.js"
+export { RuntimeMetrics } from "./observability/RuntimeMetrics.js"
+export { spanNames } from "./observability/taskSpans.js"
 export { Runtime, type RuntimeShape, type TaskCallError } from "./Runtime.js"
 export {
   defaultIdempotencyWindowMs,
@@ -65,5 +70,14 @@ export {
   type RuntimeOptions,
   retryDelayMs
 } from "./RuntimeOptions.js"
+export { AttemptLost } from "./supervisor/AgentAttempt.js"
 export { RUNTIME_VERSION } from "./version.js"
+export type { WorkerLink } from "./workers/internal/hosting.js"
+export {
+  defaultLeaseTiming,
+  type LeaseTiming,
+  makeWorkerHub,
+  type WorkerHubDeps,
+  type WorkerHubShape
+} from "./workers/WorkerHub.js"
 export { workflowAgentId } from "./workflowAgentId.js"

@@ -48,3 +48,4 @@ export {
   type SecurityStores
 } from "./Security.js"
 export * from "./sessions/index.js"
+export * as StoreRows from "./storage/StoreRows.js"

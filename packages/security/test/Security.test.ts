@@ -260,7 +260,7 @@ describe("Security: the authorizer", () => {
     expect(outcome.others).toMatchObject({ _tag: "Forbidden", action: "task:cancel" })
     expect(outcome.byAdmin.policies).toContain("role:admin")
     const decisions = outcome.entries.filter((entry) => entry.action === "authz.decide")
-    expect(decisions.map((entry) => [entry.resource, entry.decision, entry.details?.["permission"]])).toEqual([
+    expect(decisions.map((entry) => [entry.resource, entry.decision, entry.details?.permission])).toEqual([
       ["task/1", "allow", "task:cancel"],
       ["task/2", "deny", "task:cancel:any"],
       ["task/1", "allow", "task:cancel:any"]

@@ -57,23 +57,21 @@ describe("SecurityService (the original API's names)", () => {
     expect(await rejectionOf(service.authenticateUser({ provider: "token", token: "anything" }))).toMatchObject({
       _tag: "Unauthenticated"
     })
-    const viaToken = await service.authenticateUser({ provider: "token", token: tokens["dev"] ?? "" })
+    const viaToken = await service.authenticateUser({ provider: "token", token: tokens.dev ?? "" })
     expect(viaToken.principal).toMatchObject({ id: "local:dev", roles: ["developer"] })
   })
 
   it("createSession refuses a caller-supplied permission list", async () => {
-    const refused = await rejectionOf(
-      service.createSession({ token: tokens["reader"] ?? "", permissions: ["admin:all"] })
-    )
+    const refused = await rejectionOf(service.createSession({ token: tokens.reader ?? "", permissions: ["admin:all"] }))
     expect(refused).toMatchObject({ _tag: "Forbidden", reasons: ["caller-supplied-permissions-refused"] })
-    const created = await service.createSession({ token: tokens["reader"] ?? "" })
+    const created = await service.createSession({ token: tokens.reader ?? "" })
     expect(created.principal.roles).toEqual(["readonly"])
   })
 
   it("permissions come from the session's roles, and an ended session answers nothing", async () => {
-    expect(await service.checkPermission(sessions["reader"] ?? "", "task:submit")).toBe(false)
-    expect(await service.checkPermission(sessions["dev"] ?? "", "task:submit")).toBe(true)
-    expect(await service.getEffectivePermissions(sessions["reader"] ?? "")).toEqual([
+    expect(await service.checkPermission(sessions.reader ?? "", "task:submit")).toBe(false)
+    expect(await service.checkPermission(sessions.dev ?? "", "task:submit")).toBe(true)
+    expect(await service.getEffectivePermissions(sessions.reader ?? "")).toEqual([
       "config:read",
       "runtime:status",
       "task:read"
@@ -93,33 +91,33 @@ describe("SecurityService (the original API's names)", () => {
   })
 
   it("checkAgentAccess and checkSkillAccess decide with the policies and name them", async () => {
-    expect(await service.checkAgentAccess(sessions["reader"] ?? "", "echo")).toEqual({
+    expect(await service.checkAgentAccess(sessions.reader ?? "", "echo")).toEqual({
       allowed: false,
       requiresApproval: false,
       policies: ["default-deny"]
     })
-    const skill = await service.checkSkillAccess(sessions["dev"] ?? "", "shell.run", { agentId: "runner" })
+    const skill = await service.checkSkillAccess(sessions.dev ?? "", "shell.run", { agentId: "runner" })
     expect(skill.allowed).toBe(true)
     expect(skill.requiresApproval).toBe(true)
   })
 
   it("setRepoPolicy needs config:write, validates the whole set, and takes effect at once", async () => {
     const policy = { id: "protect-workflows", repository: "acme/*", protectedPaths: [".github/workflows"] }
-    expect(await rejectionOf(service.setRepoPolicy(sessions["dev"] ?? "", policy))).toMatchObject({
+    expect(await rejectionOf(service.setRepoPolicy(sessions.dev ?? "", policy))).toMatchObject({
       _tag: "Forbidden",
       reasons: ["role-gate"]
     })
     expect(
       await rejectionOf(
-        service.setRepoPolicy(sessions["admin"] ?? "", { id: "bad", repository: "x", protectedPaths: ["../etc"] })
+        service.setRepoPolicy(sessions.admin ?? "", { id: "bad", repository: "x", protectedPaths: ["../etc"] })
       )
     ).toMatchObject({
       _tag: "Forbidden"
     })
-    expect(await service.setRepoPolicy(sessions["admin"] ?? "", policy)).toBe(2)
+    expect(await service.setRepoPolicy(sessions.admin ?? "", policy)).toBe(2)
     expect(service.getRepoPolicy("acme/app").map((each) => each.id)).toEqual(["protect-workflows"])
     expect(service.getRepoPolicy("other/app")).toEqual([])
-    const denied = await service.checkSkillAccess(sessions["admin"] ?? "", "repo.write", {
+    const denied = await service.checkSkillAccess(sessions.admin ?? "", "repo.write", {
       repository: "acme/app",
       paths: [".github/workflows/ci.yml"]
     })
@@ -128,8 +126,8 @@ describe("SecurityService (the original API's names)", () => {
   })
 
   it("audit needs audit:read and shows the decisions made above", async () => {
-    expect(await rejectionOf(service.audit(sessions["reader"] ?? ""))).toMatchObject({ _tag: "Forbidden" })
-    const entries = await service.audit(sessions["admin"] ?? "", { limit: 1_000 })
+    expect(await rejectionOf(service.audit(sessions.reader ?? ""))).toMatchObject({ _tag: "Forbidden" })
+    const entries = await service.audit(sessions.admin ?? "", { limit: 1_000 })
     expect(entries.some((entry) => entry.action === "policy.set" && entry.actor === "local:admin")).toBe(true)
     expect(entries.some((entry) => entry.action === "authz.decide" && entry.decision === "deny")).toBe(true)
   })

@@ -4,7 +4,7 @@ import type { JsonValue, LogLevel, TaskFailure, TaskId } from "@coderclaw/protoc
  * The commands a task's statechart accepts: the XState events of `taskMachine`.
  *
  * Lifecycle commands move the task between statuses; in-state commands (`progress`, `output`,
- * `artifact`, `log`, `spawn_child`, `attempt_failed`) record facts without changing the status.
+ * `artifact`, `log`, `spawn_child`, `attempt_failed`, `attempt_lost`) record facts without changing the status.
  */
 export type TaskCommand =
   /** pending → planning: the scheduler picked the task up. */
@@ -50,6 +50,11 @@ export type TaskCommand =
   | { readonly type: "spawn_child"; readonly childId: TaskId; readonly agentId: string }
   /** In running: an attempt failed and another follows after `retryInMs`; refused when no attempt is left. */
   | { readonly type: "attempt_failed"; readonly error: TaskFailure; readonly retryInMs: number }
+  /**
+   * In running: the attempt was lost, not failed (its worker's lease expired). Recorded as `attempt_failed`
+   * with one more attempt allowed, so losing a worker never uses up the task's retry budget.
+   */
+  | { readonly type: "attempt_lost"; readonly error: TaskFailure }
 
 /** The `type` of every command. */
 export type TaskCommandType = TaskCommand["type"]

@@ -125,7 +125,11 @@ export const taskMachine = setup({
         event: { type: "progress", percent, ...(event.message === undefined ? {} : { message: event.message }) }
       })
     }),
-    countFailedAttempt: assign({ attempt: ({ context }) => context.attempt + 1 })
+    countFailedAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    countLostAttempt: assign({
+      attempt: ({ context }) => context.attempt + 1,
+      maxAttempts: ({ context }) => context.maxAttempts + 1
+    })
   },
   guards: {
     waitingForInput: ({ context }) => context.waitingFor === "input",
@@ -224,6 +228,21 @@ export const taskMachine = setup({
                   })
                 },
                 "countFailedAttempt"
+              ]
+            },
+            attempt_lost: {
+              actions: [
+                {
+                  type: "journal",
+                  params: ({ context, event }) => ({
+                    type: "attempt_failed",
+                    attempt: context.attempt,
+                    maxAttempts: context.maxAttempts + 1,
+                    error: event.error,
+                    retryInMs: 0
+                  })
+                },
+                "countLostAttempt"
               ]
             }
           }

@@ -18,6 +18,7 @@ export {
   WsTransportAdapter
 } from "./client/index.js"
 export { methodPermissions, permissionOf } from "./server/methodPermissions.js"
+export { TransportMetrics } from "./server/TransportMetrics.js"
 export {
   makeWsServer,
   type StartWsServerOptions,

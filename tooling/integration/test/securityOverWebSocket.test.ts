@@ -178,7 +178,7 @@ describe("security end to end over WebSocket", () => {
     const task = await trusted.submit({ agentId: "deploy", description: "ship it" })
     expect(task.ownerPrincipal).toMatchObject({ id: "local:alice", trust: "trusted", deviceId: key.deviceId })
     const denied = await decisionsFor("local:alice", "agent/deploy")
-    expect(denied.map((entry) => [entry.decision, entry.details?.["trust"]])).toEqual([
+    expect(denied.map((entry) => [entry.decision, entry.details?.trust])).toEqual([
       ["deny", "untrusted"],
       ["deny", "verified"],
       ["allow", "trusted"],
@@ -216,7 +216,7 @@ describe("security end to end over WebSocket", () => {
     expect((await admin.cancel(alicesTask.id, "maintenance")).status).toBe("cancelled")
     const cancelDecisions = await decisionsFor("local:admin", `task/${alicesTask.id}`)
     expect(
-      cancelDecisions.some((entry) => entry.decision === "allow" && entry.details?.["permission"] === "task:cancel:any")
+      cancelDecisions.some((entry) => entry.decision === "allow" && entry.details?.permission === "task:cancel:any")
     ).toBe(true)
 
     const allowed = await admin.submit({ agentId: "editor", description: "edit docs", input: "docs/guide.md" })

@@ -11,13 +11,18 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
   "@coderclaw/runtime": ["@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/transport-local": ["@coderclaw/runtime", "@coderclaw/protocol"],
   "@coderclaw/transport-ws": ["@coderclaw/runtime", "@coderclaw/protocol"],
-  "@coderclaw/gateway": ["@coderclaw/runtime", "@coderclaw/protocol"],
   // The embedded store implements the storage ports of both the runtime (journal) and security (users,
   // sessions, devices, audit), so they share one database file.
   "@coderclaw/store-sqlite": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
+  // The server-database store: the same ports as the embedded one, on PostgreSQL.
+  "@coderclaw/store-postgres": ["@coderclaw/runtime", "@coderclaw/security", "@coderclaw/protocol"],
   "@coderclaw/security": ["@coderclaw/protocol"],
   "@coderclaw/orchestrator": ["@coderclaw/runtime", "@coderclaw/task-machine", "@coderclaw/protocol"],
   "@coderclaw/agents": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // The HTTP gateway (A2A, probes, metrics, traces) serves the runtime; it knows no transport.
+  "@coderclaw/gateway": ["@coderclaw/runtime", "@coderclaw/protocol"],
+  // A worker is a client: agent definitions from the runtime, the wire, and the WebSocket client.
+  "@coderclaw/worker": ["@coderclaw/runtime", "@coderclaw/protocol", "@coderclaw/transport-ws"],
   // The command line composes everything a served runtime needs, as an app would.
   "@coderclaw/cli": [
     "@coderclaw/agents",
@@ -26,8 +31,10 @@ const allowedImports: Record<string, ReadonlyArray<string>> = {
     "@coderclaw/protocol",
     "@coderclaw/runtime",
     "@coderclaw/security",
+    "@coderclaw/store-postgres",
     "@coderclaw/store-sqlite",
-    "@coderclaw/transport-ws"
+    "@coderclaw/transport-ws",
+    "@coderclaw/worker"
   ]
 }
 

@@ -3,12 +3,14 @@ import { userInfo } from "node:os"
 import { isAbsolute, resolve } from "node:path"
 import type { DeviceOperator, SecurityConfig, SecurityShape } from "@coderclaw/security"
 import { canManageDevices, Security } from "@coderclaw/security"
+import { PostgresSecurityStore } from "@coderclaw/store-postgres/security"
 import { SqliteSecurityStore } from "@coderclaw/store-sqlite/security"
 import { Effect, Layer, Option } from "effect"
 import { CliError, failedError, usageError } from "../cli/CliError.js"
 import { loadRuntimeConfig } from "../config/loadRuntimeConfig.js"
 import { loadSecurityFile } from "../config/loadSecurityFile.js"
 import { ensurePrivateDirectory, legacyDatabaseOf } from "../config/stateDirectory.js"
+import { postgresOptions } from "../server/postgresOptions.js"
 
 /** Where the admin commands find the database and the security configuration. */
 export interface AdminOptions {
@@ -71,6 +73,21 @@ export const withAdmin = <A>(
       if (options.create === true) ensurePrivateDirectory(runtime.resolved.dataDir)
     }
     const { config } = yield* loadSecurityFile(options.security, options.cwd)
+    // A server on PostgreSQL keeps its accounts there: admin commands use the same stores.
+    const postgres = runtime === undefined ? undefined : postgresOptions(runtime.resolved, options.env ?? process.env)
+    if (postgres !== undefined) {
+      return yield* Effect.gen(function* () {
+        const security = yield* Security
+        return yield* use({ security, database: postgres.url ?? "", config })
+      }).pipe(
+        Effect.provide(Security.layer(config).pipe(Layer.provide(PostgresSecurityStore.layer(postgres)))),
+        Effect.catchTags({
+          SecurityConfigError: (error) => Effect.fail(usageError(error.message)),
+          PostgresSecurityStoreError: (error) =>
+            Effect.fail(failedError(`cannot open ${postgres.url}: ${error.detail}`))
+        })
+      )
+    }
     if (options.create !== true && !existsSync(database)) {
       return yield* failedError(`no database at ${database}`, {
         hint: "run the command where `coderclaw serve` runs, or name the file with --database"

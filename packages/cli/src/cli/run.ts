@@ -17,6 +17,8 @@ import { registerSubmit } from "../commands/submit.js"
 import { registerTasks } from "../commands/tasks.js"
 import { registerUsers } from "../commands/users.js"
 import { registerWatch } from "../commands/watch.js"
+import { registerWorker } from "../commands/worker.js"
+import { registerWorkers } from "../commands/workers.js"
 import { registerWorkflow } from "../commands/workflow.js"
 import { CliError } from "./CliError.js"
 import type { CliIo } from "./CliIo.js"
@@ -77,6 +79,8 @@ export const buildProgram = (context: CommandContext): Command => {
   registerCi(program, context)
   registerAgents(program, context)
   registerSkills(program, context)
+  registerWorker(program, context)
+  registerWorkers(program, context)
   registerStatus(program, context)
   registerUsers(program, context)
   registerDevices(program, context)

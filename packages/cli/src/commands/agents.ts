@@ -28,6 +28,15 @@ const describeAgent = (agent: AgentDescriptor): string =>
         ])
   ].join("\n")
 
+/** Where an agent runs: the server, or its workers (with their free slots), or nowhere yet (tasks queued). */
+const hostingOf = (agent: AgentDescriptor): string => {
+  const hosting = agent.hosting
+  if (hosting === undefined || hosting.inProcess) return "server"
+  if (hosting.workers.length === 0) return `no worker (${hosting.queued} queued)`
+  const free = hosting.workers.reduce((sum, worker) => sum + worker.free, 0)
+  return `${hosting.workers.length} worker${hosting.workers.length === 1 ? "" : "s"} (${free} free)`
+}
+
 /** `coderclaw agents [id]`: the agents tasks may be submitted to, or one agent in full. */
 export const registerAgents = (program: Command, context: CommandContext): void => {
   program
@@ -48,13 +57,23 @@ export const registerAgents = (program: Command, context: CommandContext): void 
       }
       out.result(agents, () => {
         if (agents.length === 0) return "No agents."
-        const rows = agents.map((agent) => [agent.id, agent.skills.join(",") || "-", singleLine(agent.description)])
+        const rows = agents.map((agent) => [
+          agent.id,
+          hostingOf(agent),
+          agent.skills.join(",") || "-",
+          singleLine(agent.description)
+        ])
         // On a terminal the description is cut to the width left, so each agent stays on one line.
         const used = (column: number) => Math.max(...rows.map((row) => (row[column] ?? "").length), 6) + 2
-        const room = Math.max(30, (context.io.stdout.columns ?? 130) - used(0) - used(1) - 1)
+        const room = Math.max(30, (context.io.stdout.columns ?? 130) - used(0) - used(1) - used(2) - 1)
         return `${table(
-          ["AGENT", "SKILLS", "DESCRIPTION"],
-          rows.map(([id = "", skills = "", description = ""]) => [id, skills, truncate(description, room)])
+          ["AGENT", "RUNS ON", "SKILLS", "DESCRIPTION"],
+          rows.map(([id = "", where = "", skills = "", description = ""]) => [
+            id,
+            where,
+            skills,
+            truncate(description, room)
+          ])
         )}\n\nShow one in full (its input and an example) with: coderclaw agents <id>`
       })
     })

@@ -45,7 +45,7 @@ const startupError = (error: unknown, where: { readonly database: string; readon
 }
 
 /** Resolves when the command's signal aborts, or on the process's first SIGINT/SIGTERM. */
-const stopRequested = (context: CommandContext): Promise<string> =>
+export const stopRequested = (context: CommandContext): Promise<string> =>
   new Promise((resolve) => {
     const { signal } = context.io
     if (signal !== undefined) {

@@ -1,3 +1,4 @@
+import { TelemetryConfig } from "@coderclaw/gateway"
 import { Schema } from "effect"
 
 const NonEmpty = Schema.String.pipe(Schema.check(Schema.isMinLength(1)))
@@ -31,6 +32,35 @@ export const InspectConfig = Schema.Struct({
   file: NonEmpty
 })
 export type InspectConfig = typeof InspectConfig.Type
+
+const PostgresUrl = Schema.String.pipe(
+  Schema.check(
+    Schema.isPattern(/^postgres(?:ql)?:\/\/(?:[^\s:@/]+@)?[^\s:@/]+(?::\d+)?\/[^\s/?#]+$/, {
+      expected:
+        "postgres://user@host:port/database, without a password (give it in postgres.passwordFile, " +
+        "postgres.passwordEnv or PGPASSWORD)"
+    })
+  )
+)
+
+/**
+ * How the server reaches PostgreSQL when `journal` is a `postgres://` URL. The password is never written
+ * in the file: it is read from `passwordFile`, else from the environment variable `passwordEnv` (default
+ * `PGPASSWORD`); it never appears in output, logs or the audit log.
+ */
+export const PostgresConfig = Schema.Struct({
+  /** The schema holding the journal and security tables (created when missing). Default `coderclaw`. */
+  schema: Schema.optionalKey(
+    Schema.String.pipe(
+      Schema.check(Schema.isPattern(/^[a-z_][a-z0-9_]{0,62}$/, { expected: "a lower-case PostgreSQL name" }))
+    )
+  ),
+  /** The environment variable holding the password. Default `PGPASSWORD`. */
+  passwordEnv: Schema.optionalKey(EnvName),
+  /** A file holding the password (its first line), e.g. a mounted secret. */
+  passwordFile: Schema.optionalKey(NonEmpty)
+})
+export type PostgresConfig = typeof PostgresConfig.Type
 
 const Origin = Schema.String.pipe(
   Schema.check(
@@ -72,6 +102,13 @@ export const RuntimeConfig = Schema.Struct({
   dataDir: Schema.optionalKey(NonEmpty),
   /** The SQLite file holding tasks, accounts, sessions, devices and the audit log. Default `<dataDir>/coderclaw.db`. */
   database: Schema.optionalKey(NonEmpty),
+  /**
+   * Where tasks and security state live when not in the SQLite `database`: a PostgreSQL server, as
+   * `postgres://user@host:port/database` (no password in it; see `postgres`). Several servers of a cluster
+   * share it; each journal schema has one owner at a time.
+   */
+  journal: Schema.optionalKey(PostgresUrl),
+  postgres: Schema.optionalKey(PostgresConfig),
   /** The repository the built-in agents work on. Default: the working directory. */
   repository: Schema.optionalKey(NonEmpty),
   /** Most tasks planning or running at once. Default 16. */
@@ -90,7 +127,13 @@ export const RuntimeConfig = Schema.Struct({
    * every export made with `defineAgent`, `defineAsyncAgent` or `defineSkill` is registered beside the
    * built-ins. An id a built-in or another module already uses is refused, as is a module with nothing usable.
    */
-  agents: Schema.optionalKey(Schema.Array(NonEmpty))
+  agents: Schema.optionalKey(Schema.Array(NonEmpty)),
+  /**
+   * Metrics and traces (docs/observability.md): `metrics` serves Prometheus `/metrics` on a listener of its
+   * own (`host`, `port`); `traces` exports spans with OTLP/HTTP (`endpoint`, `serviceName`, `headersFromEnv`).
+   * Both off by default; `/healthz` and `/readyz` are always served on the main port.
+   */
+  telemetry: Schema.optionalKey(TelemetryConfig)
 })
 export type RuntimeConfig = typeof RuntimeConfig.Type
 

@@ -1,10 +1,17 @@
 import { readFile } from "node:fs/promises"
 import { isAbsolute, join, resolve } from "node:path"
+import type { TelemetryConfig } from "@coderclaw/gateway"
 import { makeDecoder } from "@coderclaw/protocol"
 import { Effect, Result } from "effect"
 import { parseDocument } from "yaml"
 import { CliError, usageError } from "../cli/CliError.js"
-import { type InspectConfig, type LlmConfig, RuntimeConfig, runtimeDefaults } from "./RuntimeConfig.js"
+import {
+  type InspectConfig,
+  type LlmConfig,
+  type PostgresConfig,
+  RuntimeConfig,
+  runtimeDefaults
+} from "./RuntimeConfig.js"
 import { defaultStateDirectory, type StateEnv } from "./stateDirectory.js"
 
 /** `runtime.yaml` with its defaults applied and its paths made absolute. */
@@ -15,6 +22,9 @@ export interface ResolvedRuntimeConfig {
   readonly dataDir: string
   readonly database: string
   readonly repository: string
+  /** A PostgreSQL journal (`postgres://…`, no password) used instead of the SQLite `database`. */
+  readonly journal?: string
+  readonly postgres?: PostgresConfig
   readonly maxConcurrentTasks?: number
   readonly allowedOrigins?: ReadonlyArray<string>
   readonly path?: string
@@ -24,6 +34,8 @@ export interface ResolvedRuntimeConfig {
   readonly unsandboxed?: ReadonlyArray<string>
   /** The agent modules to import at start, absolute. */
   readonly agents?: ReadonlyArray<string>
+  /** Metrics listener and trace export (`telemetry` of `runtime.yaml`). */
+  readonly telemetry?: TelemetryConfig
 }
 
 const decode = makeDecoder(RuntimeConfig, "runtime configuration")
@@ -39,23 +51,40 @@ export const resolveRuntimeConfig = (
   env: StateEnv = process.env
 ): ResolvedRuntimeConfig => {
   const path = (value: string) => (isAbsolute(value) ? value : resolve(cwd, value))
+  // Keys without a path in them are taken as written.
+  const {
+    host,
+    port,
+    dataDir: _dataDir,
+    database,
+    repository: _repository,
+    postgres,
+    inspect,
+    agents,
+    ...asWritten
+  } = config
   const repository = path(config.repository ?? ".")
   const dataDir = config.dataDir === undefined ? defaultStateDirectory(repository, env) : path(config.dataDir)
   return {
-    host: config.host ?? runtimeDefaults.host,
-    port: config.port ?? runtimeDefaults.port,
+    ...asWritten,
+    host: host ?? runtimeDefaults.host,
+    port: port ?? runtimeDefaults.port,
     dataDir,
-    database: config.database === undefined ? join(dataDir, runtimeDefaults.databaseFile) : path(config.database),
+    database: database === undefined ? join(dataDir, runtimeDefaults.databaseFile) : path(database),
     repository,
-    ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
-    ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
-    ...(config.path === undefined ? {} : { path: config.path }),
-    ...(config.llm === undefined ? {} : { llm: config.llm }),
-    ...(config.inspect === undefined ? {} : { inspect: { file: resolve(dataDir, config.inspect.file) } }),
-    ...(config.unsandboxed === undefined ? {} : { unsandboxed: config.unsandboxed }),
-    ...(config.agents === undefined ? {} : { agents: config.agents.map(path) })
+    ...(postgres === undefined ? {} : { postgres: resolvePostgres(postgres, path) }),
+    ...(inspect === undefined ? {} : { inspect: { file: resolve(dataDir, inspect.file) } }),
+    ...(agents === undefined ? {} : { agents: agents.map(path) })
   }
 }
+
+const resolvePostgres = (
+  postgres: NonNullable<RuntimeConfig["postgres"]>,
+  path: (value: string) => string
+): NonNullable<RuntimeConfig["postgres"]> => ({
+  ...postgres,
+  ...(postgres.passwordFile === undefined ? {} : { passwordFile: path(postgres.passwordFile) })
+})
 
 /**
  * Decodes `runtime.yaml` text strictly: a YAML error, an unknown key or a wrong value fails with a usage

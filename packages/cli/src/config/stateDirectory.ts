@@ -32,7 +32,7 @@ export const repositoryId = (repository: string): string => {
  * repository skill, git command or accidental commit ever sees password hashes or signing keys.
  */
 export const defaultStateDirectory = (repository: string, env: StateEnv): string => {
-  const configured = env["XDG_STATE_HOME"]
+  const configured = env.XDG_STATE_HOME
   const base =
     configured !== undefined && configured !== "" && isAbsolute(configured)
       ? configured

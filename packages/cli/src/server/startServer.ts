@@ -3,20 +3,36 @@ import { createServer, type Server as HttpServer } from "node:http"
 import { dirname } from "node:path"
 import type { Duplex } from "node:stream"
 import { repositoryNameOf } from "@coderclaw/agents"
-import { a2aGateway, type HttpRoute, type HttpRouter, httpRouter } from "@coderclaw/gateway"
+import {
+  a2aGateway,
+  type HttpRoute,
+  type HttpRouter,
+  httpRouter,
+  listenMetrics,
+  makeObservability,
+  tracingLayer
+} from "@coderclaw/gateway"
 import { workflowAgent } from "@coderclaw/orchestrator"
 import {
   type AgentDefinition,
   Authenticator,
   Authorizer,
+  type Journal,
+  type JournalError,
   loadAgentModules,
   Runtime,
   type RuntimeOptions,
   type SkillDefinition
 } from "@coderclaw/runtime"
 import { Security, type SecurityConfig, type SecurityShape, signAuditHead } from "@coderclaw/security"
-import { SqliteJournal } from "@coderclaw/store-sqlite"
-import { SqliteSecurityStore } from "@coderclaw/store-sqlite/security"
+import { PostgresJournal, type PostgresJournalRefused } from "@coderclaw/store-postgres"
+import { PostgresSecurityStore, type PostgresSecurityStoreError } from "@coderclaw/store-postgres/security"
+import { SqliteJournal, type SqliteJournalRefused } from "@coderclaw/store-sqlite"
+import {
+  type SqliteSecurityServices as SecurityStoreServices,
+  SqliteSecurityStore,
+  type SqliteSecurityStoreError
+} from "@coderclaw/store-sqlite/security"
 import { startWsServer, type WsLimits, WsServerError } from "@coderclaw/transport-ws"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type ResolvedRuntimeConfig, resolveRuntimeConfig } from "../config/loadRuntimeConfig.js"
@@ -26,6 +42,7 @@ import { StateDirectoryError } from "../config/StateDirectoryError.js"
 import { ensurePrivateDirectory, legacyDatabaseOf } from "../config/stateDirectory.js"
 import { builtins } from "./builtins.js"
 import { type InspectionFile, inspectToFile } from "./inspectToFile.js"
+import { postgresOptions } from "./postgresOptions.js"
 import { sandboxWarning } from "./sandboxWarning.js"
 
 /** How to assemble a coderClaw server. Every field is optional. */
@@ -76,6 +93,8 @@ export interface CoderclawServer {
   readonly httpUrl: string
   /** The HTTP routes served beside the WebSocket upgrades on the same port: add a route group with `use`. */
   readonly http: Pick<HttpRouter, "use">
+  /** Where Prometheus scrapes `/metrics`, when `telemetry.metrics` is configured. */
+  readonly metricsUrl?: string
   /** Stops accepting connections, closes the open ones, then shuts the runtime down and closes the database. */
   close(): Promise<void>
 }
@@ -176,18 +195,20 @@ const loadModules = async (
 
 /**
  * Starts a coderClaw server: the runtime on a durable SQLite journal, the security service on the same
- * database file (accounts, sessions, signing keys, devices, audit log), its authenticator and authorizer as
+ * database file (accounts, sessions, signing keys, devices, audit log) — or both on PostgreSQL when
+ * `journal` is a `postgres://` URL — its authenticator and authorizer as
  * the runtime's ports, the built-in agents and skills plus the workflow agent, behind an authenticated
  * WebSocket server. The port is bound first and the journal opened next (taking its single-writer lock)
  * before anything is recovered, so a start that fails touches nothing of a server already running on the
  * same port or database. Rejects with the typed error of what could not start (`AgentModuleError` for an
  * agent module of `runtime.yaml`, `StateDirectoryError`,
  * `WsServerError` for the port, `SqliteJournalRefused` for a journal owned by another server or missing
- * acknowledged events, `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`).
+ * acknowledged events, `JournalError`, `SqliteSecurityStoreError`, `SecurityConfigError`; on PostgreSQL
+ * `PostgresJournalRefused` and `PostgresSecurityStoreError`).
  */
 export const startServer = async (options: StartServerOptions = {}): Promise<CoderclawServer> => {
   const config = resolveRuntimeConfig(options.config ?? {}, options.cwd ?? process.cwd(), options.env ?? process.env)
-  if (options.config?.database === undefined) refuseLegacyDatabase(config)
+  if (options.config?.database === undefined && config.journal === undefined) refuseLegacyDatabase(config)
   const router = httpRouter(options.httpRoutes)
   const http = await bindPort(config.port, config.host, router)
   try {
@@ -235,12 +256,22 @@ const startOn = async (
         }
 
   ensurePrivateDirectory(config.dataDir)
-  createPrivately(config.database)
+  // With a PostgreSQL journal, the security stores live beside it: one database holds the server's state.
+  const postgres = postgresOptions(config, options.env ?? process.env)
+  if (postgres === undefined) createPrivately(config.database)
+  const stores: {
+    readonly journal: Layer.Layer<Journal, JournalError | SqliteJournalRefused | PostgresJournalRefused>
+    readonly security: Layer.Layer<SecurityStoreServices, SqliteSecurityStoreError | PostgresSecurityStoreError>
+  } =
+    postgres === undefined
+      ? {
+          journal: SqliteJournal.layer({ filename: config.database }),
+          security: SqliteSecurityStore.layer({ filename: config.database })
+        }
+      : { journal: PostgresJournal.layer(postgres), security: PostgresSecurityStore.layer(postgres) }
   // The repository's own `.coderclaw/policy.yaml` narrows the policies for the work that runs in it.
   const repositories = [{ name: repositoryNameOf({ root: config.repository }), root: config.repository }]
-  const security = Security.layer(securityConfig, { repositories }).pipe(
-    Layer.provide(SqliteSecurityStore.layer({ filename: config.database }))
-  )
+  const security = Security.layer(securityConfig, { repositories }).pipe(Layer.provide(stores.security))
   const ports = Security.layerPorts({ Authorizer, Authenticator }).pipe(Layer.provideMerge(security))
   const runtimeLayer = Runtime.layer({
     agents,
@@ -249,15 +280,27 @@ const startOn = async (
     ...(config.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: config.maxConcurrentTasks }),
     ...(inspect === undefined ? {} : { inspect }),
     ...(warning === undefined ? {} : { healthChecks: [{ name: "sandbox", state: "degraded", detail: warning }] })
-  }).pipe(Layer.provideMerge(Layer.merge(SqliteJournal.layer({ filename: config.database }), ports)))
+  }).pipe(
+    Layer.provideMerge(Layer.merge(stores.journal, ports)),
+    // Spans of the runtime and the WebSocket server, exported with OTLP/HTTP when `telemetry.traces` is set.
+    Layer.provideMerge(tracingLayer(config.telemetry?.traces, options.env ?? process.env))
+  )
   const runtime = ManagedRuntime.make(runtimeLayer)
 
+  let metricsListener: Awaited<ReturnType<typeof listenMetrics>> | undefined
   const closeAll = async () => {
+    await metricsListener?.close()
     await runtime.dispose()
     await inspection?.close()
   }
   try {
     const service = await runtime.runPromise(securityService)
+    const observability = await runtime.runPromise(makeObservability())
+    // `/healthz` and `/readyz` on the main port, unauthenticated (they say nothing about tasks).
+    router.use(observability.probes)
+    const metricsConfig = config.telemetry?.metrics
+    if (metricsConfig !== undefined)
+      metricsListener = await listenMetrics(observability.metrics, metricsConfig.port, metricsConfig.host)
     const server = await startWsServer({
       runtime,
       server: http,
@@ -287,6 +330,7 @@ const startOn = async (
       agentIds: agents.map((agent) => agent.descriptor.id),
       httpUrl,
       http: { use: router.use },
+      ...(metricsListener === undefined ? {} : { metricsUrl: metricsListener.url }),
       close: () => {
         clearInterval(headTimer)
         closing ??= server

@@ -29,6 +29,11 @@ export interface AuthorizationContext {
    * the approval. Authorizers enforce separation of duties with it (an approval comes from someone else).
    */
   readonly approvalRequestedBy?: PrincipalId
+  /**
+   * Set when the action runs on a remote worker (a skill call of a worker-hosted agent): which worker,
+   * connected as which principal from which device. Recorded in the audit entry of the decision.
+   */
+  readonly hostedBy?: { readonly workerId: string; readonly principalId: PrincipalId; readonly deviceId?: string }
   /** Correlates the decision with the request that caused it (audit). */
   readonly requestId?: string
 }

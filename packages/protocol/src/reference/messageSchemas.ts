@@ -30,6 +30,7 @@ import { TaskStatus, WaitingReason } from "../TaskStatus.js"
 import { WorkflowDefinition, WorkflowStep } from "../WorkflowDefinition.js"
 import { ConnectChallenge, ConnectParams, Credentials, DeviceProof, HelloResult } from "../wire/Connect.js"
 import { JsonRpcFailure, JsonRpcNotification, JsonRpcRequest, JsonRpcSuccess } from "../wire/JsonRpc.js"
+import { RequestMeta } from "../wire/RequestMeta.js"
 import { TaskEndNotification, TaskEventNotification } from "../wire/Subscriptions.js"
 
 /**
@@ -76,6 +77,7 @@ export const messageSchemas = {
   TaskEventNotification,
   TaskEndNotification,
   JsonRpcRequest,
+  RequestMeta,
   JsonRpcNotification,
   JsonRpcSuccess,
   JsonRpcFailure

@@ -18,7 +18,11 @@ export const notificationDescriptions: { readonly [Name in keyof typeof wireNoti
   "task.event":
     "One event of a subscription (`task.subscribe` / `task.subscribeAll`): the event envelope plus the `subscriptionId`. Per task, `seq` runs 1, 2, 3… with no gap or duplicate.",
   "task.end":
-    "The subscription is over: without `error`, a `task.subscribe` stream delivered the task's final event; with it, the stream failed (e.g. `UNAVAILABLE` on shutdown, `UNAUTHENTICATED` after a revocation)."
+    "The subscription is over: without `error`, a `task.subscribe` stream delivered the task's final event; with it, the stream failed (e.g. `UNAVAILABLE` on shutdown, `UNAUTHENTICATED` after a revocation).",
+  "worker.dispatch":
+    "To a registered worker: run one attempt of a task under the lease `leaseId` (its fencing token); renew it with `worker.heartbeat`, end it with `worker.end`.",
+  "worker.abort":
+    "To a registered worker: stop the attempt of `leaseId` (cancelled, timed out, or the lease was lost); anything sent under it later is refused with `LEASE_LOST`."
 }
 
 /** The JSON-RPC-level errors (problems with the frame itself) and what they mean. */

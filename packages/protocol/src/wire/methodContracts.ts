@@ -170,5 +170,67 @@ export const wireMethodContracts: { readonly [Method in WireMethod]: WireMethodC
       "The session's token is refused from then on; every connection on it closes with 4013 (this one right after the answer).",
     params: wireMethods["session.logout"].params,
     errors: []
+  },
+  "worker.register": {
+    summary: "Register this connection as a worker hosting the given agents and skills.",
+    description:
+      "Policy decides each agent id (`agent:host` on `Agent::<id>`, device trust); a refused id, or one a built-in agent already has, is listed in `refused` and audited. The server then sends `worker.dispatch` notifications, at most `concurrency` leases at once. See docs/workers.md.",
+    params: wireMethods["worker.register"].params,
+    errors: []
+  },
+  "worker.heartbeat": {
+    summary: "Renew the leases this worker still runs; answers the ones it lost.",
+    description: "Send every `heartbeatIntervalMs`. A lease not renewed within `leaseTtlMs` is lost.",
+    params: wireMethods["worker.heartbeat"].params,
+    errors: []
+  },
+  "worker.report": {
+    summary: "Report progress, an output, an artifact, a log line or a checkpoint of a leased attempt.",
+    description: "Journalled as the task's event before the answer; refused with `LEASE_LOST` under a dead lease.",
+    params: wireMethods["worker.report"].params,
+    errors: ["LEASE_LOST"]
+  },
+  "worker.askInput": {
+    summary: "Ask the task's caller for input; answered with the input once provided.",
+    description: "The task waits for `input` meanwhile.",
+    params: wireMethods["worker.askInput"].params,
+    errors: ["LEASE_LOST"]
+  },
+  "worker.spawn": {
+    summary: "Start a child task of the leased task; answers its id.",
+    description: "Replayed on a re-run: the n-th spawn of an attempt returns the n-th child already spawned.",
+    params: wireMethods["worker.spawn"].params,
+    errors: ["LEASE_LOST", "AGENT_NOT_FOUND", "OVERLOADED"]
+  },
+  "worker.awaitChildren": {
+    summary: "Wait until the task's children have ended; answers their records.",
+    description: "The task waits for `children` meanwhile.",
+    params: wireMethods["worker.awaitChildren"].params,
+    errors: ["LEASE_LOST"]
+  },
+  "worker.authorizeSkill": {
+    summary: "Ask the server to decide a skill call of the leased attempt before the worker runs it.",
+    description:
+      "Decided as the task's owner by policy (with approval and separation of duties when required) and audited with the worker and its device; answered once the call may run, `FORBIDDEN` when refused.",
+    params: wireMethods["worker.authorizeSkill"].params,
+    errors: ["LEASE_LOST"]
+  },
+  "worker.authorizePaths": {
+    summary: "Of the paths a running skill reaches, answer the ones it may not touch.",
+    description: "Decided like the call itself, with each path in place of the scope's paths.",
+    params: wireMethods["worker.authorizePaths"].params,
+    errors: ["LEASE_LOST"]
+  },
+  "worker.end": {
+    summary: "Report how the leased attempt ended; the lease is released.",
+    description: "A failure is retried like any agent's (attempt + 1, back-off) unless marked not retryable.",
+    params: wireMethods["worker.end"].params,
+    errors: ["LEASE_LOST"]
+  },
+  "worker.list": {
+    summary: "The connected workers: what each hosts, its concurrency and running attempts.",
+    description: "All figures are measured at the call.",
+    params: wireMethods["worker.list"].params,
+    errors: []
   }
 }

@@ -26,7 +26,19 @@ export const methodPermissions: { readonly [Method in WireMethod]: Permission | 
   "runtime.status": "runtime:status",
   "workflow.submit": "task:submit",
   // Ending one's own session needs no permission: it only ever takes rights away.
-  "session.logout": "authenticated"
+  "session.logout": "authenticated",
+  // A worker's calls all need `agent:host`; each call under a lease is further checked against that lease
+  // (it must be this connection's, and live).
+  "worker.register": "agent:host",
+  "worker.heartbeat": "agent:host",
+  "worker.report": "agent:host",
+  "worker.askInput": "agent:host",
+  "worker.spawn": "agent:host",
+  "worker.awaitChildren": "agent:host",
+  "worker.authorizeSkill": "agent:host",
+  "worker.authorizePaths": "agent:host",
+  "worker.end": "agent:host",
+  "worker.list": "runtime:status"
 }
 
 /** The permission a method needs, or `undefined` (denied) for any name not in the table. */

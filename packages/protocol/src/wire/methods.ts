@@ -27,6 +27,27 @@ import {
   SubmitWorkflowParams,
   TaskIdParams
 } from "./TaskMethods.js"
+import {
+  WorkerAbortNotification,
+  WorkerAck,
+  WorkerAnswerResult,
+  WorkerAskInputParams,
+  WorkerAuthorizePathsParams,
+  WorkerAuthorizePathsResult,
+  WorkerAuthorizeSkillParams,
+  WorkerAwaitChildrenParams,
+  WorkerChildrenResult,
+  WorkerDispatchNotification,
+  WorkerEndParams,
+  WorkerHeartbeatParams,
+  WorkerHeartbeatResult,
+  WorkerInfo,
+  WorkerRegisterParams,
+  WorkerRegisterResult,
+  WorkerReportParams,
+  WorkerSpawnParams,
+  WorkerSpawnResult
+} from "./Worker.js"
 
 /** One row of the method table: its params and result schemas and the protocol version that added it. */
 export interface WireMethodSpec {
@@ -56,7 +77,17 @@ export const wireMethods = {
   "skill.list": { params: EmptyParams, result: Schema.Array(SkillDescriptor), since: 1 },
   "runtime.status": { params: EmptyParams, result: RuntimeStatus, since: 1 },
   "workflow.submit": { params: SubmitWorkflowParams, result: TaskRecord, since: 1 },
-  "session.logout": { params: EmptyParams, result: LogoutResult, since: 1 }
+  "session.logout": { params: EmptyParams, result: LogoutResult, since: 1 },
+  "worker.register": { params: WorkerRegisterParams, result: WorkerRegisterResult, since: 2 },
+  "worker.heartbeat": { params: WorkerHeartbeatParams, result: WorkerHeartbeatResult, since: 2 },
+  "worker.report": { params: WorkerReportParams, result: WorkerAck, since: 2 },
+  "worker.askInput": { params: WorkerAskInputParams, result: WorkerAnswerResult, since: 2 },
+  "worker.spawn": { params: WorkerSpawnParams, result: WorkerSpawnResult, since: 2 },
+  "worker.awaitChildren": { params: WorkerAwaitChildrenParams, result: WorkerChildrenResult, since: 2 },
+  "worker.authorizeSkill": { params: WorkerAuthorizeSkillParams, result: WorkerAck, since: 2 },
+  "worker.authorizePaths": { params: WorkerAuthorizePathsParams, result: WorkerAuthorizePathsResult, since: 2 },
+  "worker.end": { params: WorkerEndParams, result: WorkerAck, since: 2 },
+  "worker.list": { params: EmptyParams, result: Schema.Array(WorkerInfo), since: 2 }
 } as const satisfies Record<string, WireMethodSpec>
 
 /** The name of a method in the table. */
@@ -72,7 +103,9 @@ export const isWireMethod = (name: string): name is WireMethod => Object.hasOwn(
 export const wireNotifications = {
   "connect.challenge": ConnectChallenge,
   "task.event": TaskEventNotification,
-  "task.end": TaskEndNotification
+  "task.end": TaskEndNotification,
+  "worker.dispatch": WorkerDispatchNotification,
+  "worker.abort": WorkerAbortNotification
 } as const
 
 /** The protocol version this method table describes. */

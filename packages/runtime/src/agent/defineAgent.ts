@@ -11,6 +11,12 @@ export interface AgentDefinition {
   readonly run: AgentRun
   /** The input's Schema and example, when declared; the descriptor carries their JSON form. */
   readonly input?: AgentInputSpec
+  /**
+   * How many of its tasks may run at once right now, when that varies (an agent hosted on remote workers:
+   * their total concurrency, 0 while none is connected, so its tasks wait `pending`). Absent: no limit
+   * beyond `descriptor.maxConcurrent`.
+   */
+  readonly capacity?: () => number
 }
 
 /**

@@ -79,6 +79,8 @@ export const projectTaskRecord = (
       return next
     case "attempt_failed":
       next.attempt = event.attempt + 1
+      // A lost attempt (its worker's lease expired) grants one more attempt: the budget is carried here.
+      next.maxAttempts = event.maxAttempts
       return next
     default:
       return next

@@ -1,4 +1,5 @@
 import type { TaskId } from "@coderclaw/protocol"
+import { setQueueDepth } from "../observability/RuntimeMetrics.js"
 
 interface Entry {
   readonly taskId: TaskId
@@ -18,6 +19,14 @@ export class TaskQueue {
   private heap: Array<Entry> = []
   private order = 0
   private readonly removed = new Set<TaskId>()
+  /** Queued tasks by agent, mirrored into the `coderclaw_queue_depth` gauge. */
+  private readonly depthByAgent = new Map<string, number>()
+
+  private count(agentId: string, change: number): void {
+    const depth = Math.max(0, (this.depthByAgent.get(agentId) ?? 0) + change)
+    this.depthByAgent.set(agentId, depth)
+    setQueueDepth(agentId, depth)
+  }
 
   get size(): number {
     return this.heap.length - this.removed.size
@@ -27,11 +36,15 @@ export class TaskQueue {
     this.removed.delete(taskId)
     this.heap.push({ taskId, agentId, priority, order: this.order++ })
     this.siftUp(this.heap.length - 1)
+    this.count(agentId, 1)
   }
 
   /** Forgets a queued task (cancelled before it ran). */
   remove(taskId: TaskId): void {
-    if (this.heap.some((entry) => entry.taskId === taskId)) this.removed.add(taskId)
+    const entry = this.heap.find((queued) => queued.taskId === taskId)
+    if (entry === undefined || this.removed.has(taskId)) return
+    this.removed.add(taskId)
+    this.count(entry.agentId, -1)
   }
 
   /** The best task whose agent may run another task now, removed from the queue. */
@@ -52,6 +65,7 @@ export class TaskQueue {
       this.heap.push(entry)
       this.siftUp(this.heap.length - 1)
     }
+    if (found !== undefined) this.count(found.agentId, -1)
     return found?.taskId
   }
 

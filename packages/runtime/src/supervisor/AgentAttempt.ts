@@ -1,15 +1,22 @@
 import type { JsonValue } from "@coderclaw/protocol"
 import type { TaskCommand } from "@coderclaw/task-machine"
-import { Cause, Effect, Exit } from "effect"
+import { Cause, Data, Effect, Exit } from "effect"
 import type { AgentContext } from "../agent/AgentContext.js"
 import { AgentFailure } from "../agent/AgentFailure.js"
 import type { AgentDefinition } from "../agent/defineAgent.js"
 import { type RetryPolicy, retryDelayMs } from "../RuntimeOptions.js"
 
+/**
+ * An attempt that did not fail but was lost: the worker running it stopped renewing its lease (it died or
+ * lost the network). Its task runs again as the next attempt without using up its retry budget.
+ */
+export class AttemptLost extends Data.TaggedError("AttemptLost")<{ readonly message: string }> {}
+
 /** How one attempt of an agent ended. */
 export type AttemptOutcome =
   | { readonly _tag: "Completed"; readonly result: JsonValue }
   | { readonly _tag: "Failed"; readonly failure: AgentFailure }
+  | { readonly _tag: "Lost"; readonly message: string }
 
 /** The failure recorded for an attempt that ended with `cause`. */
 export const failureOf = (cause: Cause.Cause<unknown>): AgentFailure => {
@@ -32,8 +39,13 @@ export interface AgentAttempt {
   readonly run: Effect.Effect<AttemptOutcome>
 }
 
-const outcomeOf = (exit: Exit.Exit<JsonValue, unknown>): AttemptOutcome =>
-  Exit.isSuccess(exit) ? { _tag: "Completed", result: exit.value } : { _tag: "Failed", failure: failureOf(exit.cause) }
+const outcomeOf = (exit: Exit.Exit<JsonValue, unknown>): AttemptOutcome => {
+  if (Exit.isSuccess(exit)) return { _tag: "Completed", result: exit.value }
+  const error = Cause.squash(exit.cause)
+  return error instanceof AttemptLost
+    ? { _tag: "Lost", message: error.message }
+    : { _tag: "Failed", failure: failureOf(exit.cause) }
+}
 
 /** The attempt `attempt` of `maxAttempts` of `agent` on `input`, with `context`. */
 export const makeAgentAttempt = (
@@ -50,15 +62,17 @@ export const makeAgentAttempt = (
 })
 
 /**
- * The command that records how an attempt ended: the task completes; or a failure the agent did not mark as
- * final, with attempts left, is retried after the policy's back-off; or the task fails.
+ * The command that records how an attempt ended: the task completes; or a lost attempt runs again at once,
+ * with one more attempt allowed; or a failure the agent did not mark as final, with attempts left, is
+ * retried after the policy's back-off; or the task fails.
  */
 export const attemptEnd = (
   attempt: Pick<AgentAttempt, "attempt" | "maxAttempts">,
   outcome: AttemptOutcome,
   policy: RetryPolicy
-): Extract<TaskCommand, { type: "complete" | "attempt_failed" | "fail" }> => {
+): Extract<TaskCommand, { type: "complete" | "attempt_failed" | "attempt_lost" | "fail" }> => {
   if (outcome._tag === "Completed") return { type: "complete", result: outcome.result }
+  if (outcome._tag === "Lost") return { type: "attempt_lost", error: { code: "LEASE_LOST", message: outcome.message } }
   const error = { code: outcome.failure.code, message: outcome.failure.message }
   if (outcome.failure.retryable !== false && attempt.attempt < attempt.maxAttempts) {
     return { type: "attempt_failed", error, retryInMs: retryDelayMs(policy, attempt.attempt) }

@@ -1,7 +1,9 @@
 import { statusOf, type TaskCommand } from "@coderclaw/task-machine"
-import { Clock, Effect, FiberMap, Option } from "effect"
+import { Clock, Duration, Effect, FiberMap, Option } from "effect"
+import { recordAttempt } from "../observability/RuntimeMetrics.js"
+import { spanNames, withTaskSpan } from "../observability/taskSpans.js"
 import { defaultRetryPolicy } from "../RuntimeOptions.js"
-import { attemptEnd, makeAgentAttempt } from "./AgentAttempt.js"
+import { type AgentAttempt, attemptEnd, makeAgentAttempt } from "./AgentAttempt.js"
 import type { MakeAgentContext } from "./agentContext.js"
 import { unavailable } from "./journalFailures.js"
 import type { Lifecycle } from "./Lifecycle.js"
@@ -11,6 +13,9 @@ import type { SupervisorState } from "./SupervisorState.js"
 
 const planCommand: TaskCommand = { type: "plan" }
 const startCommand: TaskCommand = { type: "start" }
+
+/** The metric label of each way an attempt ends. */
+const outcomeLabel = { Completed: "completed", Failed: "failed", Lost: "lost" } as const
 
 /** Recorded for an attempt a stop of the runtime cut short. */
 export const interruptedError = { code: "INTERRUPTED", message: "the runtime stopped while this attempt ran" }
@@ -28,11 +33,25 @@ export const makeAgentRunner = (
   const persist = state.writer.persist
   const retryPolicy = state.options.retry ?? defaultRetryPolicy
 
-  const attempts = Effect.fnUntraced(function* (task: LiveTask) {
-    const stored = yield* persist(journal.loadTask(task.id))
-    if (Option.isNone(stored)) return
-    const input = stored.value.input
-    const byAgent = agentPrincipal(task.agent.descriptor.id)
+  /** Runs one attempt in its span (`coderclaw.attempt`) and records its duration by agent and outcome. */
+  const measured = (task: LiveTask, execution: AgentAttempt) =>
+    Effect.timed(execution.run).pipe(
+      Effect.map(([took, outcome]) => {
+        const agentId = task.agent.descriptor.id
+        recordAttempt(agentId, outcomeLabel[outcome._tag], Duration.toSeconds(took))
+        return outcome
+      }),
+      Effect.withSpan(spanNames.attempt, {
+        attributes: {
+          "coderclaw.task_id": task.id,
+          "coderclaw.agent_id": task.agent.descriptor.id,
+          "coderclaw.attempt": execution.attempt
+        }
+      })
+    )
+
+  /** What a recovered task still owes before its next attempt: the rest of its back-off, its interruption. */
+  const resumeRecovered = Effect.fnUntraced(function* (task: LiveTask) {
     if (task.retryAt !== undefined) {
       const wait = task.retryAt - (yield* Clock.currentTimeMillis)
       task.retryAt = undefined
@@ -48,6 +67,14 @@ export const makeAgentRunner = (
         principals.recovery
       )
     }
+  })
+
+  const attempts = Effect.fnUntraced(function* (task: LiveTask) {
+    const stored = yield* persist(journal.loadTask(task.id))
+    if (Option.isNone(stored)) return
+    const input = stored.value.input
+    const byAgent = agentPrincipal(task.agent.descriptor.id)
+    yield* resumeRecovered(task)
     for (;;) {
       const checkpoint = yield* persist(journal.loadCheckpoint(task.id))
       const { attempt, maxAttempts } = task.actor.getSnapshot().context
@@ -58,8 +85,9 @@ export const makeAgentRunner = (
         maxAttempts,
         agentContext(task, attempt, Option.getOrUndefined(checkpoint))
       )
-      const end = attemptEnd(execution, yield* execution.run, retryPolicy)
+      const end = attemptEnd(execution, yield* measured(task, execution), retryPolicy)
       yield* lifecycle.apply(task, end, byAgent)
+      if (end.type === "attempt_lost") continue
       if (end.type !== "attempt_failed") return
       yield* Effect.sleep(end.retryInMs)
     }
@@ -95,7 +123,11 @@ export const makeAgentRunner = (
     dispatchStep(task).pipe(
       // Refused: the task moved on meanwhile (cancelled or failed), and that move released its slot.
       Effect.catchTag("InvalidTransition", () => Effect.void),
-      Effect.catchTag("Unavailable", (refused) => lifecycle.evict(task, refused))
+      Effect.catchTag("Unavailable", (refused) => lifecycle.evict(task, refused)),
+      withTaskSpan(spanNames.dispatch, task, {
+        "coderclaw.task_id": task.id,
+        "coderclaw.agent_id": task.agent.descriptor.id
+      })
     )
 
   return { dispatch, startAgent }

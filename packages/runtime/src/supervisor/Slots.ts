@@ -25,8 +25,11 @@ export const makeSlots = (state: SupervisorState, dispatch: (task: LiveTask) => 
   }
 
   const agentMayRun = (agentId: string) => {
-    const limit = state.agents.get(agentId)?.descriptor.maxConcurrent
-    return limit === undefined || (perAgent.get(agentId) ?? 0) < limit
+    const agent = state.agents.get(agentId)
+    const held = perAgent.get(agentId) ?? 0
+    const limit = agent?.descriptor.maxConcurrent
+    // An agent hosted on workers runs only as many tasks as its workers take: the rest wait `pending`.
+    return (limit === undefined || held < limit) && (agent?.capacity === undefined || held < agent.capacity())
   }
 
   /** Starts queued tasks while slots are free. */

@@ -23,7 +23,8 @@ export interface SupervisorState {
   readonly writer: JournalWriter
   /** How long a caller's write waits for a failing journal. */
   readonly callerPatience: Patience
-  readonly agents: ReadonlyMap<string, AgentDefinition>
+  /** The agents tasks may run on; agents hosted by workers join when a worker registers them. */
+  readonly agents: Map<string, AgentDefinition>
   readonly skills: ReadonlyMap<string, SkillDefinition>
   /** The tasks held in memory; final and passivated tasks are not. */
   readonly tasks: Map<TaskId, LiveTask>

@@ -1,8 +1,10 @@
 import { type TaskEventEnvelope, Unavailable } from "@coderclaw/protocol"
-import { Effect, Result } from "effect"
+import { Duration, Effect, Metric, Result } from "effect"
 import type { EventHub } from "../events/EventHub.js"
 import type { JournalShape, PendingEvent } from "../journal/Journal.js"
 import type { JournalError } from "../journal/JournalError.js"
+import { RuntimeMetrics } from "../observability/RuntimeMetrics.js"
+import { spanNames } from "../observability/taskSpans.js"
 import type { RetryPolicy } from "../RuntimeOptions.js"
 
 /** How long a write may wait for the journal: for ever (the runtime's own steps) or a bounded time (a caller's). */
@@ -102,6 +104,11 @@ export const makeJournalWriter = (journal: JournalShape, hub: EventHub, policy: 
           retry(appendOnce(pending), error, patience === "until-stored" ? undefined : patience.waitMs, noteFailure),
           toUnavailable
         )
+      ).pipe(
+        Effect.timed,
+        Effect.tap(([took]) => Metric.update(RuntimeMetrics.journalAppendDuration, Duration.toSeconds(took))),
+        Effect.map(([, stored]) => stored),
+        Effect.withSpan(spanNames.journalAppend, { attributes: { "coderclaw.events": pending.length } })
       ),
     persist: (operation, patience = "until-stored") =>
       Effect.catch(operation, (error) =>

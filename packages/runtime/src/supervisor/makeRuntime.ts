@@ -8,11 +8,13 @@ import {
   validateWorkflow,
   WorkflowDefinition
 } from "@coderclaw/protocol"
-import type { TaskCommand } from "@coderclaw/task-machine"
+import { statusOf, type TaskCommand } from "@coderclaw/task-machine"
 import { Clock, Effect, Schema } from "effect"
+import { SkillError } from "../agent/SkillError.js"
 import type { RuntimeShape } from "../Runtime.js"
 import type { RuntimeOptions } from "../RuntimeOptions.js"
 import { makeEventLoopLag } from "../status/EventLoopLag.js"
+import { defaultLeaseTiming, makeWorkerHub } from "../workers/WorkerHub.js"
 import { workflowAgentId } from "../workflowAgentId.js"
 import { makeAgentRunner } from "./AgentRunner.js"
 import { makeAccess } from "./access.js"
@@ -29,6 +31,7 @@ import { makeRecover } from "./recover.js"
 import { makeSlots } from "./Slots.js"
 import { makeSupervisorState } from "./SupervisorState.js"
 import { makeShutdown } from "./shutdown.js"
+import { makeSkillAuthorization } from "./skillCall.js"
 import { makeSubmitTask } from "./submitTask.js"
 import { makeSubscriptions } from "./subscriptions.js"
 import { makeTaskRegistry } from "./TaskRegistry.js"
@@ -74,6 +77,26 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
   const status = makeHealth(state, access, lag, startedAt)
   const shutdown = makeShutdown(state)
   const { visibleRecord, authorize } = access
+
+  const authorizeSkill = makeSkillAuthorization(state, waiters)
+  const workers = yield* makeWorkerHub({
+    state,
+    timing: options.leaseTiming ?? defaultLeaseTiming,
+    drain: lifecycle.drain,
+    authorizeSkill: (taskId, skill, input, scope, hostedBy, pathsOnly) => {
+      const task = state.tasks.get(taskId)
+      return task === undefined
+        ? Effect.fail(new SkillError({ reason: "Unknown", skillId: skill.id, detail: "the task is not running" }))
+        : authorizeSkill(task, skill, input, scope, hostedBy, pathsOnly)
+    }
+  })
+  /** Tasks of an agent waiting for a slot (or a worker). */
+  const queuedOf = (agentId: string) => {
+    let queued = 0
+    for (const task of state.tasks.values())
+      if (task.agent.descriptor.id === agentId && statusOf(task.actor.getSnapshot()) === "pending") queued++
+    return queued
+  }
 
   yield* makeRecover(state, registry, deadlines, lifecycle)
 
@@ -130,7 +153,16 @@ export const makeRuntime = Effect.fnUntraced(function* (options: RuntimeOptions)
       }),
     subscribe: subscriptions.subscribe,
     subscribeAll: subscriptions.subscribeAll,
-    listAgents: () => Effect.succeed(options.agents.map((agent) => agent.descriptor)),
+    workers,
+    listAgents: () =>
+      Effect.sync(() =>
+        // Agents of this process keep their descriptor as registered; those hosted on workers say where.
+        [...state.agents.values()].map((agent) =>
+          agent.capacity === undefined
+            ? agent.descriptor
+            : { ...agent.descriptor, hosting: workers.hosting(agent.descriptor.id, queuedOf(agent.descriptor.id)) }
+        )
+      ),
     listSkills: () => Effect.succeed((options.skills ?? []).map((skill) => skill.descriptor)),
     status,
     submitWorkflow: (principal, raw) =>

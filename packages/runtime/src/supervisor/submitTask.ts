@@ -16,6 +16,7 @@ import { Clock, Effect, Option } from "effect"
 import type { PendingEvent } from "../journal/Journal.js"
 import { JournalError } from "../journal/JournalError.js"
 import { projectTaskRecord } from "../journal/projectTaskRecord.js"
+import { rememberSubmitSpan, spanNames } from "../observability/taskSpans.js"
 import { defaultIdempotencyWindowMs } from "../RuntimeOptions.js"
 import type { Access } from "./access.js"
 import type { Deadlines } from "./Deadlines.js"
@@ -116,6 +117,8 @@ export const makeSubmitTask = (
             children: []
           })
           tasks.set(id, task)
+          yield* rememberSubmitSpan(task)
+          yield* Effect.annotateCurrentSpan({ "coderclaw.task_id": id, "coderclaw.agent_id": agent.descriptor.id })
           const stored = yield* journalCreated({ taskId: id, seq: 1, at, causedBy: principal.id, event: created }).pipe(
             Effect.tapError(() =>
               Effect.sync(() => {
@@ -168,7 +171,7 @@ export const makeSubmitTask = (
           return yield* create(held.taskId)
         })
       )
-    })
+    }).pipe(Effect.withSpan(spanNames.submit))
 
   return submitTask
 }

@@ -72,7 +72,14 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
         decision: allowed ? "allow" : "deny",
         reasons,
         requestId: request.context?.requestId,
-        details: { permission, trust: request.principal.trust }
+        details: {
+          permission,
+          trust: request.principal.trust,
+          // A call run on a remote worker names the worker and the device it connected from.
+          workerId: request.context?.hostedBy?.workerId,
+          workerPrincipal: request.context?.hostedBy?.principalId,
+          workerDevice: request.context?.hostedBy?.deviceId
+        }
       })
       .pipe(Effect.ignore)
 

@@ -64,14 +64,16 @@ export const ProtectedBranchPattern = Schema.String.pipe(
 /**
  * Who may use an agent (submit tasks to it, invoke it, run skills in its tasks). `allowRoles`, when
  * present, is the complete list (admin included only if listed); `denyRoles` wins over it; `minTrust`
- * is the least device trust.
+ * is the least device trust; `hostMinTrust` the least device trust of a worker hosting it.
  */
 export const AgentPolicy = Schema.Struct({
   id: PolicyId,
   agent: Selector,
   allowRoles: Schema.optionalKey(Schema.Array(RoleName)),
   denyRoles: Schema.optionalKey(Schema.Array(RoleName)),
-  minTrust: Schema.optionalKey(TrustLevel)
+  minTrust: Schema.optionalKey(TrustLevel),
+  /** The least device trust of a worker that registers this agent (`agent:host`). */
+  hostMinTrust: Schema.optionalKey(TrustLevel)
 })
 export type AgentPolicy = typeof AgentPolicy.Type
 

@@ -10,6 +10,8 @@ import type { Permission } from "@coderclaw/protocol"
  * - `readonly`: reads its own tasks, the runtime status and the configuration; cannot submit.
  * - `ci`: submits, reads, cancels and answers its own tasks, invokes agents and skills, reads the runtime
  *   status. It holds `task:cancel` but not `task:cancel:any`, so a CI job cannot cancel others' tasks.
+ * - `worker`: hosts agents on a remote worker (`agent:host`) and reads the runtime status; it cannot
+ *   submit or read tasks as a caller. Policy still decides which agent ids it may host.
  */
 export const builtinRoles: { readonly [Name in BuiltinRoleName]: ReadonlyArray<Permission> } = {
   admin: ["admin:all"],
@@ -25,11 +27,12 @@ export const builtinRoles: { readonly [Name in BuiltinRoleName]: ReadonlyArray<P
     "config:read"
   ],
   readonly: ["task:read", "runtime:status", "config:read"],
-  ci: ["task:submit", "task:read", "task:cancel", "task:input", "agent:invoke", "skill:execute", "runtime:status"]
+  ci: ["task:submit", "task:read", "task:cancel", "task:input", "agent:invoke", "skill:execute", "runtime:status"],
+  worker: ["agent:host", "runtime:status"]
 }
 
 /** The name of a built-in role. */
-export type BuiltinRoleName = "admin" | "developer" | "readonly" | "ci"
+export type BuiltinRoleName = "admin" | "developer" | "readonly" | "ci" | "worker"
 
 /** Whether `name` is one of the built-in roles. */
 export const isBuiltinRole = (name: string): name is BuiltinRoleName => Object.hasOwn(builtinRoles, name)

@@ -1,4 +1,11 @@
-import type { Credentials, DeviceProof, ProtocolRange, RuntimeError, ServerProof } from "@coderclaw/protocol"
+import type {
+  Credentials,
+  DeviceProof,
+  ProtocolRange,
+  RequestMeta,
+  RuntimeError,
+  ServerProof
+} from "@coderclaw/protocol"
 
 /**
  * The part of the WHATWG `WebSocket` the client uses: the browser's global `WebSocket` and the `ws`
@@ -77,4 +84,10 @@ export interface WsClientOptions {
   readonly clientInfo?: { readonly name: string; readonly version: string }
   /** Refuses servers that do not prove the expected identity key (see `ServerIdentityCheck`). */
   readonly serverIdentity?: ServerIdentityCheck
+  /**
+   * The trace context of the call being made, e.g. the active OpenTelemetry span's `traceparent`: called
+   * for every call, and sent as the request's `params._meta` when it returns one, so the server's spans
+   * continue the caller's trace. Not called for the handshake, pings and stream re-subscriptions.
+   */
+  readonly traceContext?: () => RequestMeta | undefined
 }

@@ -7,7 +7,7 @@ import type {
   SubscribeOptions,
   TaskEventEnvelope
 } from "@coderclaw/protocol"
-import { Timeout } from "@coderclaw/protocol"
+import { requestMetaKey, Timeout } from "@coderclaw/protocol"
 import { ClientConnection, type ConnectionEvents } from "./ClientConnection.js"
 import { ClientSubscription } from "./ClientSubscription.js"
 import { clientClosed, Reconnector } from "./Reconnector.js"
@@ -22,7 +22,19 @@ export interface WsClient extends RuntimeClient {
    * and the session token when the server opened a session (e.g. after a password login).
    */
   hello(): Promise<HelloResult>
+  /**
+   * Calls any wire method by name (e.g. the `worker.*` methods of `@coderclaw/worker`). `timeoutMs`
+   * overrides the client's request timeout, for calls that wait on people (a worker's `worker.askInput`).
+   */
+  request<A>(method: string, params: unknown, options?: { readonly timeoutMs?: number }): Promise<A>
+  /** Receives every server notification not consumed by a stream (e.g. `worker.dispatch`); returns a remover. */
+  onNotification(listener: (method: string, params: unknown) => void): () => void
+  /** Runs after each successful (re)connection, with its `hello`; returns a remover. */
+  onConnected(listener: (hello: HelloResult) => void): () => void
 }
+
+/** The longest delay a Node or browser timer takes (beyond it, timers fire at once). */
+const maxTimerMs = 2_147_483_647
 
 /**
  * A `RuntimeClient` over WebSocket. It connects on creation, authenticates with `credentials` (and the
@@ -44,14 +56,19 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
   const credentials = new SessionCredentials(options.credentials)
   const connectionOptions: WsClientOptions = { ...options, credentials: credentials.current }
 
+  const notificationListeners = new Set<(method: string, params: unknown) => void>()
+  const connectedListeners = new Set<(hello: HelloResult) => void>()
   const events: ConnectionEvents = {
     onOpen: (opened, hello) => {
       credentials.remember(hello)
       reconnector.opened()
       streams.attachAll(opened)
+      for (const listener of connectedListeners) listener(hello)
     },
     onNotification: (from, method, params) => {
-      if (from === reconnector.current) streams.deliver(from, method, params)
+      if (from !== reconnector.current) return
+      if (method === "task.event" || method === "task.end") streams.deliver(from, method, params)
+      else for (const listener of notificationListeners) listener(method, params)
     },
     onLost: (lost, fatalClose) => {
       if (!reconnector.release(lost)) return
@@ -97,17 +114,26 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
     }
   })
 
-  const call = <A>(method: string, params: unknown, callOptions: CallOptions | undefined): Promise<A> => {
+  // The caller's trace context, read when the call is made (not when a connection is ready), as `params._meta`.
+  const withMeta = (params: unknown): unknown => {
+    const meta = options.traceContext?.()
+    return meta === undefined ? params : { ...(params as object), [requestMetaKey]: meta }
+  }
+
+  const call = <A>(
+    method: string,
+    params: unknown,
+    callOptions: CallOptions | undefined,
+    timeoutMs = requestTimeoutMs
+  ): Promise<A> => {
     const signal = callOptions?.signal
     if (signal?.aborted) return Promise.reject(signal.reason)
     if (reconnector.closed) return Promise.reject(clientClosed())
+    const sent = withMeta(params)
     return new Promise<A>((resolve, reject) => {
       let settled = false
       let forget = () => {}
-      const timer = setTimeout(
-        () => done(() => reject(new Timeout({ operation: method, timeoutMs: requestTimeoutMs }))),
-        requestTimeoutMs
-      )
+      const timer = setTimeout(() => done(() => reject(new Timeout({ operation: method, timeoutMs }))), timeoutMs)
       const onAbort = () => done(() => reject(signal?.reason))
       const done = (settle: () => void) => {
         if (settled) return
@@ -121,7 +147,7 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
       reconnector.ensureConnection().then(
         (ready) => {
           if (settled) return
-          forget = ready.request(method, params, requestTimeoutMs, {
+          forget = ready.request(method, sent, timeoutMs, {
             resolve: (result) => done(() => resolve(result as A)),
             reject: (error) => done(() => reject(error))
           })
@@ -135,6 +161,16 @@ export const createWsClient = (options: WsClientOptions): WsClient => {
 
   return {
     hello: () => reconnector.ensureConnection().then((opened) => opened.ready),
+    request: (method, params, requestOptions) =>
+      call(method, params, undefined, Math.min(requestOptions?.timeoutMs ?? requestTimeoutMs, maxTimerMs)),
+    onNotification: (listener) => {
+      notificationListeners.add(listener)
+      return () => notificationListeners.delete(listener)
+    },
+    onConnected: (listener) => {
+      connectedListeners.add(listener)
+      return () => connectedListeners.delete(listener)
+    },
     submit: (request, callOptions) => call("task.submit", { request }, callOptions),
     get: (taskId, callOptions) => call("task.get", { taskId }, callOptions),
     list: (filter, page, callOptions) =>

@@ -16,7 +16,7 @@ import { type RawData, WebSocket } from "ws"
 import { callHandlers, isCallMethod } from "./callHandlers.js"
 import { corkForTick } from "./corkForTick.js"
 import { errorOf, serverShuttingDown } from "./errorOf.js"
-import { badMessage, failureFrame, successFrame } from "./frames.js"
+import { badMessage, failureFrame, notificationFrame, successFrame } from "./frames.js"
 import { type AdmittedConnect, admitFirstFrame } from "./handshake/admission.js"
 import { authenticate } from "./handshake/authentication.js"
 import { challengeFrame } from "./handshake/challenge.js"
@@ -26,9 +26,11 @@ import { negotiateVersion } from "./handshake/version.js"
 import { admitRequest } from "./request/admitRequest.js"
 import type { RequestContext, RequestRejected } from "./request/RequestContext.js"
 import { RequestIdWindow } from "./request/RequestIdWindow.js"
+import { withRequestSpan } from "./requestSpan.js"
 import { type SubscribeParams, SubscriptionPumps } from "./SubscriptionPumps.js"
 import { TokenBucket } from "./TokenBucket.js"
 import type { ConnectionClosed, ServerIdentitySigner, WsLimits } from "./WsServerOptions.js"
+import { isWorkerCallMethod, type WorkerSide, workerCalls } from "./workerCalls.js"
 
 /** What a connection needs from its server: a way to run effects, the runtime, and the optional authorizer. */
 export interface ConnectionServices {
@@ -77,6 +79,8 @@ export class ServerConnection {
   private readonly timers: Array<ReturnType<typeof setTimeout>> = []
   /** Holds this tick's outgoing frames so they leave in one write (see `corkForTick`). */
   private readonly cork: () => void
+  /** Set once the connection calls a `worker.*` method: its side as a remote worker. */
+  private worker: WorkerSide | undefined
 
   constructor(
     private readonly socket: WebSocket,
@@ -246,7 +250,7 @@ export class ServerConnection {
     if (Result.isFailure(admitted)) return this.refuse(admitted.failure)
     const principal = this.principal
     if (principal === undefined) return
-    const { id, method, permission, params } = admitted.success
+    const { id, method, permission, params, meta } = admitted.success
     this.requests.ids.start(id)
     const { authorizer } = this.services
     // The session is re-checked on every call (cached, so cheap): a revoked session stops here at once.
@@ -261,14 +265,43 @@ export class ServerConnection {
       this.pumps.subscribe(id, method, params as SubscribeParams, principal, gate)
     else if (method === "task.unsubscribe") this.pumps.unsubscribe(id, params as { subscriptionId: string })
     else if (method === "session.logout") this.logout(id, principal)
-    else if (isCallMethod(method)) {
+    else if (isWorkerCallMethod(method)) {
+      const handler = workerCalls[method] as (side: WorkerSide, params: unknown) => Effect.Effect<unknown, RuntimeError>
+      this.runCall(
+        id,
+        Effect.andThen(
+          gate,
+          Effect.suspend(() => handler(this.workerSide(principal), params))
+        )
+      )
+    } else if (isCallMethod(method)) {
       const handler = callHandlers[method] as (
         runtime: RuntimeShape,
         principal: Principal,
         params: unknown
       ) => Effect.Effect<unknown, RuntimeError>
-      this.runCall(id, Effect.andThen(gate, handler(this.services.runtime, principal, params)))
+      this.runCall(
+        id,
+        Effect.andThen(gate, handler(this.services.runtime, principal, params)).pipe(withRequestSpan(method, meta))
+      )
     }
+  }
+
+  /** This connection as a remote worker: the hub reaches it by notifications (`worker.dispatch`, `worker.abort`). */
+  private workerSide(principal: Principal): WorkerSide {
+    if (this.worker === undefined) {
+      this.worker = {
+        runtime: this.services.runtime,
+        principal,
+        workerId: undefined,
+        link: {
+          connectionId: this.id,
+          dispatch: (notification) => this.send(notificationFrame("worker.dispatch", notification)),
+          abort: (leaseId, reason) => this.send(notificationFrame("worker.abort", { leaseId, reason }))
+        }
+      }
+    }
+    return this.worker
   }
 
   /** Does what the request pipeline decided for a frame it did not admit. */
@@ -354,6 +387,10 @@ export class ServerConnection {
     for (const timer of this.timers) clearTimeout(timer)
     this.pumps.interruptAll()
     for (const fiber of this.calls) fiber.interruptUnsafe()
+    // A worker's connection ended: its leases are lost now, and their attempts run elsewhere.
+    const workerId = this.worker?.workerId
+    if (workerId !== undefined && this.services.runtime.workers !== undefined)
+      this.services.runFork(this.services.runtime.workers.disconnect(workerId))
     this.calls.clear()
     this.services.onClosed(this, {
       connectionId: this.id,

@@ -7,6 +7,7 @@ import { Effect, Exit, type ManagedRuntime, Option, Schema, Scope } from "effect
 import { WebSocketServer } from "ws"
 import { originAllowed } from "./originAllowed.js"
 import { ServerConnection } from "./ServerConnection.js"
+import { countConnection } from "./TransportMetrics.js"
 import { defaultLimits, type WsLimits, type WsServerOptions } from "./WsServerOptions.js"
 
 /** A running WebSocket server. */
@@ -103,7 +104,7 @@ export const makeWsServer = (
         connection: ServerConnection,
         closed: Parameters<NonNullable<WsServerOptions["onConnectionClosed"]>>[0]
       ) => {
-        connections.delete(connection)
+        if (connections.delete(connection)) countConnection(-1)
         options.onConnectionClosed?.(closed)
       },
       onAuthenticated: (address: string) => leavePreAuth(address),
@@ -138,6 +139,7 @@ export const makeWsServer = (
           randomBytes(32).toString("base64url")
         )
         connections.add(connection)
+        countConnection(1)
       })
     }
 

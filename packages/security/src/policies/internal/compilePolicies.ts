@@ -164,6 +164,14 @@ export const compilePolicies = (
       )
     }
     trustRule(policy.id, action, scope, policy.minTrust, what)
+    // Hosting the agent on a worker is decided apart from using it: a worker's device must be trusted enough.
+    trustRule(
+      `${policy.id}#host`,
+      `action == ${cedarEntity("Action", "agent:host")}`,
+      scope,
+      policy.hostMinTrust,
+      `hosting agent ${policy.agent}`
+    )
   }
 
   const skillRules: Array<SkillRule> = []

@@ -1,6 +1,7 @@
 import type { Authenticated } from "@coderclaw/protocol"
 import { Authenticator } from "@coderclaw/runtime"
 import { Effect } from "effect"
+import { countAuthFailure } from "../TransportMetrics.js"
 import type { AdmittedConnect } from "./admission.js"
 import type { HandshakeContext, HandshakeRejected } from "./HandshakeContext.js"
 
@@ -26,6 +27,9 @@ export const authenticate = (
         ...(context.origin === undefined ? {} : { origin: context.origin })
       })
       .pipe(
+        Effect.tapError((error) =>
+          Effect.sync(() => countAuthFailure("ws", error._tag === "Unauthenticated" ? error.reason : error._tag))
+        ),
         Effect.mapError(
           (error): HandshakeRejected => ({ requestId: admitted.requestId, error, close: "unauthenticated" })
         )

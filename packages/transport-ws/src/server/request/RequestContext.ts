@@ -1,4 +1,4 @@
-import type { JsonRpcId, Permission, RateLimited, RuntimeError, WireMethod } from "@coderclaw/protocol"
+import type { JsonRpcId, Permission, RateLimited, RequestMeta, RuntimeError, WireMethod } from "@coderclaw/protocol"
 import { Result } from "effect"
 import type { TokenBucket } from "../TokenBucket.js"
 import type { WsLimits } from "../WsServerOptions.js"
@@ -43,4 +43,6 @@ export interface AdmittedRequest {
   /** The permission the method gate demands (`authenticated`: none beyond a live session). */
   readonly permission: Permission | "authenticated"
   readonly params: unknown
+  /** `params._meta`, when the client sent it: the caller's trace context. */
+  readonly meta?: RequestMeta
 }

@@ -1,0 +1,3 @@
+import { coderclawProject } from "@coderclaw/vitest-preset"
+
+export default coderclawProject("worker")
