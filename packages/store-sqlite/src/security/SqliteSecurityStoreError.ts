@@ -21,6 +21,6 @@ export class SqliteSecurityStoreError extends Schema.TaggedError<SqliteSecurityS
   }
 ) {
   override get message(): string {
-    return `SQLite security store ${this.reason}: ${this.detail}`
+    return `SQLite security store ${this.reason.toLowerCase()}: ${this.detail}`
   }
 }
