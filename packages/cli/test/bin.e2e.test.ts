@@ -130,7 +130,7 @@ describe("the coderclaw binary", () => {
       expect(filter.code).toBe(2)
       expect(JSON.parse(filter.stdout)).toMatchObject({
         error: {
-          reason: "usage",
+          reason: "Usage",
           code: "INVALID_REQUEST",
           details: { issues: [{ path: ["parentId"], message: "Expected a UUID v7" }] }
         },

@@ -70,7 +70,7 @@ describe("runtime.yaml", () => {
   it("refuses unknown keys, wrong values and broken YAML as usage errors naming the field", async () => {
     const unknown = await failure(parseRuntimeConfig("prot: 80\n", "runtime.yaml"))
     expect(unknown).toBeInstanceOf(CliError)
-    expect(unknown.reason).toBe("usage")
+    expect(unknown.reason).toBe("Usage")
     expect(unknown.message).toContain("prot")
     const range = await failure(parseRuntimeConfig("port: 70000\n", "runtime.yaml"))
     expect(range.message).toContain("port")

@@ -88,7 +88,7 @@ describe("accounts and login", () => {
     expect(ran.stderr).toContain("refused the credentials")
     expect(json<{ error: { code: string; reason: string } }>(ran).error).toMatchObject({
       code: "UNAUTHENTICATED",
-      reason: "connection"
+      reason: "Connection"
     })
     const whoami = await cli(["whoami"])
     expect(whoami.code).toBe(1)

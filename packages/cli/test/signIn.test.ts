@@ -61,12 +61,12 @@ describe("signing a user in from an app", () => {
     const notPending = await approveDevice(server, { deviceId: generateDeviceKey().deviceId }).catch(
       (error: unknown) => error
     )
-    expect(notPending).toMatchObject({ _tag: "DeviceError", reason: "not_found" })
+    expect(notPending).toMatchObject({ _tag: "DeviceError", reason: "NotFound" })
 
     const duplicate = await addUser(server, { username: "dana", password, roles: ["developer"] }).catch(
       (error: unknown) => error
     )
-    expect(duplicate).toMatchObject({ _tag: "LocalUserError", reason: "already_exists" })
+    expect(duplicate).toMatchObject({ _tag: "LocalUserError", reason: "AlreadyExists" })
   })
 
   it("a client without a device proof is untrusted", async () => {

@@ -89,7 +89,7 @@ describe("the server's state directory", () => {
   it("refuses to start on an empty state directory while an earlier database sits inside the repository", async () => {
     await mkdir(join(repo, ".coderclaw"))
     await writeFile(join(repo, ".coderclaw", "coderclaw.db"), "")
-    await expect(start()).rejects.toMatchObject({ _tag: "StateDirectoryError", reason: "legacy-database" })
+    await expect(start()).rejects.toMatchObject({ _tag: "StateDirectoryError", reason: "LegacyDatabase" })
     // The admin commands say the same, with the command that moves it.
     const ran = await runCli(["users", "list"], { home: join(dir, "home"), cwd: repo, env: { XDG_STATE_HOME: state } })
     expect(ran.code).toBe(1)

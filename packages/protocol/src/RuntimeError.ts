@@ -155,10 +155,10 @@ export class UnsupportedProtocolVersion extends Schema.TaggedError<UnsupportedPr
  */
 export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
   leaseId: Schema.String,
-  reason: Schema.Literals(["Expired", "Aborted", "Ended", "Unknown", "NotYours"])
+  reason: Schema.Literals(["expired", "aborted", "ended", "unknown", "not_yours"])
 }) {
   override get message(): string {
-    return `Lease ${this.leaseId} is no longer honoured (${this.reason})`
+    return `Lease ${this.leaseId} is no longer honoured (${this.reason.replaceAll("_", " ")})`
   }
 }
 

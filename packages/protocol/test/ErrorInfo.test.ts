@@ -34,7 +34,7 @@ const oneOfEach: ReadonlyArray<RuntimeError> = [
   new Timeout({ operation: "submit", timeoutMs: 5_000 }),
   new Unavailable({ reason: "shutting down" }),
   new UnsupportedProtocolVersion({ offered: { min: 3, max: 4 }, supported: { min: 1, max: 1 } }),
-  new LeaseLost({ leaseId: "worker-1.7.task", reason: "Expired" }),
+  new LeaseLost({ leaseId: "worker-1.7.task", reason: "expired" }),
   new InternalError({ reference: "log-123" })
 ]
 

@@ -115,7 +115,7 @@ describe("WorkerHub (virtual time)", () => {
 
         // Fencing: what the dead lease sends later is refused and never applied.
         const late = yield* Effect.flip(hub.report("worker-a", lease.leaseId, { type: "progress", percent: 99 }))
-        expect(late).toMatchObject({ _tag: "LeaseLost", reason: "Expired" })
+        expect(late).toMatchObject({ _tag: "LeaseLost", reason: "expired" })
         const lateEnd = yield* Effect.flip(hub.end("worker-a", lease.leaseId, { type: "completed", result: "stale" }))
         expect(lateEnd._tag).toBe("LeaseLost")
 
@@ -180,7 +180,7 @@ describe("WorkerHub (virtual time)", () => {
         yield* settle(() => worker.aborted.length === 1)
         expect(worker.aborted).toEqual([lease.leaseId])
         const refused = yield* Effect.flip(hub.end("worker-a", lease.leaseId, { type: "completed", result: 1 }))
-        expect(refused).toMatchObject({ _tag: "LeaseLost", reason: "Aborted" })
+        expect(refused).toMatchObject({ _tag: "LeaseLost", reason: "aborted" })
         expect(yield* statusOf(runtime, task.id)).toBe("cancelled")
       })
     ))

@@ -22,6 +22,7 @@ import type { Identity } from "./identity/Identity.js"
 import { makeOidcVerifier } from "./identity/OidcVerifier.js"
 import { ServerIdentity, type ServerIdentityShape } from "./identity/ServerIdentity.js"
 import { TokenRejected } from "./identity/TokenRejected.js"
+import { reasonCode } from "./internal/reasonWords.js"
 import { InMemoryUserStore } from "./local/InMemoryUserStore.js"
 import { LocalUsers, type LocalUsersShape } from "./local/LocalUsers.js"
 import { revokeSessionsOnChange } from "./local/revokeSessionsOnChange.js"
@@ -179,7 +180,7 @@ const makeVerifiers = (config: SecurityConfig) =>
   }).pipe(
     Effect.mapError((invalid) =>
       configError(
-        "invalid_provider",
+        "InvalidProvider",
         invalid.issues.map((issue) => `${invalid.provider}: ${issue}`)
       )
     )
@@ -200,16 +201,16 @@ const failWith = <I, S>(tag: Context.Key<I, S>, error: SecurityConfigError): Lay
  */
 const servicesLayer = (config: SecurityConfig) => {
   const gate = RoleGate.layer(config.roles ?? []).pipe(
-    Layer.catchTag("RoleConfigError", (error) => failWith(RoleGate, configError("invalid_roles", [error.message])))
+    Layer.catchTag("RoleConfigError", (error) => failWith(RoleGate, configError("InvalidRoles", [error.message])))
   )
   const policies = PolicyEngine.layer(config.policies ?? {}, { cacheSize: config.decisionCacheSize }).pipe(
     Layer.catchTag("PolicyLoadError", (error) =>
-      failWith(PolicyEngine, configError("invalid_policies", [error.message]))
+      failWith(PolicyEngine, configError("InvalidPolicies", [error.message]))
     )
   )
   const identity = ServerIdentity.layer.pipe(
     Layer.catchTag("SessionRejected", (error) =>
-      failWith(ServerIdentity, configError("invalid_config", [`server identity: ${error.message}`]))
+      failWith(ServerIdentity, configError("InvalidConfig", [`server identity: ${error.message}`]))
     )
   )
   const tokens = Layer.unwrap(
@@ -226,13 +227,13 @@ const servicesLayer = (config: SecurityConfig) => {
     .pipe(Layer.provide(tokens))
     .pipe(
       Layer.catchTag("SessionRejected", (error) =>
-        failWith(Sessions, configError("invalid_config", [`sessions: ${error.message}`]))
+        failWith(Sessions, configError("InvalidConfig", [`sessions: ${error.message}`]))
       )
     )
   const minPasswordLength = config.providers.local?.minPasswordLength
   const users = LocalUsers.layer(minPasswordLength === undefined ? {} : { minPasswordLength }).pipe(
     Layer.catchTag("LocalUserError", (error) =>
-      failWith(LocalUsers, configError("invalid_provider", [`local: ${error.message}`]))
+      failWith(LocalUsers, configError("InvalidProvider", [`local: ${error.message}`]))
     )
   )
   const devices = config.devices ?? {}
@@ -299,7 +300,7 @@ const assemble = (
               (failed) =>
                 new TokenRejected({
                   provider: "github",
-                  reason: failed.reason === "token_rejected" ? "provider_refused" : "provider_unavailable",
+                  reason: failed.reason === "TokenRejected" ? "ProviderRefused" : "ProviderUnavailable",
                   detail: failed.message
                 })
             )
@@ -340,12 +341,12 @@ const assemble = (
         const identity = yield* users.verifyPassword(username, password, { remoteAddress: options.remoteAddress }).pipe(
           Effect.mapError((error) => {
             retryAfterMs = error.retryAfterMs
-            return `local:${error.reason}`
+            return `local:${reasonCode(error.reason)}`
           })
         )
         const created = yield* sessions
           .create({ identity, ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }) })
-          .pipe(Effect.mapError((error) => `session:${error.reason}`))
+          .pipe(Effect.mapError((error) => `session:${reasonCode(error.reason)}`))
         return { ...created, principal: sessions.toPrincipal(created.session) }
       }).pipe(
         Effect.tap((login) =>

@@ -141,7 +141,7 @@ describe("AuditLog.record", () => {
       }),
       rows
     )
-    expect(reasons).toEqual(["invalid_entry", "invalid_entry", "invalid_entry", "invalid_entry", "invalid_entry"])
+    expect(reasons).toEqual(["InvalidEntry", "InvalidEntry", "InvalidEntry", "InvalidEntry", "InvalidEntry"])
     expect(rows.entries).toHaveLength(1)
     expect(rows.head.seq).toBe(1)
   })
@@ -320,8 +320,8 @@ describe("AuditLog.query", () => {
       })
     )
     expect(outcome.refused._tag).toBe("AuditError")
-    expect(outcome.refused.reason).toBe("not_permitted")
-    expect(outcome.nobody.reason).toBe("not_permitted")
+    expect(outcome.refused.reason).toBe("NotPermitted")
+    expect(outcome.nobody.reason).toBe("NotPermitted")
     expect(outcome.admin.items).toHaveLength(6)
   })
 
@@ -341,6 +341,6 @@ describe("AuditLog.query", () => {
         (filter) => Effect.map(Effect.flip(query(auditor, filter)), (error) => error.reason)
       )
     )
-    expect(reasons).toEqual(Array.from({ length: 8 }, () => "invalid_query"))
+    expect(reasons).toEqual(Array.from({ length: 8 }, () => "InvalidQuery"))
   })
 })

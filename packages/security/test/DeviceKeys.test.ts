@@ -89,7 +89,7 @@ describe("exportDeviceKey / importDeviceKey", () => {
     ]) {
       const error = await importError(input)
       expect(error).toBeInstanceOf(DeviceKeyError)
-      expect(error.reason).toBe("malformed")
+      expect(error.reason).toBe("Malformed")
     }
   })
 
@@ -97,9 +97,9 @@ describe("exportDeviceKey / importDeviceKey", () => {
     const jwk = exportDeviceKey(generateDeviceKey())
     const other = exportDeviceKey(generateDeviceKey())
     const wrongX = await importError({ ...jwk, x: other.x })
-    expect(wrongX.reason).toBe("key_mismatch")
+    expect(wrongX.reason).toBe("KeyMismatch")
     const wrongKid = await importError({ ...jwk, kid: other.kid })
-    expect(wrongKid.reason).toBe("key_mismatch")
+    expect(wrongKid.reason).toBe("KeyMismatch")
     expect(wrongKid.message).toContain("kid")
   })
 })

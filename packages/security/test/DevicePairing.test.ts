@@ -119,7 +119,7 @@ describe("DevicePairing.requestPairing", () => {
         (input) => pairingError(Effect.flatMap(pairing, (service) => service.requestPairing(input)))
       )
     )
-    expect(errors.map((error) => error.reason)).toEqual(["key_mismatch", "key_mismatch", "key_mismatch"])
+    expect(errors.map((error) => error.reason)).toEqual(["KeyMismatch", "KeyMismatch", "KeyMismatch"])
   })
 
   it("refuses empty, overlong and control-character names as invalid_name", async () => {
@@ -129,7 +129,7 @@ describe("DevicePairing.requestPairing", () => {
         Effect.map(pairingError(requestFor(key, "local:alice", name)), (error) => error.reason)
       )
     )
-    expect(reasons).toEqual(["invalid_name", "invalid_name", "invalid_name", "invalid_name"])
+    expect(reasons).toEqual(["InvalidName", "InvalidName", "InvalidName", "InvalidName"])
     const ok = await run(requestFor(key, "local:alice", "x".repeat(64)))
     expect(ok.status).toBe("pending")
   })
@@ -146,8 +146,8 @@ describe("DevicePairing.requestPairing", () => {
         return [paired.reason, revoked.reason] as const
       })
     )
-    expect(paired).toBe("already_paired")
-    expect(revoked).toBe("revoked")
+    expect(paired).toBe("AlreadyPaired")
+    expect(revoked).toBe("Revoked")
   })
 })
 
@@ -205,7 +205,7 @@ describe("DevicePairing.approve", () => {
         }
       })
     )
-    expect(error.reason).toBe("not_permitted")
+    expect(error.reason).toBe("NotPermitted")
     expect(request.status).toBe("pending")
     expect(Option.isNone(device)).toBe(true)
   })
@@ -219,7 +219,7 @@ describe("DevicePairing.approve", () => {
         return yield* pairingError(Effect.flatMap(pairing, (service) => service.approve(id, alice)))
       })
     )
-    expect(error.reason).toBe("not_permitted")
+    expect(error.reason).toBe("NotPermitted")
   })
 
   it("refuses an expired request as expired; up to the expiry it can still be approved", async () => {
@@ -238,7 +238,7 @@ describe("DevicePairing.approve", () => {
       })
     )
     expect(approved.status).toBe("paired")
-    expect(error.reason).toBe("expired")
+    expect(error.reason).toBe("Expired")
     expect(pending).toEqual([])
   })
 
@@ -255,7 +255,7 @@ describe("DevicePairing.approve", () => {
         return [again.reason, rejectAfter.reason, unknown.reason]
       })
     )
-    expect(reasons).toEqual(["already_decided", "already_decided", "not_found"])
+    expect(reasons).toEqual(["AlreadyDecided", "AlreadyDecided", "NotFound"])
   })
 
   it("of two concurrent approvals of the same request, exactly one wins", async () => {
@@ -276,7 +276,7 @@ describe("DevicePairing.approve", () => {
     const wins = results.filter((result) => result._tag === "Success")
     const losses = results.flatMap((result) => (result._tag === "Failure" ? [result.failure] : []))
     expect(wins).toHaveLength(1)
-    expect(losses.map((error) => error.reason)).toEqual(["already_decided"])
+    expect(losses.map((error) => error.reason)).toEqual(["AlreadyDecided"])
   })
 
   it("of concurrent approvals of two principals' requests for one device, exactly one pairs it", async () => {
@@ -298,7 +298,7 @@ describe("DevicePairing.approve", () => {
     const losses = results.flatMap((result) => (result._tag === "Failure" ? [result.failure] : []))
     expect(wins).toHaveLength(1)
     expect(device).toEqual(wins[0])
-    expect(losses.map((error) => error.reason)).toEqual(["already_paired"])
+    expect(losses.map((error) => error.reason)).toEqual(["AlreadyPaired"])
   })
 
   it("pairs a device to one principal only: a second principal's request then fails already_paired", async () => {
@@ -313,7 +313,7 @@ describe("DevicePairing.approve", () => {
         return { error, device: Option.getOrThrow(yield* service.get(key.deviceId)) }
       })
     )
-    expect(error.reason).toBe("already_paired")
+    expect(error.reason).toBe("AlreadyPaired")
     expect(device.principalId).toBe("local:alice")
   })
 
@@ -329,7 +329,7 @@ describe("DevicePairing.approve", () => {
         return yield* pairingError(service.approve(bob.id, approver))
       })
     )
-    expect(error.reason).toBe("revoked")
+    expect(error.reason).toBe("Revoked")
   })
 })
 
@@ -364,7 +364,7 @@ describe("DevicePairing.reject", () => {
         return [denied.reason, twice.reason, expired.reason]
       })
     )
-    expect(reasons).toEqual(["not_permitted", "already_decided", "expired"])
+    expect(reasons).toEqual(["NotPermitted", "AlreadyDecided", "Expired"])
   })
 })
 
@@ -407,7 +407,7 @@ describe("DevicePairing.revoke", () => {
       })
     )
     expect(revoked).toMatchObject({ status: "revoked", revokedBy: "local:alice" })
-    expect(error.reason).toBe("not_permitted")
+    expect(error.reason).toBe("NotPermitted")
     expect(untouched.status).toBe("paired")
   })
 
@@ -420,7 +420,7 @@ describe("DevicePairing.revoke", () => {
         return [unknown.reason, hidden.reason]
       })
     )
-    expect(reasons).toEqual(["not_found", "not_permitted"])
+    expect(reasons).toEqual(["NotFound", "NotPermitted"])
   })
 })
 

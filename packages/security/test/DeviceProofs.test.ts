@@ -152,7 +152,7 @@ describe("DeviceProofVerifier: rejections", () => {
         return yield* rejection(proof, "nonce-r")
       })
     )
-    expect(reason).toBe("replayed")
+    expect(reason).toBe("Replayed")
   })
 
   it("refuses another authentic proof for an already used nonce as replayed", async () => {
@@ -163,13 +163,13 @@ describe("DeviceProofVerifier: rejections", () => {
         return yield* rejection(proofFor(key, "nonce-s", { scopes: ["task:submit"], now: T0 + 1 }), "nonce-s")
       })
     )
-    expect(reason).toBe("replayed")
+    expect(reason).toBe("Replayed")
   })
 
   it("refuses a proof made for another connection's nonce as bad_signature", async () => {
     const key = generateDeviceKey()
     const proof = proofFor(key, "nonce-of-connection-A")
-    expect(await run(rejection(proof, "nonce-of-connection-B"))).toBe("bad_signature")
+    expect(await run(rejection(proof, "nonce-of-connection-B"))).toBe("BadSignature")
   })
 
   it("refuses scopes changed after signing as bad_signature; order and duplicates are not changes", async () => {
@@ -177,8 +177,8 @@ describe("DeviceProofVerifier: rejections", () => {
     const proof = proofFor(key, "n1", { scopes: ["task:read", "task:submit"] })
     const widened = { ...proof, scopes: ["task:read", "task:submit", "admin:all"] }
     const narrowed = { ...proof, scopes: ["task:read"] }
-    expect(await run(rejection(widened, "n1"))).toBe("bad_signature")
-    expect(await run(rejection(narrowed, "n1"))).toBe("bad_signature")
+    expect(await run(rejection(widened, "n1"))).toBe("BadSignature")
+    expect(await run(rejection(narrowed, "n1"))).toBe("BadSignature")
     const reordered = { ...proof, scopes: ["task:submit", "task:read", "task:read"] }
     expect((await run(verify(reordered, "n1"))).scopes).toEqual(["task:read", "task:submit"])
   })
@@ -186,22 +186,22 @@ describe("DeviceProofVerifier: rejections", () => {
   it("refuses a signedAt changed after signing as bad_signature", async () => {
     const key = generateDeviceKey()
     const proof = proofFor(key, "n2")
-    expect(await run(rejection({ ...proof, signedAt: T0 + 1 }, "n2"))).toBe("bad_signature")
+    expect(await run(rejection({ ...proof, signedAt: T0 + 1 }, "n2"))).toBe("BadSignature")
   })
 
   it("refuses a signature by another key as bad_signature", async () => {
     const key = generateDeviceKey()
     const other = generateDeviceKey()
     const forged = { ...proofFor(key, "n3"), signature: proofFor(other, "n3").signature }
-    expect(await run(rejection(forged, "n3"))).toBe("bad_signature")
+    expect(await run(rejection(forged, "n3"))).toBe("BadSignature")
   })
 
   it("refuses proofs signed too long ago or too far ahead as stale, and accepts the edges", async () => {
     const key = generateDeviceKey()
-    expect(await run(rejection(proofFor(key, "old", { now: T0 - 60_001 }), "old"))).toBe("stale")
+    expect(await run(rejection(proofFor(key, "old", { now: T0 - 60_001 }), "old"))).toBe("Stale")
     // The future is bounded much more tightly than the past: 5 s by default.
-    expect(await run(rejection(proofFor(key, "ahead", { now: T0 + 5_001 }), "ahead"))).toBe("stale")
-    expect(await run(rejection(proofFor(key, "far-ahead", { now: T0 + 60_000 }), "far-ahead"))).toBe("stale")
+    expect(await run(rejection(proofFor(key, "ahead", { now: T0 + 5_001 }), "ahead"))).toBe("Stale")
+    expect(await run(rejection(proofFor(key, "far-ahead", { now: T0 + 60_000 }), "far-ahead"))).toBe("Stale")
     expect((await run(verify(proofFor(key, "edge-old", { now: T0 - 60_000 }), "edge-old"))).trust).toBe("verified")
     expect((await run(verify(proofFor(key, "edge-new", { now: T0 + 5_000 }), "edge-new"))).trust).toBe("verified")
   })
@@ -216,7 +216,7 @@ describe("DeviceProofVerifier: rejections", () => {
       }),
       { maxClockSkewMs: 5_000 }
     )
-    expect(reason).toBe("stale")
+    expect(reason).toBe("Stale")
   })
 
   it("refuses a device id not derived from the key as id_mismatch", async () => {
@@ -230,7 +230,7 @@ describe("DeviceProofVerifier: rejections", () => {
       signature: sign(null, deviceProofBytes(claims), key.privateKey)
     })
     const error = await run(Effect.flip(verify(proof, "n4")))
-    expect(error).toMatchObject({ _tag: "DeviceError", reason: "id_mismatch", deviceId: other.deviceId })
+    expect(error).toMatchObject({ _tag: "DeviceError", reason: "IdMismatch", deviceId: other.deviceId })
   })
 
   it("refuses a revoked device as revoked", async () => {
@@ -242,7 +242,7 @@ describe("DeviceProofVerifier: rejections", () => {
         return yield* rejection(proofFor(key, "n5"), "n5")
       })
     )
-    expect(reason).toBe("revoked")
+    expect(reason).toBe("Revoked")
   })
 
   it("refuses malformed keys, signatures and shapes as malformed", async () => {
@@ -272,7 +272,7 @@ describe("DeviceProofVerifier: rejections", () => {
       { deviceId: proof.deviceId, algorithm: "ed25519", publicKey: proof.publicKey, signature: proof.signature }
     ]
     for (const input of malformed) {
-      expect(await run(rejection(input, "n6")), JSON.stringify(input)).toBe("malformed")
+      expect(await run(rejection(input, "n6")), JSON.stringify(input)).toBe("Malformed")
     }
     expect(nonCanonicalKey).not.toBe(key.publicKey)
   })
@@ -280,8 +280,8 @@ describe("DeviceProofVerifier: rejections", () => {
   it("refuses another algorithm as unknown_algorithm", async () => {
     const key = generateDeviceKey()
     const proof: DeviceProof = proofFor(key, "n7")
-    expect(await run(rejection({ ...proof, algorithm: "rsa-pss" }, "n7"))).toBe("unknown_algorithm")
-    expect(await run(rejection({ ...proof, algorithm: 7 }, "n7"))).toBe("unknown_algorithm")
+    expect(await run(rejection({ ...proof, algorithm: "rsa-pss" }, "n7"))).toBe("UnknownAlgorithm")
+    expect(await run(rejection({ ...proof, algorithm: 7 }, "n7"))).toBe("UnknownAlgorithm")
   })
 })
 
@@ -316,9 +316,9 @@ describe("DeviceProofVerifier: replay cache", () => {
       { replayCacheSize: 3 }
     )
     expect(outcome.accepted).toEqual(["nonce-0", "nonce-1", "nonce-2"])
-    expect(outcome.refused).toEqual(["replay_cache_full", "replay_cache_full", "replay_cache_full"])
+    expect(outcome.refused).toEqual(["ReplayCacheFull", "ReplayCacheFull", "ReplayCacheFull"])
     expect(outcome.size).toBe(3)
-    expect(outcome.replays).toEqual(["replayed", "replayed", "replayed"])
+    expect(outcome.replays).toEqual(["Replayed", "Replayed", "Replayed"])
     expect(outcome.afterExpiry).toBe(1)
   })
 
@@ -349,9 +349,9 @@ describe("DeviceProofVerifier: replay cache", () => {
       { replayCacheSize: 10 }
     )
     expect(outcome.floodRefusals).toBe(41)
-    expect(outcome.farAhead).toBe("stale")
-    expect(outcome.victimReplay).toBe("replayed")
-    expect(outcome.atTheEdge).toBe("replayed")
+    expect(outcome.farAhead).toBe("Stale")
+    expect(outcome.victimReplay).toBe("Replayed")
+    expect(outcome.atTheEdge).toBe("Replayed")
   })
 
   it("remembers a nonce for as long as its proof could be fresh", async () => {
@@ -365,6 +365,6 @@ describe("DeviceProofVerifier: replay cache", () => {
         return yield* rejection(proof, "nonce-f")
       })
     )
-    expect(reason).toBe("replayed")
+    expect(reason).toBe("Replayed")
   })
 })

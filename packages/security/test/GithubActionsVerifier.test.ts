@@ -95,7 +95,7 @@ describe("makeGithubActionsVerifier", () => {
     const verifier = await Effect.runPromise(makeGithubActionsVerifier({ ...withoutIssuer, roles: ["ci", "deployer"] }))
     const token = await sign(github, claims({ iss: githubActionsIssuer }))
     expect((await Effect.runPromise(verifier.verify(token))).roles).toEqual(["ci", "deployer"])
-    await expectRejected(verifier.verify(await sign(github, claims())), "wrong_issuer", "iss")
+    await expectRejected(verifier.verify(await sign(github, claims())), "WrongIssuer", "iss")
   })
 
   it("refuses a renamed or re-created repository: ids decide, not names", async () => {
@@ -103,20 +103,20 @@ describe("makeGithubActionsVerifier", () => {
     // Same name, another repository id (deleted and re-created, or transferred in by someone else).
     await expectRejected(
       verifier.verify(await sign(github, claims({ repository_id: "75" }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "repository_id"
     )
     // Same name under an owner with another id (an account re-registered under the old name).
     await expectRejected(
       verifier.verify(await sign(github, claims({ repository_owner_id: "66" }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "repository_owner_id"
     )
     // After a rename the ids still match and the principal stays the same; workflow pins name the
     // repository, so they are updated with it (until then the renamed workflow is refused).
     const renamedWorkflow = "octo-org/renamed/.github/workflows/deploy.yml@refs/heads/main"
     const renamed = await sign(github, claims({ repository: "octo-org/renamed", job_workflow_ref: renamedWorkflow }))
-    await expectRejected(verifier.verify(renamed), "claim_not_allowed", "job_workflow_ref")
+    await expectRejected(verifier.verify(renamed), "ClaimNotAllowed", "job_workflow_ref")
     const updated = await build({ workflows: [renamedWorkflow] })
     const identity = await Effect.runPromise(updated.verify(renamed))
     expect(identity.principalId).toBe(`github-actions:${NS}:repo:74:ref:refs/heads/main`)
@@ -127,20 +127,20 @@ describe("makeGithubActionsVerifier", () => {
     const verifier = await build()
     await expectRejected(
       verifier.verify(await sign(github, claims({ repository_id: 74 }))),
-      "invalid_claim",
+      "InvalidClaim",
       "repository_id"
     )
     const { repository_id: _, ...noId } = claims()
-    await expectRejected(verifier.verify(await sign(github, noId)), "missing_claim", "repository_id")
+    await expectRejected(verifier.verify(await sign(github, noId)), "MissingClaim", "repository_id")
   })
 
   it("refuses pull_request events unless allowed, and pull requests from forks even then", async () => {
     const strict = await build({ refs: ["refs/heads/main", "refs/pull/*"] })
     const pr = claims({ event_name: "pull_request", ref: "refs/pull/7/merge", head_ref: "feature", base_ref: "main" })
-    await expectRejected(strict.verify(await sign(github, pr)), "claim_not_allowed", "event_name")
+    await expectRejected(strict.verify(await sign(github, pr)), "ClaimNotAllowed", "event_name")
     await expectRejected(
       strict.verify(await sign(github, claims({ event_name: "pull_request_target" }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "event_name"
     )
 
@@ -149,9 +149,9 @@ describe("makeGithubActionsVerifier", () => {
       "pull_request"
     )
     const fromFork = await sign(github, { ...pr, head_repository: "mallory/octo-repo" })
-    await expectRejected(allowing.verify(fromFork), "claim_not_allowed", "head_repository")
+    await expectRejected(allowing.verify(fromFork), "ClaimNotAllowed", "head_repository")
     const fromForkById = await sign(github, { ...pr, head_repository_id: "666" })
-    await expectRejected(allowing.verify(fromForkById), "claim_not_allowed", "head_repository_id")
+    await expectRejected(allowing.verify(fromForkById), "ClaimNotAllowed", "head_repository_id")
     const sameRepo = await sign(github, { ...pr, head_repository: "octo-org/octo-repo", head_repository_id: REPO_ID })
     expect((await Effect.runPromise(allowing.verify(sameRepo))).subject).toBe("repo:74:ref:refs/pull/7/merge")
   })
@@ -164,18 +164,14 @@ describe("makeGithubActionsVerifier", () => {
       ])
     }
     for (const event_name of ["issue_comment", "workflow_run", "release"]) {
-      await expectRejected(
-        verifier.verify(await sign(github, claims({ event_name }))),
-        "claim_not_allowed",
-        "event_name"
-      )
+      await expectRejected(verifier.verify(await sign(github, claims({ event_name }))), "ClaimNotAllowed", "event_name")
     }
   })
 
   it("refuses a ref outside the allow-list, exact or by prefix", async () => {
     const verifier = await build()
     for (const ref of ["refs/heads/dev", "refs/heads/main-evil", "refs/heads/mainx", "refs/tagsx/v1", "refs/tags/x"]) {
-      await expectRejected(verifier.verify(await sign(github, claims({ ref }))), "claim_not_allowed", "ref")
+      await expectRejected(verifier.verify(await sign(github, claims({ ref }))), "ClaimNotAllowed", "ref")
     }
     const tag = await sign(github, claims({ ref: "refs/tags/v2.0.0" }))
     expect((await Effect.runPromise(verifier.verify(tag))).attributes.ref).toBe("refs/tags/v2.0.0")
@@ -186,18 +182,18 @@ describe("makeGithubActionsVerifier", () => {
     const other = "octo-org/octo-repo/.github/workflows/untrusted.yml@refs/heads/main"
     await expectRejected(
       verifier.verify(await sign(github, claims({ job_workflow_ref: other }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "job_workflow_ref"
     )
     // A reusable workflow of another repository called from an allowed top-level workflow.
     const reusable = "mallory/tools/.github/workflows/deploy.yml@refs/heads/main"
     await expectRejected(
       verifier.verify(await sign(github, claims({ job_workflow_ref: reusable }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "job_workflow_ref"
     )
     const { job_workflow_ref: _, ...noWorkflow } = claims()
-    await expectRejected(verifier.verify(await sign(github, noWorkflow)), "missing_claim", "job_workflow_ref")
+    await expectRejected(verifier.verify(await sign(github, noWorkflow)), "MissingClaim", "job_workflow_ref")
     // Pinning the top-level workflow instead.
     const byCaller = await build({ workflowClaim: "workflow_ref" })
     const identity = await Effect.runPromise(
@@ -206,7 +202,7 @@ describe("makeGithubActionsVerifier", () => {
     expect(identity.attributes.workflow).toBe(WORKFLOW)
     await expectRejected(
       byCaller.verify(await sign(github, claims({ workflow_ref: other }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "workflow_ref"
     )
   })
@@ -215,10 +211,10 @@ describe("makeGithubActionsVerifier", () => {
     const verifier = await build({ environments: ["production"] })
     await expectRejected(
       verifier.verify(await sign(github, claims({ environment: "staging" }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "environment"
     )
-    await expectRejected(verifier.verify(await sign(github, claims())), "missing_claim", "environment")
+    await expectRejected(verifier.verify(await sign(github, claims())), "MissingClaim", "environment")
     const identity = await Effect.runPromise(verifier.verify(await sign(github, claims({ environment: "production" }))))
     expect(identity.attributes.environment).toBe("production")
   })
@@ -227,12 +223,12 @@ describe("makeGithubActionsVerifier", () => {
     const verifier = await build()
     await expectRejected(
       verifier.verify(await sign(github, claims({ aud: "https://github.com/octo-org" }))),
-      "wrong_audience",
+      "WrongAudience",
       "aud"
     )
-    await expectRejected(verifier.verify(await sign(await makeKey("RS256", "gh-1"), claims())), "bad_signature")
+    await expectRejected(verifier.verify(await sign(await makeKey("RS256", "gh-1"), claims())), "BadSignature")
     const { exp: _, ...noExp } = claims()
-    await expectRejected(verifier.verify(await sign(github, noExp)), "missing_claim", "exp")
+    await expectRejected(verifier.verify(await sign(github, noExp)), "MissingClaim", "exp")
   })
 
   it("keys refs outside the principal-id alphabet by digest", async () => {

@@ -124,21 +124,21 @@ describe("loginWithGithubDevice", () => {
     const error = await failureOf(login(makeFakeClock()).effect)
     expect(error._tag).toBe("LoginFailed")
     expect(error.provider).toBe("github")
-    expect(error.reason).toBe("access_denied")
+    expect(error.reason).toBe("AccessDenied")
     expect(github.requests.some((r) => r.path.startsWith("/api/"))).toBe(false)
   })
 
   it("fails with expired_token when GitHub says the device code expired", async () => {
     github.deviceScript = ["expired_token"]
     const error = await failureOf(login(makeFakeClock()).effect)
-    expect(error.reason).toBe("expired_token")
+    expect(error.reason).toBe("ExpiredToken")
   })
 
   it("fails with timeout once the device code's lifetime has passed locally", async () => {
     github.deviceExpiresIn = 20
     const clock = makeFakeClock()
     const error = await failureOf(login(clock).effect)
-    expect(error.reason).toBe("timeout")
+    expect(error.reason).toBe("Timeout")
     expect(clock.sleeps).toEqual([5_000, 5_000, 5_000, 5_000])
   })
 
@@ -146,13 +146,13 @@ describe("loginWithGithubDevice", () => {
     github.deviceScript = ["approve"]
     github.apiFailure = 500
     const error = await failureOf(login(makeFakeClock()).effect)
-    expect(error.reason).toBe("api_failed")
+    expect(error.reason).toBe("ApiFailed")
     expect(error.detail).toBe("GET /api/v3/user: HTTP 500")
   })
 
   it("fails with device_authorization_failed for an unknown client id", async () => {
     const error = await failureOf(login(makeFakeClock(), { clientId: "Iv1.unknown" }).effect)
-    expect(error.reason).toBe("device_authorization_failed")
+    expect(error.reason).toBe("DeviceAuthorizationFailed")
     expect(error.detail).toContain("incorrect_client_credentials")
   })
 
@@ -161,7 +161,7 @@ describe("loginWithGithubDevice", () => {
     const clock = makeFakeClock()
     const { effect } = login(clock, { signal: controller.signal, onUserCode: () => controller.abort() })
     const error = await failureOf(effect)
-    expect(error.reason).toBe("aborted")
+    expect(error.reason).toBe("Aborted")
     expect(github.requests.some((r) => r.path === "/login/oauth/access_token")).toBe(false)
   })
 })
@@ -171,7 +171,7 @@ describe("resolveGithubIdentity", () => {
     const error = await failureOf(
       resolveGithubIdentity({ accessToken: Redacted.make("gho_forged"), rules, apiBaseUrl: github.apiBaseUrl })
     )
-    expect(error.reason).toBe("token_rejected")
+    expect(error.reason).toBe("TokenRejected")
   })
 })
 

@@ -64,7 +64,7 @@ describe("makeGoogleVerifier", () => {
       expect((await Effect.runPromise(verifier.verify(await sign(google, claims({ iss }))))).subject).toBe(SUB)
     }
     for (const iss of ["http://accounts.google.com", "https://accounts.google.com/", "https://evil.example.test"]) {
-      await expectRejected(verifier.verify(await sign(google, claims({ iss }))), "wrong_issuer", "iss")
+      await expectRejected(verifier.verify(await sign(google, claims({ iss }))), "WrongIssuer", "iss")
     }
   })
 
@@ -72,16 +72,16 @@ describe("makeGoogleVerifier", () => {
     const verifier = await build()
     await expectRejected(
       verifier.verify(await sign(google, claims({ email_verified: false }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "email_verified"
     )
     const { email_verified: _, ...noFlag } = claims()
-    await expectRejected(verifier.verify(await sign(google, noFlag)), "missing_claim", "email_verified")
+    await expectRejected(verifier.verify(await sign(google, noFlag)), "MissingClaim", "email_verified")
     const { email: __, ...noEmail } = claims()
-    await expectRejected(verifier.verify(await sign(google, noEmail)), "missing_claim", "email")
+    await expectRejected(verifier.verify(await sign(google, noEmail)), "MissingClaim", "email")
     await expectRejected(
       verifier.verify(await sign(google, claims({ email_verified: "true" }))),
-      "invalid_claim",
+      "InvalidClaim",
       "email_verified"
     )
   })
@@ -93,12 +93,12 @@ describe("makeGoogleVerifier", () => {
     expect((await Effect.runPromise(verifier.verify(sub))).attributes.hd).toBe("SUBSIDIARY.example.test")
     await expectRejected(
       verifier.verify(await sign(google, claims({ hd: "evil.example.test" }))),
-      "claim_not_allowed",
+      "ClaimNotAllowed",
       "hd"
     )
     // A personal account (no hd) whose e-mail merely looks like the domain's is refused too.
     const { hd: _, ...personal } = claims({ email: "ada@corp.example.test" })
-    await expectRejected(verifier.verify(await sign(google, personal)), "missing_claim", "hd")
+    await expectRejected(verifier.verify(await sign(google, personal)), "MissingClaim", "hd")
     // Without a pin, personal accounts are fine and carry no hd attribute.
     const open = await build()
     expect((await Effect.runPromise(open.verify(await sign(google, personal)))).attributes).toEqual({
@@ -110,16 +110,16 @@ describe("makeGoogleVerifier", () => {
     const verifier = await build()
     await expectRejected(
       verifier.verify(await sign(google, claims({ aud: "someone-else.apps.googleusercontent.com" }))),
-      "wrong_audience",
+      "WrongAudience",
       "aud"
     )
-    await expectRejected(verifier.verify(await sign(other, claims())), "bad_signature")
+    await expectRejected(verifier.verify(await sign(other, claims())), "BadSignature")
   })
 
   it("allows only RS256 unless configured otherwise", async () => {
     const ec = await makeKey("ES256", "ec")
     const verifier = await build({ jwks: jwksOf(google, ec) })
-    await expectRejected(verifier.verify(await sign(ec, claims())), "algorithm_not_allowed", "alg")
+    await expectRejected(verifier.verify(await sign(ec, claims())), "AlgorithmNotAllowed", "alg")
     const refused = await failureOf(makeGoogleVerifier({ clientId: CLIENT_ID, algorithms: ["HS256"] }))
     expect(refused._tag).toBe("InvalidVerifierConfig")
   })

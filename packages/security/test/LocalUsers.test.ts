@@ -158,8 +158,8 @@ describe("LocalUsers", () => {
     )
     for (const error of errors) {
       expect(error._tag).toBe("LocalUserError")
-      expect(error.reason).toBe("invalid_credentials")
-      expect({ ...error }).toEqual({ _tag: "LocalUserError", reason: "invalid_credentials" })
+      expect(error.reason).toBe("InvalidCredentials")
+      expect({ ...error }).toEqual({ _tag: "LocalUserError", reason: "InvalidCredentials" })
       expect(error.message).toBe(errors[0]?.message)
     }
   })
@@ -218,7 +218,7 @@ describe("LocalUsers", () => {
       InMemoryUserStore.layerWith([account])
     )
     expect(identity.principalId).toBe("local:carol")
-    expect(wrong.reason).toBe("invalid_credentials")
+    expect(wrong.reason).toBe("InvalidCredentials")
     expect(afterWrong).toBe(legacy)
     expect(afterLogin.passwordHash).toMatch(/^scrypt\$N=1024,r=8,p=1\$/)
     expect(afterLogin.updatedAt).toBe(T0)
@@ -260,7 +260,7 @@ describe("LocalUsers", () => {
       {},
       InMemoryUserStore.layerWith([account])
     )
-    expect({ ...error }).toEqual({ _tag: "LocalUserError", reason: "invalid_credentials" })
+    expect({ ...error }).toEqual({ _tag: "LocalUserError", reason: "InvalidCredentials" })
   })
 
   it("refuses passwords shorter than the minimum, counting characters rather than bytes", async () => {
@@ -275,9 +275,9 @@ describe("LocalUsers", () => {
         return { short, shortOnChange, longEnough, unicode }
       })
     )
-    expect(short.reason).toBe("weak_password")
-    expect(shortOnChange.reason).toBe("weak_password")
-    expect(unicode.reason).toBe("weak_password")
+    expect(short.reason).toBe("WeakPassword")
+    expect(shortOnChange.reason).toBe("WeakPassword")
+    expect(unicode.reason).toBe("WeakPassword")
     expect(longEnough.username).toBe("frank")
   })
 
@@ -290,15 +290,15 @@ describe("LocalUsers", () => {
       ),
       { minPasswordLength: 40 }
     )
-    expect(error.reason).toBe("weak_password")
+    expect(error.reason).toBe("WeakPassword")
     const badOptions = await Effect.runPromise(
       Effect.flip(Effect.provide(Effect.service(LocalUsers), layerFor({ minPasswordLength: 4 })))
     )
-    expect(badOptions.reason).toBe("invalid_options")
+    expect(badOptions.reason).toBe("InvalidOptions")
     const badScrypt = await Effect.runPromise(
       Effect.flip(Effect.provide(Effect.service(LocalUsers), layerFor({ scrypt: { ...fast, N: 1000 } })))
     )
-    expect(badScrypt.reason).toBe("invalid_options")
+    expect(badScrypt.reason).toBe("InvalidOptions")
   })
 
   it("refuses user names outside the safe charset and length", async () => {
@@ -311,7 +311,7 @@ describe("LocalUsers", () => {
         )
       })
     )
-    expect(errors.map((error) => error.reason)).toEqual(names.map(() => "invalid_username"))
+    expect(errors.map((error) => error.reason)).toEqual(names.map(() => "InvalidUsername"))
     const accepted = await run(
       Effect.gen(function* () {
         const service = yield* users
@@ -363,17 +363,17 @@ describe("LocalUsers", () => {
         }
       })
     )
-    expect(result.duplicate.reason).toBe("already_exists")
+    expect(result.duplicate.reason).toBe("AlreadyExists")
     expect(result.withRoles.roles).toEqual(["admin", "developer"])
     expect(result.withRoles.updatedAt).toBe(T0 + 60_000)
     expect(result.withRoles.createdAt).toBe(T0)
-    expect(result.badRoles.reason).toBe("invalid_roles")
+    expect(result.badRoles.reason).toBe("InvalidRoles")
     expect(result.identity.roles).toEqual(["admin", "developer"])
-    expect(result.oldPassword.reason).toBe("invalid_credentials")
+    expect(result.oldPassword.reason).toBe("InvalidCredentials")
     expect(result.newPassword.subject).toBe("alice")
-    expect(result.whileDisabled.reason).toBe("invalid_credentials")
+    expect(result.whileDisabled.reason).toBe("InvalidCredentials")
     expect(result.enabledAgain.subject).toBe("alice")
-    expect(result.missing.map((error) => error.reason)).toEqual(["not_found", "not_found", "not_found", "not_found"])
+    expect(result.missing.map((error) => error.reason)).toEqual(["NotFound", "NotFound", "NotFound", "NotFound"])
     expect(Option.isNone(result.afterDelete)).toBe(true)
   })
 
@@ -385,7 +385,7 @@ describe("LocalUsers", () => {
         )
       )
     )
-    expect(error.reason).toBe("invalid_profile")
+    expect(error.reason).toBe("InvalidProfile")
   })
 })
 

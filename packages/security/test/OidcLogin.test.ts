@@ -133,7 +133,7 @@ describe("loginWithAuthorizationCode", () => {
     const user = browser({ authorization: (u) => u.searchParams.set("code_challenge", attackerChallenge) })
     const error = await failureOf(loginWithAuthorizationCode(options(user.hook)))
     expect(error._tag).toBe("LoginFailed")
-    expect(error.reason).toBe("exchange_failed")
+    expect(error.reason).toBe("ExchangeFailed")
     expect(error.detail).toContain("invalid_grant")
     expect(provider.tokenRequests).toHaveLength(1)
     const seen = await user.visited()
@@ -144,7 +144,7 @@ describe("loginWithAuthorizationCode", () => {
   it("refuses a redirect whose state is not this login's, without calling the token endpoint", async () => {
     const user = browser({ redirect: (u) => u.searchParams.set("state", "forged-state") })
     const error = await failureOf(loginWithAuthorizationCode(options(user.hook)))
-    expect(error.reason).toBe("state_mismatch")
+    expect(error.reason).toBe("StateMismatch")
     expect(provider.tokenRequests).toHaveLength(0)
     expect((await user.visited()).status).toBe(400)
   })
@@ -161,7 +161,7 @@ describe("loginWithAuthorizationCode", () => {
         )
       )
     )
-    expect(error.reason).toBe("timeout")
+    expect(error.reason).toBe("Timeout")
     await expect(fetch(redirectUri)).rejects.toThrow()
   })
 
@@ -169,7 +169,7 @@ describe("loginWithAuthorizationCode", () => {
     provider.denyAuthorization = true
     const user = browser()
     const error = await failureOf(loginWithAuthorizationCode(options(user.hook)))
-    expect(error.reason).toBe("access_denied")
+    expect(error.reason).toBe("AccessDenied")
     expect(error.detail).toContain("access_denied")
     expect(provider.tokenRequests).toHaveLength(0)
     expect((await user.visited()).page).toContain("refused")
@@ -179,14 +179,14 @@ describe("loginWithAuthorizationCode", () => {
     const wrongPath = await failureOf(
       loginWithAuthorizationCode(options(() => {}, { issuer: `${provider.issuer}/elsewhere` }))
     )
-    expect(wrongPath.reason).toBe("discovery_failed")
+    expect(wrongPath.reason).toBe("DiscoveryFailed")
     const notAUrl = await failureOf(loginWithAuthorizationCode(options(() => {}, { issuer: "not a url" })))
-    expect(notAUrl.reason).toBe("discovery_failed")
+    expect(notAUrl.reason).toBe("DiscoveryFailed")
   })
 
   it("refuses an http issuer unless insecure requests are explicitly allowed", async () => {
     const error = await failureOf(loginWithAuthorizationCode(options(() => {}, { allowInsecureRequests: false })))
-    expect(error.reason).toBe("discovery_failed")
+    expect(error.reason).toBe("DiscoveryFailed")
     expect(error.detail).toContain("HTTPS")
   })
 
@@ -198,7 +198,7 @@ describe("loginWithAuthorizationCode", () => {
         })
       )
     )
-    expect(error.reason).toBe("prompt_failed")
+    expect(error.reason).toBe("PromptFailed")
     expect(error.detail).toBe("no terminal")
   })
 
@@ -208,7 +208,7 @@ describe("loginWithAuthorizationCode", () => {
     try {
       const { port } = taken.address() as AddressInfo
       const error = await failureOf(loginWithAuthorizationCode(options(() => {}, { port })))
-      expect(error.reason).toBe("listener_failed")
+      expect(error.reason).toBe("ListenerFailed")
     } finally {
       await new Promise((resolve) => taken.close(resolve))
     }
@@ -229,7 +229,7 @@ describe("loginWithAuthorizationCode", () => {
       const wrong = await failureOf(
         loginWithAuthorizationCode(options(second.hook, { issuer: confidential.issuer, clientSecret: "wrong" }))
       )
-      expect(wrong.reason).toBe("exchange_failed")
+      expect(wrong.reason).toBe("ExchangeFailed")
       expect(wrong.detail).toContain("invalid_client")
       expect((await second.visited()).status).toBe(400)
     } finally {
@@ -249,7 +249,7 @@ describe("loginWithAuthorizationCode", () => {
         )
       )
     )
-    expect(error.reason).toBe("aborted")
+    expect(error.reason).toBe("Aborted")
   })
 })
 
@@ -306,13 +306,13 @@ describe("loginWithDeviceCode", () => {
   it("fails with access_denied when the user refuses", async () => {
     provider.deviceScript = ["authorization_pending", "access_denied"]
     const error = await failureOf(run(makeFakeClock()).effect)
-    expect(error.reason).toBe("access_denied")
+    expect(error.reason).toBe("AccessDenied")
   })
 
   it("fails with expired_token when the provider says the code expired", async () => {
     provider.deviceScript = ["expired_token"]
     const error = await failureOf(run(makeFakeClock()).effect)
-    expect(error.reason).toBe("expired_token")
+    expect(error.reason).toBe("ExpiredToken")
   })
 
   it("fails with timeout once the code's lifetime has passed locally, without polling after it", async () => {
@@ -321,7 +321,7 @@ describe("loginWithDeviceCode", () => {
     const clock = makeFakeClock()
     const start = clock.now()
     const error = await failureOf(run(clock).effect)
-    expect(error.reason).toBe("timeout")
+    expect(error.reason).toBe("Timeout")
     expect(provider.devicePolls).toBe(6)
     expect(clock.now() - start).toBe(30_000)
   })
@@ -329,7 +329,7 @@ describe("loginWithDeviceCode", () => {
   it("honours a caller timeout shorter than the code's lifetime", async () => {
     provider.deviceInterval = 5
     const error = await failureOf(run(makeFakeClock(), { timeout: "12 seconds" }).effect)
-    expect(error.reason).toBe("timeout")
+    expect(error.reason).toBe("Timeout")
     expect(provider.devicePolls).toBe(2)
   })
 
@@ -339,7 +339,7 @@ describe("loginWithDeviceCode", () => {
       if (count === 2) controller.abort()
     }
     const error = await failureOf(run(makeFakeClock(), { signal: controller.signal }).effect)
-    expect(error.reason).toBe("aborted")
+    expect(error.reason).toBe("Aborted")
     const polls = provider.devicePolls
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(provider.devicePolls).toBe(polls)
@@ -348,6 +348,6 @@ describe("loginWithDeviceCode", () => {
 
   it("fails with device_authorization_failed when the client is unknown", async () => {
     const error = await failureOf(run(makeFakeClock(), { clientId: "someone-else" }).effect)
-    expect(error.reason).toBe("device_authorization_failed")
+    expect(error.reason).toBe("DeviceAuthorizationFailed")
   })
 })

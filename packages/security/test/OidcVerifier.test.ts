@@ -108,22 +108,22 @@ describe("makeOidcVerifier", () => {
   it("requires sub, as a non-empty string", async () => {
     const verifier = await build()
     const { sub: _, ...noSub } = claims()
-    await expectRejected(verifier.verify(await sign(rsa, noSub)), "missing_claim", "sub")
-    await expectRejected(verifier.verify(await sign(rsa, claims({ sub: "" }))), "invalid_claim", "sub")
-    await expectRejected(verifier.verify(await sign(rsa, claims({ name: 42 }))), "invalid_claim", "name")
+    await expectRejected(verifier.verify(await sign(rsa, noSub)), "MissingClaim", "sub")
+    await expectRejected(verifier.verify(await sign(rsa, claims({ sub: "" }))), "InvalidClaim", "sub")
+    await expectRejected(verifier.verify(await sign(rsa, claims({ name: 42 }))), "InvalidClaim", "name")
   })
 
   it("checks the authorized party: required for several audiences, and one of our client ids", async () => {
     const verifier = await build({ audience: [AUD, "coderclaw-cli"] })
     // A token issued to another client that lists us among its audiences.
-    await expectRejected(verifier.verify(await sign(rsa, claims({ aud: [AUD, "elsewhere"] }))), "missing_claim", "azp")
+    await expectRejected(verifier.verify(await sign(rsa, claims({ aud: [AUD, "elsewhere"] }))), "MissingClaim", "azp")
     await expectRejected(
       verifier.verify(await sign(rsa, claims({ aud: [AUD, "elsewhere"], azp: "elsewhere" }))),
-      "wrong_audience",
+      "WrongAudience",
       "azp"
     )
-    await expectRejected(verifier.verify(await sign(rsa, claims({ azp: "elsewhere" }))), "wrong_audience", "azp")
-    await expectRejected(verifier.verify(await sign(rsa, claims({ azp: 7 }))), "invalid_claim", "azp")
+    await expectRejected(verifier.verify(await sign(rsa, claims({ azp: "elsewhere" }))), "WrongAudience", "azp")
+    await expectRejected(verifier.verify(await sign(rsa, claims({ azp: 7 }))), "InvalidClaim", "azp")
     for (const extra of [{}, { azp: AUD }, { azp: "coderclaw-cli" }, { aud: [AUD, "elsewhere"], azp: AUD }]) {
       const identity = await Effect.runPromise(verifier.verify(await sign(rsa, claims(extra))))
       expect(identity.principalId).toBe(`oidc:${NS}:u-42`)
@@ -139,15 +139,15 @@ describe("makeOidcVerifier", () => {
         return yield* verifier.verify(token)
       }).pipe(Effect.provide(Layer.mergeAll(TestClock.layer())))
     expect((await Effect.runPromise(at(NOW_MS))).subject).toBe("u-42")
-    await expectRejected(at(NOW_MS + 3_600_000), "expired", "exp")
-    await expectRejected(at(NOW_MS - 3_600_000), "not_yet_valid")
+    await expectRejected(at(NOW_MS + 3_600_000), "Expired", "exp")
+    await expectRejected(at(NOW_MS - 3_600_000), "NotYetValid")
   })
 
   it("maps rejections to the wire's Unauthenticated without saying which check failed", async () => {
     const verifier = await build()
-    const expired = await expectRejected(verifier.verify(await sign(rsa, claims({ exp: NOW_S - 600 }))), "expired")
+    const expired = await expectRejected(verifier.verify(await sign(rsa, claims({ exp: NOW_S - 600 }))), "Expired")
     expect(unauthenticatedFrom(expired).reason).toBe("expired")
-    const forged = await expectRejected(verifier.verify(await sign(rsa, claims({ iss: "x" }))), "wrong_issuer")
+    const forged = await expectRejected(verifier.verify(await sign(rsa, claims({ iss: "x" }))), "WrongIssuer")
     expect(unauthenticatedFrom(forged).reason).toBe("invalid_credentials")
     expect(forged).toBeInstanceOf(TokenRejected)
     expect(forged.message).toBe(
@@ -206,8 +206,8 @@ describe("configuration", () => {
 
   it("applies a configured skew and token length", async () => {
     const strict = await build({ clockSkewSeconds: 0, maxTokenLength: 512 })
-    await expectRejected(strict.verify(await sign(ed, claims({ exp: NOW_S - 1 }))), "expired")
-    await expectRejected(strict.verify(await sign(ed, claims({ padding: "p".repeat(400) }))), "too_long")
+    await expectRejected(strict.verify(await sign(ed, claims({ exp: NOW_S - 1 }))), "Expired")
+    await expectRejected(strict.verify(await sign(ed, claims({ padding: "p".repeat(400) }))), "TooLong")
     expect((await Effect.runPromise(strict.verify(await sign(ed, claims())))).subject).toBe("u-42")
   })
 })
@@ -240,7 +240,7 @@ describe("remote JWKS", () => {
     const verifier = await remote(server.url, 30_000)
     await Effect.runPromise(verifier.verify(await sign(rsa, claims())))
     for (let i = 0; i < 10; i++) {
-      await expectRejected(verifier.verify(await sign(rsa, claims(), { kid: `forged-${i}` })), "unknown_key", "kid")
+      await expectRejected(verifier.verify(await sign(rsa, claims(), { kid: `forged-${i}` })), "UnknownKey", "kid")
     }
     expect(server.requests()).toBe(1)
   })
@@ -261,7 +261,7 @@ describe("remote JWKS", () => {
     expect(results.every((result) => result._tag === "Failure")).toBe(true)
     expect(server.requests()).toBe(2)
     for (let i = 0; i < 3; i++) {
-      await expectRejected(verifier.verify(await sign(rsa, claims(), { kid: `again-${i}` })), "unknown_key")
+      await expectRejected(verifier.verify(await sign(rsa, claims(), { kid: `again-${i}` })), "UnknownKey")
     }
     expect(server.requests()).toBe(2)
     // The rotated key arrived with that single refetch.
@@ -273,15 +273,15 @@ describe("remote JWKS", () => {
     server = await startJwksServer(jwksOf(rsa))
     server.status = 500
     const failing = await remote(server.url, 30_000)
-    await expectRejected(failing.verify(await sign(rsa, claims())), "keys_unavailable")
+    await expectRejected(failing.verify(await sign(rsa, claims())), "KeysUnavailable")
     server.status = 200
     server.jwks = { not: "a jwks" }
     const invalid = await remote(server.url, 30_000)
-    await expectRejected(invalid.verify(await sign(rsa, claims())), "keys_unavailable")
+    await expectRejected(invalid.verify(await sign(rsa, claims())), "KeysUnavailable")
     const url = server.url
     await server.close()
     server = undefined
     const closed = await remote(url, 30_000)
-    await expectRejected(closed.verify(await sign(rsa, claims())), "keys_unavailable")
+    await expectRejected(closed.verify(await sign(rsa, claims())), "KeysUnavailable")
   })
 })

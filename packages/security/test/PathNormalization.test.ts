@@ -30,31 +30,31 @@ describe("normalizePath", () => {
   })
 
   it.each<[string, PathRejectedReason]>([
-    ["src/../.github/workflows/x", "parent_segment"],
-    ["..", "parent_segment"],
-    ["a/../../etc/passwd", "parent_segment"],
-    ["a/.../b", "parent_segment"],
-    ["/etc/passwd", "absolute"],
-    ["//server/share", "absolute"],
-    ["C:\\Windows\\x", "absolute"],
-    ["c:/Windows/x", "absolute"],
-    ["C:x", "absolute"],
-    ["\\\\server\\share\\x", "absolute"],
-    ["src\\..\\x", "backslash"],
-    ["a\\b", "backslash"],
-    ["%2e%2e/x", "percent_encoding"],
-    ["a%2fb", "percent_encoding"],
-    ["100%", "percent_encoding"],
-    ["a\u0000b", "control_character"],
-    ["a\nb", "control_character"],
-    ["a\u007fb", "control_character"],
-    [".github./workflows/x", "trailing_dot_or_space"],
-    ["secrets /key", "trailing_dot_or_space"],
-    ["", "empty"],
-    [".", "empty"],
-    ["./", "empty"],
-    ["//", "absolute"],
-    ["a".repeat(4097), "too_long"]
+    ["src/../.github/workflows/x", "ParentSegment"],
+    ["..", "ParentSegment"],
+    ["a/../../etc/passwd", "ParentSegment"],
+    ["a/.../b", "ParentSegment"],
+    ["/etc/passwd", "Absolute"],
+    ["//server/share", "Absolute"],
+    ["C:\\Windows\\x", "Absolute"],
+    ["c:/Windows/x", "Absolute"],
+    ["C:x", "Absolute"],
+    ["\\\\server\\share\\x", "Absolute"],
+    ["src\\..\\x", "Backslash"],
+    ["a\\b", "Backslash"],
+    ["%2e%2e/x", "PercentEncoding"],
+    ["a%2fb", "PercentEncoding"],
+    ["100%", "PercentEncoding"],
+    ["a\u0000b", "ControlCharacter"],
+    ["a\nb", "ControlCharacter"],
+    ["a\u007fb", "ControlCharacter"],
+    [".github./workflows/x", "TrailingDotOrSpace"],
+    ["secrets /key", "TrailingDotOrSpace"],
+    ["", "Empty"],
+    [".", "Empty"],
+    ["./", "Empty"],
+    ["//", "Absolute"],
+    ["a".repeat(4097), "TooLong"]
   ])("rejects %j as %s", (input, reason) => {
     const error = rejection(normalizePath(input))
     expect(error.reason).toBe(reason)
@@ -80,33 +80,33 @@ describe("normalizeBranch", () => {
   })
 
   it.each<[string, PathRejectedReason]>([
-    ["", "empty"],
-    ["refs/heads/", "empty"],
-    ["refs/tags/v1", "not_a_branch"],
-    ["refs/remotes/origin/main", "not_a_branch"],
-    ["a..b", "parent_segment"],
-    ["main~1", "invalid_character"],
-    ["main^", "invalid_character"],
-    ["a:b", "invalid_character"],
-    ["a?b", "invalid_character"],
-    ["a*b", "invalid_character"],
-    ["a[b", "invalid_character"],
-    ["a b", "invalid_character"],
-    ["a@{1}", "invalid_character"],
-    ["@", "invalid_character"],
-    ["a\\b", "backslash"],
-    ["a%2fb", "percent_encoding"],
-    ["a\u0001b", "control_character"],
-    ["main.lock", "invalid_ref"],
-    ["feature/x.lock/y", "invalid_ref"],
-    [".hidden", "invalid_ref"],
-    ["a/.b", "invalid_ref"],
-    ["main.", "invalid_ref"],
-    ["/main", "invalid_ref"],
-    ["main/", "invalid_ref"],
-    ["a//b", "invalid_ref"],
-    ["-main", "invalid_ref"],
-    ["x".repeat(256), "too_long"]
+    ["", "Empty"],
+    ["refs/heads/", "Empty"],
+    ["refs/tags/v1", "NotABranch"],
+    ["refs/remotes/origin/main", "NotABranch"],
+    ["a..b", "ParentSegment"],
+    ["main~1", "InvalidCharacter"],
+    ["main^", "InvalidCharacter"],
+    ["a:b", "InvalidCharacter"],
+    ["a?b", "InvalidCharacter"],
+    ["a*b", "InvalidCharacter"],
+    ["a[b", "InvalidCharacter"],
+    ["a b", "InvalidCharacter"],
+    ["a@{1}", "InvalidCharacter"],
+    ["@", "InvalidCharacter"],
+    ["a\\b", "Backslash"],
+    ["a%2fb", "PercentEncoding"],
+    ["a\u0001b", "ControlCharacter"],
+    ["main.lock", "InvalidRef"],
+    ["feature/x.lock/y", "InvalidRef"],
+    [".hidden", "InvalidRef"],
+    ["a/.b", "InvalidRef"],
+    ["main.", "InvalidRef"],
+    ["/main", "InvalidRef"],
+    ["main/", "InvalidRef"],
+    ["a//b", "InvalidRef"],
+    ["-main", "InvalidRef"],
+    ["x".repeat(256), "TooLong"]
   ])("rejects %j as %s", (input, reason) => {
     const error = rejection(normalizeBranch(input))
     expect(error.reason).toBe(reason)
@@ -115,7 +115,7 @@ describe("normalizeBranch", () => {
 
   it("allows * only in patterns", () => {
     expect(Result.getOrThrow(normalizeBranchPattern("refs/heads/release/*"))).toBe("release/*")
-    expect(rejection(normalizeBranchPattern("release/..")).reason).toBe("parent_segment")
+    expect(rejection(normalizeBranchPattern("release/..")).reason).toBe("ParentSegment")
   })
 })
 
@@ -159,7 +159,7 @@ describe("protected-path patterns", () => {
   })
 
   it("refuses hostile patterns", () => {
-    expect(rejection(compilePathPattern("../x")).reason).toBe("parent_segment")
-    expect(rejection(compilePathPattern("/etc")).reason).toBe("absolute")
+    expect(rejection(compilePathPattern("../x")).reason).toBe("ParentSegment")
+    expect(rejection(compilePathPattern("/etc")).reason).toBe("Absolute")
   })
 })

@@ -271,15 +271,15 @@ forbid (principal, action == Action::"config:write", resource);`
   it("denies or rejects every path-traversal form", async () => {
     await withEngine(config, (engine) => {
       const rejectedForms: ReadonlyArray<[string, string]> = [
-        ["src/../.github/workflows/x", "parent_segment"],
-        ["src\\..\\x", "backslash"],
-        [".github\\workflows\\x", "backslash"],
-        ["%2e%2e/x", "percent_encoding"],
-        [".github%2fworkflows/x", "percent_encoding"],
-        ["/repo/.github/workflows/x", "absolute"],
-        ["C:\\repo\\.github\\workflows\\x", "absolute"],
-        [".github/workflows/x\u0000.txt", "control_character"],
-        [".github./workflows/x", "trailing_dot_or_space"]
+        ["src/../.github/workflows/x", "ParentSegment"],
+        ["src\\..\\x", "Backslash"],
+        [".github\\workflows\\x", "Backslash"],
+        ["%2e%2e/x", "PercentEncoding"],
+        [".github%2fworkflows/x", "PercentEncoding"],
+        ["/repo/.github/workflows/x", "Absolute"],
+        ["C:\\repo\\.github\\workflows\\x", "Absolute"],
+        [".github/workflows/x\u0000.txt", "ControlCharacter"],
+        [".github./workflows/x", "TrailingDotOrSpace"]
       ]
       for (const [path, reason] of rejectedForms) {
         expect(rejected(engine, write(admin, { paths: ["src/ok.ts", path] })).reason).toBe(reason)
@@ -307,7 +307,7 @@ forbid (principal, action == Action::"config:write", resource);`
       )
     )
     expect(error._tag).toBe("PathRejected")
-    expect(error.reason).toBe("parent_segment")
+    expect(error.reason).toBe("ParentSegment")
   })
 
   it("denies protected branches in any spelling", async () => {
@@ -319,8 +319,8 @@ forbid (principal, action == Action::"config:write", resource);`
       }
       expect(decided(engine, write(admin, { branch: "feature/main" })).decision).toBe("allow")
       expect(decided(engine, write(admin, { branch: "refs/heads/mainline" })).decision).toBe("allow")
-      expect(rejected(engine, write(admin, { branch: "refs/tags/main" })).reason).toBe("not_a_branch")
-      expect(rejected(engine, write(admin, { branch: "main..x" })).reason).toBe("parent_segment")
+      expect(rejected(engine, write(admin, { branch: "refs/tags/main" })).reason).toBe("NotABranch")
+      expect(rejected(engine, write(admin, { branch: "main..x" })).reason).toBe("ParentSegment")
     })
   })
 

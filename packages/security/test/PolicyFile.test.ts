@@ -104,7 +104,7 @@ describe("loading a policy file", () => {
       }
     ]
     const error = refusal({ ...config, tests })
-    expect(error.reason).toBe("test_failed")
+    expect(error.reason).toBe("TestFailed")
     expect(error.subject).toBe("readonly may submit")
     expect(error.message).toContain('test "readonly may submit" expected allow but got deny')
     expect(error.message).toContain("default-deny")
@@ -163,7 +163,7 @@ describe("loading a policy file", () => {
         )
       )
     )
-    expect(Result.isFailure(result) && result.failure.reason).toBe("test_failed")
+    expect(Result.isFailure(result) && result.failure.reason).toBe("TestFailed")
   })
 })
 
@@ -175,7 +175,7 @@ describe("invalid policy files", () => {
         { id: "bad", agent: "b", minTrust: "high" }
       ]
     })
-    expect(error.reason).toBe("invalid_config")
+    expect(error.reason).toBe("InvalidConfig")
     expect(error.message).toContain("agents[1].minTrust")
   })
 
@@ -214,7 +214,7 @@ describe("invalid policy files", () => {
         }
       ]
     })
-    expect(error.reason).toBe("invalid_config")
+    expect(error.reason).toBe("InvalidConfig")
     expect(error.message).toContain("tests[0].request.principal.permissions")
   })
 
@@ -223,13 +223,13 @@ describe("invalid policy files", () => {
       agents: [{ id: "same", agent: "a" }],
       skills: [{ id: "same", skill: "b" }]
     })
-    expect(error.reason).toBe("duplicate_id")
+    expect(error.reason).toBe("DuplicateId")
     expect(error.subject).toBe("same")
   })
 
   it("refuses a policy naming a role the role table does not define", () => {
     const error = refusal({ agents: [{ id: "d", agent: "deploy", denyRoles: ["contractor"] }] })
-    expect(error.reason).toBe("unknown_role")
+    expect(error.reason).toBe("UnknownRole")
     expect(error.subject).toBe("d")
     expect(error.message).toContain('"contractor"')
   })
@@ -239,7 +239,7 @@ describe("invalid policy files", () => {
       cedar:
         '@id("a")\npermit (principal, action, resource);\n@id("b")\nforbid (principal, action, resource) when { 1 + };'
     })
-    expect(error.reason).toBe("cedar_parse")
+    expect(error.reason).toBe("CedarParse")
     expect(error.message).toContain("line 4")
   })
 
@@ -247,7 +247,7 @@ describe("invalid policy files", () => {
     const error = refusal({
       cedar: '@id("a") permit (principal, action, resource);\nforbid (principal, action, resource);'
     })
-    expect(error.reason).toBe("cedar_parse")
+    expect(error.reason).toBe("CedarParse")
     expect(error.subject).toBe("cedar policy #2")
   })
 
@@ -255,20 +255,20 @@ describe("invalid policy files", () => {
     const error = refusal({
       cedar: '@id("uses-missing-attribute")\nforbid (principal, action, resource) when { principal.level > 3 };'
     })
-    expect(error.reason).toBe("cedar_validation")
+    expect(error.reason).toBe("CedarValidation")
     expect(error.subject).toBe("uses-missing-attribute")
     expect(error.message).toContain("level")
   })
 
   it("refuses a hand-written id that collides with a generated one", () => {
     const error = refusal({ cedar: '@id("role:admin") forbid (principal, action, resource);' })
-    expect(error.reason).toBe("duplicate_id")
+    expect(error.reason).toBe("DuplicateId")
     expect(error.subject).toBe("role:admin")
   })
 
   it("refuses policy templates", () => {
     const error = refusal({ cedar: '@id("t") permit (principal == ?principal, action, resource);' })
-    expect(error.reason).toBe("cedar_parse")
+    expect(error.reason).toBe("CedarParse")
     expect(error.message).toContain("templates")
   })
 })

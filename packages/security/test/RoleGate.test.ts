@@ -148,7 +148,7 @@ describe("RoleGate service", () => {
       )
     )
     expect(error._tag).toBe("RoleConfigError")
-    expect(error.reason).toBe("unknown_parent")
+    expect(error.reason).toBe("UnknownParent")
   })
 
   it("has a built-in-only layer", async () => {

@@ -105,33 +105,33 @@ describe("role configuration errors", () => {
       { name: "b", inherits: ["c"], permissions: [] },
       { name: "c", inherits: ["a"], permissions: [] }
     ])
-    expect(error.reason).toBe("cycle")
+    expect(error.reason).toBe("Cycle")
     expect(error.detail).toContain("a -> b -> c -> a")
   })
 
   it("refuses a role inheriting itself", () => {
     const error = loadError([{ name: "self", inherits: ["self"], permissions: [] }])
-    expect(error.reason).toBe("cycle")
+    expect(error.reason).toBe("Cycle")
     expect(error.role).toBe("self")
   })
 
   it("refuses an unknown parent", () => {
     const error = loadError([{ name: "x", inherits: ["developer", "ghost"], permissions: [] }])
-    expect(error.reason).toBe("unknown_parent")
+    expect(error.reason).toBe("UnknownParent")
     expect(error.role).toBe("x")
     expect(error.message).toContain('"ghost"')
   })
 
   it("refuses an unknown permission", () => {
     const error = loadError([{ name: "x", permissions: ["task:read", "task:delete"] }])
-    expect(error.reason).toBe("unknown_permission")
+    expect(error.reason).toBe("UnknownPermission")
     expect(error.role).toBe("x")
     expect(error.message).toContain('"task:delete"')
   })
 
   it("refuses redefining a built-in role", () => {
     const error = loadError([{ name: "readonly", permissions: ["task:submit"] }])
-    expect(error.reason).toBe("builtin_redefined")
+    expect(error.reason).toBe("BuiltinRedefined")
     expect(error.role).toBe("readonly")
   })
 
@@ -140,7 +140,7 @@ describe("role configuration errors", () => {
       { name: "ops", permissions: [] },
       { name: "ops", permissions: ["audit:read"] }
     ])
-    expect(error.reason).toBe("duplicate_role")
+    expect(error.reason).toBe("DuplicateRole")
   })
 
   it("refuses a malformed configuration naming the field", () => {
@@ -148,7 +148,7 @@ describe("role configuration errors", () => {
       { name: "ok", permissions: [] },
       { name: "bad name!", permission: [] }
     ])
-    expect(error.reason).toBe("invalid_config")
+    expect(error.reason).toBe("InvalidConfig")
     expect(error.message).toContain("[1].name")
     expect(error.message).toContain("[1].permissions")
     expect(error.message).toContain("[1].permission")

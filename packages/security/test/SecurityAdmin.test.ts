@@ -80,7 +80,7 @@ describe("SecurityAdmin: administrative decisions are audited by security", () =
         return { error, log: yield* entries }
       })
     )
-    expect(error).toMatchObject({ _tag: "DeviceError", operation: "pairing", reason: "not_permitted" })
+    expect(error).toMatchObject({ _tag: "DeviceError", operation: "pairing", reason: "NotPermitted" })
     expect(log.map((entry) => [entry.actor, entry.action, entry.decision, entry.reasons])).toEqual([
       ["local:mallory", "device.reject", "failure", ["via:cli-database", "pairing:not_permitted"]]
     ])
@@ -99,8 +99,8 @@ describe("SecurityAdmin: administrative decisions are audited by security", () =
         return { none, several, chosen, log: yield* entries }
       })
     )
-    expect(none).toMatchObject({ reason: "not_found", deviceId: key.deviceId })
-    expect(several).toMatchObject({ reason: "ambiguous", deviceId: key.deviceId })
+    expect(none).toMatchObject({ reason: "NotFound", deviceId: key.deviceId })
+    expect(several).toMatchObject({ reason: "Ambiguous", deviceId: key.deviceId })
     expect(several.message).toContain("local:alice, local:bob")
     expect(chosen.principalId).toBe("local:bob")
     // Nothing was decided by the refused look-ups, so only the approval is in the log.

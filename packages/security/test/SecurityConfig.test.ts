@@ -35,17 +35,17 @@ sessions: { issuer: test, audience: coderclaw, ttl: 5 }
 providers: { local: { minPasswordLength: 4 } }
 `)
     expect(error).toBeInstanceOf(SecurityConfigError)
-    expect(error.reason).toBe("invalid_config")
+    expect(error.reason).toBe("InvalidConfig")
     expect(error.issues.some((issue) => issue.startsWith("sessions.ttl"))).toBe(true)
     expect(error.issues.some((issue) => issue.startsWith("providers.local.minPasswordLength"))).toBe(true)
     expect(error.message).toContain("test.yaml")
   })
 
   it("refuses invalid YAML, duplicate keys and a missing file with the place of the problem", async () => {
-    expect((await refusal("sessions: [unclosed")).reason).toBe("invalid_yaml")
-    expect((await refusal(`${minimal}\nproviders: {}`)).reason).toBe("invalid_yaml")
+    expect((await refusal("sessions: [unclosed")).reason).toBe("InvalidYaml")
+    expect((await refusal(`${minimal}\nproviders: {}`)).reason).toBe("InvalidYaml")
     const missing = await Effect.runPromise(Effect.flip(loadSecurityConfig("/nonexistent/security.yaml")))
-    expect(missing).toMatchObject({ reason: "unreadable", source: "/nonexistent/security.yaml" })
+    expect(missing).toMatchObject({ reason: "Unreadable", source: "/nonexistent/security.yaml" })
   })
 
   it("refuses policies whose embedded tests fail, and unsafe provider settings, when security is built", async () => {
@@ -67,7 +67,7 @@ policies:
         resource: { type: Agent, id: echo }
       expect: allow
 `)
-    expect(failingTest).toMatchObject({ _tag: "SecurityConfigError", reason: "invalid_policies" })
+    expect(failingTest).toMatchObject({ _tag: "SecurityConfigError", reason: "InvalidPolicies" })
     expect(failingTest.issues.join("\n")).toContain("readers may submit")
 
     const unsafe = await build(`
@@ -79,14 +79,14 @@ providers:
       algorithms: [HS256]
       jwks: { url: https://id.example.com/jwks }
 `)
-    expect(unsafe).toMatchObject({ _tag: "SecurityConfigError", reason: "invalid_provider" })
+    expect(unsafe).toMatchObject({ _tag: "SecurityConfigError", reason: "InvalidProvider" })
 
     const cycle = await build(`${minimal}
 roles:
   - { name: a, inherits: [b], permissions: [] }
   - { name: b, inherits: [a], permissions: [] }
 `)
-    expect(cycle).toMatchObject({ _tag: "SecurityConfigError", reason: "invalid_roles" })
+    expect(cycle).toMatchObject({ _tag: "SecurityConfigError", reason: "InvalidRoles" })
   })
 })
 

@@ -86,6 +86,6 @@ describe("the server identity key", () => {
       program.pipe(Effect.provide(Layer.merge(Layer.succeed(SigningKeyStore, shared), TestClock.layer())))
     )
     expect(ownClaims.aud).toEqual(["coderclaw", "coderclaw-server:A"])
-    expect(refused.reason).toBe("claims_mismatch")
+    expect(refused.reason).toBe("ClaimsMismatch")
   })
 })

@@ -163,7 +163,7 @@ describe("SessionTokens", () => {
     const retired = result.storedAfterRotate.find((record) => record.kid === result.oldKid)
     expect(retired?.retiredAt).toBe(T0 + 10 * 60_000)
     expect(retired?.privateJwk).toBeUndefined()
-    expect(result.afterWindow).toBe("unknown_key")
+    expect(result.afterWindow).toBe("UnknownKey")
     expect(result.storedKids).not.toContain(result.oldKid)
     expect(result.storedKids).toHaveLength(2)
   })
@@ -233,7 +233,7 @@ describe("SessionTokens", () => {
         return yield* rejection(Effect.flatMap(tokens, (service) => service.verify(forged)))
       })
     )
-    expect(reason).toBe("bad_signature")
+    expect(reason).toBe("BadSignature")
   })
 
   it("refuses HS256 and unsigned (alg none) tokens", async () => {
@@ -258,7 +258,7 @@ describe("SessionTokens", () => {
         ])
       })
     )
-    expect(reasons).toEqual(["unsupported_algorithm", "unsupported_algorithm", "unsupported_algorithm"])
+    expect(reasons).toEqual(["UnsupportedAlgorithm", "UnsupportedAlgorithm", "UnsupportedAlgorithm"])
   })
 
   it("refuses tokens with an unknown or missing kid", async () => {
@@ -271,7 +271,7 @@ describe("SessionTokens", () => {
         ])
       })
     )
-    expect(reasons).toEqual(["unknown_key", "unknown_key"])
+    expect(reasons).toEqual(["UnknownKey", "UnknownKey"])
   })
 
   it("checks issuer, audience, type, iat and the required claims even when the signature is ours", async () => {
@@ -293,13 +293,13 @@ describe("SessionTokens", () => {
       })
     )
     expect(reasons).toEqual({
-      issuer: "claims_mismatch",
-      audience: "claims_mismatch",
-      type: "claims_mismatch",
-      futureIat: "claims_mismatch",
-      tooOld: "expired",
-      missingSid: "claims_mismatch",
-      badSid: "malformed_token"
+      issuer: "ClaimsMismatch",
+      audience: "ClaimsMismatch",
+      type: "ClaimsMismatch",
+      futureIat: "ClaimsMismatch",
+      tooOld: "Expired",
+      missingSid: "ClaimsMismatch",
+      badSid: "MalformedToken"
     })
   })
 
@@ -315,7 +315,7 @@ describe("SessionTokens", () => {
       })
     )
     expect(result.withinSkew.sub).toBe("local:alice")
-    expect(result.after).toBe("expired")
+    expect(result.after).toBe("Expired")
   })
 
   it("refuses tampered, oversized and malformed tokens", async () => {
@@ -337,12 +337,12 @@ describe("SessionTokens", () => {
       })
     )
     expect(reasons).toEqual({
-      tampered: "bad_signature",
-      oversized: "malformed_token",
-      garbage: "malformed_token",
-      empty: "malformed_token",
-      badHeader: "malformed_token",
-      headerNotObject: "malformed_token"
+      tampered: "BadSignature",
+      oversized: "MalformedToken",
+      garbage: "MalformedToken",
+      empty: "MalformedToken",
+      badHeader: "MalformedToken",
+      headerNotObject: "MalformedToken"
     })
   })
 
@@ -357,7 +357,7 @@ describe("SessionTokens", () => {
         ])
       })
     )
-    expect(reasons).toEqual(["invalid_request", "invalid_request", "invalid_request"])
+    expect(reasons).toEqual(["InvalidRequest", "InvalidRequest", "InvalidRequest"])
   })
 
   it("refuses options out of range", async () => {
@@ -370,8 +370,8 @@ describe("SessionTokens", () => {
           )
         )
       )
-    expect((await build({ ...options, issuer: "" })).reason).toBe("invalid_request")
-    expect((await build({ ...options, clockSkewMs: -1 })).reason).toBe("invalid_request")
-    expect((await build({ ...options, maxTokenTtlMs: 1.5 })).reason).toBe("invalid_request")
+    expect((await build({ ...options, issuer: "" })).reason).toBe("InvalidRequest")
+    expect((await build({ ...options, clockSkewMs: -1 })).reason).toBe("InvalidRequest")
+    expect((await build({ ...options, maxTokenTtlMs: 1.5 })).reason).toBe("InvalidRequest")
   })
 })

@@ -127,8 +127,8 @@ describe("Sessions", () => {
       })
     )
     expect(result.lastMoment.principalId).toBe("local:alice")
-    expect(result.byId).toBe("expired")
-    expect(result.byToken).toBe("expired")
+    expect(result.byId).toBe("Expired")
+    expect(result.byToken).toBe("Expired")
     expect(result.listed).toEqual([])
     expect(result.listedAll).toHaveLength(1)
   })
@@ -154,10 +154,10 @@ describe("Sessions", () => {
     )
     expect(result.first.revokedAt).toBe(T0 + 60_000)
     expect(result.second.revokedAt).toBe(T0 + 60_000)
-    expect(result.byId).toBe("revoked")
-    expect(result.byToken).toBe("revoked")
-    expect(result.unknown).toBe("not_found")
-    expect(result.unknownValidate).toBe("not_found")
+    expect(result.byId).toBe("Revoked")
+    expect(result.byToken).toBe("Revoked")
+    expect(result.unknown).toBe("NotFound")
+    expect(result.unknownValidate).toBe("NotFound")
   })
 
   it("revokes every session of a principal and no one else's", async () => {
@@ -183,7 +183,7 @@ describe("Sessions", () => {
     expect(result.before).toHaveLength(3)
     expect(result.revoked).toBe(3)
     expect(result.again).toBe(0)
-    expect(result.refusals).toEqual(["revoked", "revoked", "revoked"])
+    expect(result.refusals).toEqual(["Revoked", "Revoked", "Revoked"])
     expect(result.bob.principalId).toBe("local:bob")
     expect(result.after).toEqual([])
     expect(result.all.map((session) => session.revokedAt)).toEqual([T0, T0, T0])
@@ -207,10 +207,10 @@ describe("Sessions", () => {
     expect(result.clamped.session.expiresAt).toBe(T0 + 8 * HOUR)
     expect(result.tokenExp).toBe((T0 + 8 * HOUR) / 1_000)
     expect([result.zero, result.negative, result.fractional, result.notANumber]).toEqual([
-      "invalid_request",
-      "invalid_request",
-      "invalid_request",
-      "invalid_request"
+      "InvalidRequest",
+      "InvalidRequest",
+      "InvalidRequest",
+      "InvalidRequest"
     ])
   })
 
@@ -218,7 +218,7 @@ describe("Sessions", () => {
     const error = await Effect.runPromise(
       Effect.flip(Effect.provide(Effect.service(Sessions), layerFor({ maxTtlMs: 24 * HOUR })))
     )
-    expect(error.reason).toBe("invalid_request")
+    expect(error.reason).toBe("InvalidRequest")
   })
 
   it("refuses invalid session contents", async () => {
@@ -233,7 +233,7 @@ describe("Sessions", () => {
         ])
       })
     )
-    expect(reasons).toEqual(["invalid_request", "invalid_request", "invalid_request", "invalid_request"])
+    expect(reasons).toEqual(["InvalidRequest", "InvalidRequest", "InvalidRequest", "InvalidRequest"])
   })
 
   it("builds the principal from the session's server-side roles, never from token claims", async () => {
@@ -287,7 +287,7 @@ describe("Sessions", () => {
       trust: "verified"
     })
     expect(result.fromSession).toEqual(result.principal)
-    expect(result.swapped).toBe("claims_mismatch")
+    expect(result.swapped).toBe("ClaimsMismatch")
   })
 
   it("refuses a token for a session the store does not hold", async () => {
@@ -306,7 +306,7 @@ describe("Sessions", () => {
         return yield* rejection(Effect.flatMap(sessions, (service) => service.verifyToken(token)))
       })
     )
-    expect(reason).toBe("not_found")
+    expect(reason).toBe("NotFound")
   })
 
   it("keeps sessions valid across a key rotation", async () => {
@@ -342,7 +342,7 @@ describe("Sessions", () => {
     )
     expect(result.retained).toBe(0)
     expect(result.purged).toBe(1)
-    expect(result.short).toBe("not_found")
+    expect(result.short).toBe("NotFound")
     expect(result.long.expiresAt).toBe(T0 + 2 * HOUR)
   })
 })

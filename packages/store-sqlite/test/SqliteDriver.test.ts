@@ -33,7 +33,7 @@ describe("choosing a SQLite driver", () => {
     )
     expect(Option.getOrUndefined(Exit.findErrorOption(exit))).toMatchObject({
       _tag: "SqliteSecurityStoreError",
-      reason: "unavailable"
+      reason: "Unavailable"
     })
   })
 

@@ -162,7 +162,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         )
         const error = await openFailure({ filename })
         expect(error).toBeInstanceOf(SqliteSecurityStoreError)
-        expect(error.reason).toBe("unavailable")
+        expect(error.reason).toBe("Unavailable")
         expect(error.message).toContain(`schema version ${newer}, newer than the ${SqliteSecurityStore.schemaVersion}`)
         expect(driver.raw(filename, (db) => db.prepare("SELECT count(*) FROM security_users").pluck().get())).toBe(1)
       })
@@ -177,7 +177,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         ]
         for (const [options, named] of cases) {
           const error = await openFailure(options)
-          expect(error.reason).toBe("unavailable")
+          expect(error.reason).toBe("Unavailable")
           expect(error.detail).toContain(named)
         }
         expect(existsSync(filename)).toBe(false)
@@ -189,7 +189,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         for (const suffix of ["-wal", "-shm"]) if (existsSync(filename + suffix)) await rm(filename + suffix)
         writeFileSync(filename, Buffer.alloc(8192, 0x5a))
         const error = await openFailure({ filename })
-        expect(error.reason).toBe("corrupt")
+        expect(error.reason).toBe("Corrupt")
         expect(error.detail).toContain("SQLITE_NOTADB")
       })
     })
@@ -366,7 +366,7 @@ describeEachDriver("SQLite security stores", (driver) => {
             })
           )
         )
-        expect(outcome.conflict).toMatchObject({ reason: "conflict", seq: 1 })
+        expect(outcome.conflict).toMatchObject({ reason: "Conflict", seq: 1 })
         expect(outcome.head).toEqual({ seq: 2, hash: second.hash })
         expect(outcome.verdict).toMatchObject({ ok: true, entries: 2 })
       })
@@ -417,7 +417,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           Effect.runPromiseExit(stores.audit.head())
         ])
         for (const exit of exits) {
-          expect(Option.getOrUndefined(Exit.findErrorOption(exit))).toMatchObject({ reason: "unavailable" })
+          expect(Option.getOrUndefined(Exit.findErrorOption(exit))).toMatchObject({ reason: "Unavailable" })
         }
       })
     })
@@ -451,7 +451,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         const fromList = await afterDamage(damage, (stores) => stores.users.list)
         for (const error of [fromFind, fromList]) {
           expect(error).toBeInstanceOf(LocalUserError)
-          expect(error).toMatchObject({ reason: "unavailable", username: "bob" })
+          expect(error).toMatchObject({ reason: "Unavailable", username: "bob" })
           expect(error.detail).toContain("roles")
         }
       })
@@ -461,7 +461,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           (db) => db.exec("UPDATE security_users SET password_hash = 'plaintext-secret' WHERE username = 'alice'"),
           (stores) => stores.users.find("alice")
         )
-        expect(error).toMatchObject({ reason: "unavailable", username: "alice" })
+        expect(error).toMatchObject({ reason: "Unavailable", username: "alice" })
         expect(error.detail).toContain("passwordHash")
         expect(error.message).not.toContain("plaintext-secret")
       })
@@ -473,7 +473,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         const error = await withStores({ filename }, (stores) =>
           failureOf(stores.users.update("alice", { roles: ["admin"], updatedAt: 9_000 }))
         )
-        expect(error).toMatchObject({ reason: "unavailable", username: "alice" })
+        expect(error).toMatchObject({ reason: "Unavailable", username: "alice" })
         expect(driver.raw(filename, (db) => db.prepare("SELECT roles FROM security_users").pluck().get())).toBe(
           '["developer"]'
         )
@@ -488,7 +488,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         ]
         for (const error of errors) {
           expect(error).toBeInstanceOf(SessionRejected)
-          expect(error).toMatchObject({ reason: "unavailable", sessionId: "s-1" })
+          expect(error).toMatchObject({ reason: "Unavailable", sessionId: "s-1" })
         }
       })
 
@@ -497,7 +497,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           (db) => db.exec("UPDATE security_sessions SET trust = 'root'"),
           (stores) => stores.sessions.find("s-1")
         )
-        expect(error).toMatchObject({ reason: "unavailable", sessionId: "s-1" })
+        expect(error).toMatchObject({ reason: "Unavailable", sessionId: "s-1" })
         expect(error.detail).toContain("trust")
       })
 
@@ -510,7 +510,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           (stores) => stores.signingKeys.load
         )
         expect(error).toBeInstanceOf(SessionRejected)
-        expect(error.reason).toBe("unavailable")
+        expect(error.reason).toBe("Unavailable")
         expect(error.detail).toContain("privateJwk")
         expect(error.message).not.toContain("s3cr3t")
       })
@@ -523,7 +523,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         ]
         for (const error of errors) {
           expect(error).toBeInstanceOf(DeviceError)
-          expect(error.reason).toBe("corrupt")
+          expect(error.reason).toBe("Corrupt")
           expect(error.detail).toContain("dev_1")
         }
       })
@@ -547,7 +547,7 @@ describeEachDriver("SQLite security stores", (driver) => {
             )
           ])
         )
-        for (const error of errors) expect(error).toMatchObject({ reason: "corrupt" })
+        for (const error of errors) expect(error).toMatchObject({ reason: "Corrupt" })
         const left = driver.raw(filename, (db) => ({
           devices: db.prepare("SELECT count(*) FROM security_devices").pluck().get(),
           status: db.prepare("SELECT status FROM security_pairing_requests").pluck().get()
@@ -560,7 +560,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           (db) => db.exec("UPDATE security_audit_entries SET details = 'null' WHERE seq = 3"),
           (stores) => stores.audit.readRange(3, 1)
         )
-        expect(error).toMatchObject({ reason: "corrupt", seq: 3 })
+        expect(error).toMatchObject({ reason: "Corrupt", seq: 3 })
         expect(error.detail).toContain("details")
       })
 
@@ -573,7 +573,7 @@ describeEachDriver("SQLite security stores", (driver) => {
         ]
         for (const error of errors) {
           expect(error).toBeInstanceOf(AuditError)
-          expect(error).toMatchObject({ reason: "corrupt", seq: 2 })
+          expect(error).toMatchObject({ reason: "Corrupt", seq: 2 })
         }
       })
 
@@ -587,8 +587,8 @@ describeEachDriver("SQLite security stores", (driver) => {
           (db) => db.exec("UPDATE security_audit_head SET hash = 'not-a-hash'"),
           (stores) => stores.audit.append(next)
         )
-        expect(missing).toMatchObject({ reason: "corrupt" })
-        expect(malformed).toMatchObject({ reason: "corrupt" })
+        expect(missing).toMatchObject({ reason: "Corrupt" })
+        expect(malformed).toMatchObject({ reason: "Corrupt" })
       })
 
       it("a head moved back behind stored entries: the next append is corrupt, not a silent overwrite", async () => {
@@ -597,7 +597,7 @@ describeEachDriver("SQLite security stores", (driver) => {
           (db) => db.prepare("UPDATE security_audit_head SET seq = 1, hash = ?").run(itemAt(entries, 0).hash),
           (stores) => stores.audit.append(itemAt(entries, 1))
         )
-        expect(error).toMatchObject({ reason: "corrupt", seq: 2 })
+        expect(error).toMatchObject({ reason: "Corrupt", seq: 2 })
       })
 
       it("entries cut off the end leave the head ahead of them: verification reports the truncation", async () => {
@@ -638,9 +638,9 @@ describeEachDriver("SQLite security stores", (driver) => {
           ["SessionRejected", "unavailable"],
           ["DeviceError", "corrupt"],
           ["DeviceError", "corrupt"],
-          ["AuditError", "invalid_entry"]
+          ["AuditError", "InvalidEntry"]
         ])
-        expect(outcome.update).toMatchObject({ reason: "unavailable", username: "alice" })
+        expect(outcome.update).toMatchObject({ reason: "Unavailable", username: "alice" })
         expect(outcome.head).toEqual(emptyAuditHead)
         const counts = driver.raw(filename, (db) =>
           [

@@ -112,7 +112,7 @@ export const auditStoreBehaviour = (name: string, open: OpenStore<AuditStoreShap
       )
       for (const error of outcome.errors) {
         expect(error).toBeInstanceOf(AuditError)
-        expect(error.reason).toBe("conflict")
+        expect(error.reason).toBe("Conflict")
       }
       expect(outcome.errors.map((error) => error.seq)).toEqual([2, 1, 2, 2])
       expect(outcome.head).toEqual({ seq: 2, hash: second.hash })

@@ -41,7 +41,7 @@ export const sessionStoreBehaviour = (name: string, open: OpenStore<SessionStore
         })
       )
       expect(error).toBeInstanceOf(SessionRejected)
-      expect(error).toMatchObject({ reason: "unavailable", sessionId: "s-1" })
+      expect(error).toMatchObject({ reason: "Unavailable", sessionId: "s-1" })
       expect(stored).toEqual(Option.some(first))
     })
 

@@ -33,7 +33,7 @@ export const userStoreBehaviour = (name: string, open: OpenStore<UserStoreShape>
         })
       )
       expect(error).toBeInstanceOf(LocalUserError)
-      expect(error).toMatchObject({ reason: "already_exists", username: "alice" })
+      expect(error).toMatchObject({ reason: "AlreadyExists", username: "alice" })
       expect(stored).toEqual(Option.some(first))
     })
 

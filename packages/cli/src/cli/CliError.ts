@@ -7,7 +7,7 @@ import { ExitCode } from "./ExitCode.js"
  * - `failed`: the operation was refused or did not succeed (exit 1);
  * - `connection`: the server cannot be reached or refused to authenticate us (exit 3).
  */
-export const CliErrorReason = Schema.Literals(["usage", "failed", "connection"])
+export const CliErrorReason = Schema.Literals(["Usage", "Failed", "Connection"])
 export type CliErrorReason = typeof CliErrorReason.Type
 
 /**
@@ -23,9 +23,9 @@ export class CliError extends Schema.TaggedError<CliError>()("CliError", {
 }) {
   /** The process exit code for this error. */
   get exitCode(): ExitCode {
-    return this.reason === "usage"
+    return this.reason === "Usage"
       ? ExitCode.usage
-      : this.reason === "connection"
+      : this.reason === "Connection"
         ? ExitCode.connection
         : ExitCode.failed
   }
@@ -33,18 +33,18 @@ export class CliError extends Schema.TaggedError<CliError>()("CliError", {
 
 /** A usage error (exit 2). */
 export const usageError = (message: string, hint?: string): CliError =>
-  new CliError({ reason: "usage", message, ...(hint === undefined ? {} : { hint }) })
+  new CliError({ reason: "Usage", message, ...(hint === undefined ? {} : { hint }) })
 
 /** The operation failed (exit 1). */
 export const failedError = (
   message: string,
   extra: { hint?: string; code?: string; details?: unknown } = {}
-): CliError => new CliError({ reason: "failed", message, ...withoutUndefined(extra) })
+): CliError => new CliError({ reason: "Failed", message, ...withoutUndefined(extra) })
 
 /** The server cannot be reached or refused us (exit 3). */
 export const connectionError = (message: string, hint?: string, code?: string): CliError =>
   new CliError({
-    reason: "connection",
+    reason: "Connection",
     message,
     ...(hint === undefined ? {} : { hint }),
     ...(code === undefined ? {} : { code })

@@ -63,7 +63,7 @@ export const checkAgentInput = (agent: AgentDescriptor, input: unknown): void =>
   if (issues.length === 0) return
   const example = agent.input?.example
   throw new CliError({
-    reason: "usage",
+    reason: "Usage",
     message: `the input does not match ${agent.id}'s input schema:\n${issues.map((issue) => `  ${issue.field}: ${issue.message}`).join("\n")}`,
     hint:
       example === undefined

@@ -54,7 +54,7 @@ export const describeRuntimeError = (error: RuntimeError, url: string): CliError
           : `${issue.path.map((key) => (typeof key === "number" ? `[${key}]` : key)).join(".")}: ${issue.message}`
       )
       return new CliError({
-        reason: "usage",
+        reason: "Usage",
         message: `the server refused the request: invalid ${error.what}: ${issues.join("; ")}`,
         code,
         details: { what: error.what, issues: error.issues }

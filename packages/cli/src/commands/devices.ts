@@ -20,12 +20,12 @@ const pairingFailure = (error: DeviceError | AuditError, byDevice = false): CliE
   if (error._tag === "AuditError") return failedError(`cannot write the audit log: ${error.message}`)
   if (error.operation === "store") return failedError(`the device store failed: ${error.message}`)
   switch (error.reason) {
-    case "not_permitted":
+    case "NotPermitted":
       return failedError(`not permitted: ${error.detail ?? "the operator lacks device:approve"}`, {
         code: "FORBIDDEN",
         hint: "pass --as <principal> naming an account whose roles grant device:approve (admin does)"
       })
-    case "not_found":
+    case "NotFound":
       return byDevice && error.requestId === undefined
         ? failedError(`no pending pairing request for device ${error.deviceId}`, {
             hint: "the device asks when it logs in (requests expire after 10 minutes): log in again, then approve"
@@ -36,11 +36,11 @@ const pairingFailure = (error: DeviceError | AuditError, byDevice = false): CliE
               hint: "`coderclaw devices pending` lists the requests awaiting a decision"
             }
           )
-    case "ambiguous":
+    case "Ambiguous":
       return failedError(`device ${error.detail}`, {
         hint: "approve one by its request id (see `coderclaw devices pending`)"
       })
-    case "expired":
+    case "Expired":
       return failedError("the pairing request expired: log in again from the device to ask again")
     default:
       return failedError(error.message)

@@ -101,7 +101,7 @@ export const registerSessions = (program: Command, context: CommandContext): voi
                   ? failedError(`cannot write the audit log: ${error.message}`)
                   : options.user !== undefined
                     ? failedError(`cannot revoke the sessions: ${error.message}`)
-                    : error.reason === "not_found"
+                    : error.reason === "NotFound"
                       ? failedError(`no such session: ${sessionId}`, { hint: "see `coderclaw sessions list`" })
                       : failedError(`cannot revoke the session: ${error.message}`)
               )

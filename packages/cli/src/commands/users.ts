@@ -74,11 +74,11 @@ export const registerUsers = (program: Command, context: CommandContext): void =
               Effect.mapError((error) =>
                 error._tag === "AuditError"
                   ? failedError(`cannot write the audit log: ${error.message}`)
-                  : error.reason === "already_exists"
+                  : error.reason === "AlreadyExists"
                     ? failedError(`the account ${name} already exists`)
-                    : error.reason === "weak_password" ||
-                        error.reason === "invalid_username" ||
-                        error.reason === "invalid_profile"
+                    : error.reason === "WeakPassword" ||
+                        error.reason === "InvalidUsername" ||
+                        error.reason === "InvalidProfile"
                       ? usageError(error.message)
                       : failedError(error.message)
               )
@@ -133,9 +133,9 @@ export const registerUsers = (program: Command, context: CommandContext): void =
               Effect.mapError((error) =>
                 error._tag === "AuditError"
                   ? failedError(`cannot write the audit log: ${error.message}`)
-                  : error.reason === "not_found"
+                  : error.reason === "NotFound"
                     ? failedError(`no local account ${name}`, { hint: "see `coderclaw users list`" })
-                    : error.reason === "invalid_roles"
+                    : error.reason === "InvalidRoles"
                       ? usageError(error.message)
                       : failedError(error.message)
               )

@@ -5,7 +5,7 @@ import { Schema } from "effect"
  * - `legacy-database`: no database in the state directory, but an earlier version's database sits inside
  *   the repository (`.coderclaw/coderclaw.db`); it is not moved silently while a server may hold it.
  */
-export const StateDirectoryErrorReason = Schema.Literals(["legacy-database"])
+export const StateDirectoryErrorReason = Schema.Literals(["LegacyDatabase"])
 export type StateDirectoryErrorReason = typeof StateDirectoryErrorReason.Type
 
 /** The server's state directory cannot be used; `message` says what to do. */

@@ -152,7 +152,7 @@ export const readOptional = (
         : Effect.fail(
             error.code === "ENOENT"
               ? usageError(`${option}: no such file: ${path}`)
-              : new CliError({ reason: "failed", message: `cannot read ${path}: ${error.message}` })
+              : new CliError({ reason: "Failed", message: `cannot read ${path}: ${error.message}` })
           )
     )
   )

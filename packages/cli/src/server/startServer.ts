@@ -129,7 +129,7 @@ const refuseLegacyDatabase = (config: ResolvedRuntimeConfig): void => {
   const legacy = legacyDatabaseOf(config.repository)
   if (existsSync(config.database) || !existsSync(legacy)) return
   throw new StateDirectoryError({
-    reason: "legacy-database",
+    reason: "LegacyDatabase",
     dataDir: config.dataDir,
     message:
       `found a database inside the repository (${legacy}); the server's state now lives outside it, in ${config.dataDir}. ` +

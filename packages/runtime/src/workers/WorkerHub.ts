@@ -247,7 +247,7 @@ export const makeWorkerHub = Effect.fnUntraced(function* (deps: WorkerHubDeps) {
         // The attempt was stopped here (cancel, deadline, shutdown, denied approval): the worker aborts it.
         Effect.onInterrupt(() =>
           Effect.sync(() => {
-            if (book.retire(lease, "Aborted")) worker.link.abort(lease.id, "the attempt was stopped by the server")
+            if (book.retire(lease, "aborted")) worker.link.abort(lease.id, "the attempt was stopped by the server")
           })
         )
       )
@@ -327,7 +327,7 @@ export const makeWorkerHub = Effect.fnUntraced(function* (deps: WorkerHubDeps) {
       ),
     end: (workerId, leaseId, end) =>
       Effect.map(book.leaseOf(workerId, leaseId), (lease) => {
-        book.retire(lease, "Ended")
+        book.retire(lease, "ended")
         Deferred.doneUnsafe(lease.outcome, Effect.succeed({ _tag: "End", end } as const))
       }),
     list: () => [...book.workers.values()].map(infoOf),

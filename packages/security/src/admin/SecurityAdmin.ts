@@ -8,6 +8,7 @@ import type { DevicePairingShape } from "../devices/DevicePairing.js"
 import type { DevicePairingRequest } from "../devices/DevicePairingRequest.js"
 import type { DeviceRecord } from "../devices/DeviceRecord.js"
 import { deviceIdPrefix } from "../devices/deviceIdOf.js"
+import { reasonCode } from "../internal/reasonWords.js"
 import type { LocalUserProfile } from "../local/LocalUser.js"
 import type { LocalUserError } from "../local/LocalUserError.js"
 import type { LocalUsersShape, NewLocalUser } from "../local/LocalUsers.js"
@@ -113,7 +114,7 @@ export const makeSecurityAdmin = ({ users, sessions, devices, audit }: SecurityA
 
   const reasonsOf = (context: AdminContext, extra: ReadonlyArray<string> = []) => [`via:${context.via}`, ...extra]
   const pairingReason = (error: DeviceError) =>
-    error.operation === "store" ? "device-store:failed" : `pairing:${error.reason}`
+    error.operation === "store" ? "device-store:failed" : `pairing:${reasonCode(error.reason)}`
 
   const decide = <A extends { readonly deviceId: string; readonly principalId: string }>(
     verb: "approve" | "reject",
@@ -194,7 +195,7 @@ export const makeSecurityAdmin = ({ users, sessions, devices, audit }: SecurityA
         action: "user.create",
         resource: `user/local:${user.username}`,
         decision: outcome.ok ? "success" : "failure",
-        reasons: reasonsOf(context, outcome.ok ? [] : [`user:${outcome.error.reason}`]),
+        reasons: reasonsOf(context, outcome.ok ? [] : [`user:${reasonCode(outcome.error.reason)}`]),
         details: { roles: (outcome.ok ? outcome.value.roles : user.roles).join(","), ...context.details }
       })),
     changeUser: (username, change, context) =>
@@ -205,7 +206,7 @@ export const makeSecurityAdmin = ({ users, sessions, devices, audit }: SecurityA
         decision: outcome.ok ? "success" : "failure",
         reasons: reasonsOf(
           context,
-          outcome.ok ? (endsSessions(change) ? ["sessions:revoked"] : []) : [`user:${outcome.error.reason}`]
+          outcome.ok ? (endsSessions(change) ? ["sessions:revoked"] : []) : [`user:${reasonCode(outcome.error.reason)}`]
         ),
         details: { ...(change.action === "roles" ? { roles: change.roles.join(",") } : {}), ...context.details }
       })),
@@ -219,7 +220,7 @@ export const makeSecurityAdmin = ({ users, sessions, devices, audit }: SecurityA
           action: "session.revoke",
           resource: "sessionId" in target ? `session/${target.sessionId}` : `user/${target.principalId}`,
           decision: outcome.ok ? "success" : "failure",
-          reasons: reasonsOf(context, outcome.ok ? [] : [`session:${outcome.error.reason}`]),
+          reasons: reasonsOf(context, outcome.ok ? [] : [`session:${reasonCode(outcome.error.reason)}`]),
           details: { ...(outcome.ok ? { revoked: outcome.value } : {}), ...context.details }
         })
       )

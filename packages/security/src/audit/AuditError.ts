@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why an audit operation failed:
@@ -11,12 +12,12 @@ import { Schema } from "effect"
  * - `corrupt`: a stored row cannot be read back as an entry.
  */
 export const AuditErrorReason = Schema.Literals([
-  "not_permitted",
-  "invalid_entry",
-  "invalid_query",
-  "conflict",
-  "unavailable",
-  "corrupt"
+  "NotPermitted",
+  "InvalidEntry",
+  "InvalidQuery",
+  "Conflict",
+  "Unavailable",
+  "Corrupt"
 ])
 export type AuditErrorReason = typeof AuditErrorReason.Type
 
@@ -29,6 +30,6 @@ export class AuditError extends Schema.TaggedError<AuditError>()("AuditError", {
 }) {
   override get message(): string {
     const where = this.seq === undefined ? "" : ` (seq ${this.seq})`
-    return `Audit ${this.reason.replaceAll("_", " ")}${where}${this.detail === undefined ? "" : `: ${this.detail}`}`
+    return `Audit ${reasonWords(this.reason)}${where}${this.detail === undefined ? "" : `: ${this.detail}`}`
   }
 }

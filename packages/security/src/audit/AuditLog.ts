@@ -63,7 +63,7 @@ const validCursor = /^[1-9][0-9]{0,15}$/
 const isDecision = Schema.is(AuditDecision)
 
 const checkFilter = (filter: AuditFilter): AuditError | AuditFilter => {
-  const invalid = (detail: string) => new AuditError({ reason: "invalid_query", detail })
+  const invalid = (detail: string) => new AuditError({ reason: "InvalidQuery", detail })
   const limit = filter.limit ?? auditQueryDefaultLimit
   if (!Number.isInteger(limit) || limit < 1 || limit > auditQueryMaxLimit) {
     return invalid(`limit must be an integer from 1 to ${auditQueryMaxLimit}`)
@@ -112,20 +112,20 @@ export const make = (options: AuditLogOptions = {}): Effect.Effect<AuditLogShape
         if (typeof input.action !== "string" || !isAuditAction(input.action)) {
           return Effect.fail(
             new AuditError({
-              reason: "invalid_entry",
+              reason: "InvalidEntry",
               detail: `action must be a dotted name of at most ${auditActionMaxLength} characters`
             })
           )
         }
         if (!isDecision(input.decision)) {
-          return Effect.fail(new AuditError({ reason: "invalid_entry", detail: "unknown decision" }))
+          return Effect.fail(new AuditError({ reason: "InvalidEntry", detail: "unknown decision" }))
         }
         // Redaction happens outside the lock: it is the costly part and needs no ordering.
         const fields = redactAuditInput(input, limits)
         const attempt = lock.withPermit(Effect.uninterruptible(appendOnce(fields)))
         return attempt.pipe(
           Effect.retry({
-            while: (error) => error.reason === "conflict",
+            while: (error) => error.reason === "Conflict",
             times: maxAppendAttempts - 1
           })
         )
@@ -136,7 +136,7 @@ export const make = (options: AuditLogOptions = {}): Effect.Effect<AuditLogShape
         if (!auditReadPermissions.some((permission) => caller.permissions.has(permission))) {
           return Effect.fail(
             new AuditError({
-              reason: "not_permitted",
+              reason: "NotPermitted",
               detail: `${caller.principalId} lacks audit:read`
             })
           )

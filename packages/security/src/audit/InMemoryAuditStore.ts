@@ -38,7 +38,7 @@ export const makeInMemoryAuditStore = (rows: InMemoryAuditRows = makeInMemoryAud
         if (entry.seq !== head.seq + 1 || entry.prevHash !== head.hash) {
           return Effect.fail(
             new AuditError({
-              reason: "conflict",
+              reason: "Conflict",
               detail: `entry ${entry.seq} does not follow the head (seq ${head.seq})`,
               seq: entry.seq
             })

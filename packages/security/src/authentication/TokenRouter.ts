@@ -37,7 +37,7 @@ export const makeTokenRouter = (verifiers: ReadonlyArray<RoutedVerifier>) => {
       return Effect.fail(
         new TokenRejected({
           provider: "oidc",
-          reason: issuer === undefined ? "malformed" : "wrong_issuer",
+          reason: issuer === undefined ? "Malformed" : "WrongIssuer",
           detail: issuer === undefined ? "not a JWT" : "no provider is configured for this issuer"
         })
       )

@@ -12,6 +12,8 @@ import type { DevicePairingShape } from "../devices/DevicePairing.js"
 import type { DeviceProofVerifierShape, VerifiedDevice } from "../devices/DeviceProofVerifier.js"
 import type { Identity } from "../identity/Identity.js"
 import { type TokenRejected, unauthenticatedFrom } from "../identity/TokenRejected.js"
+import { reasonCode } from "../internal/reasonWords.js"
+import { type SessionRejected, unauthenticatedReason } from "../sessions/SessionRejected.js"
 import type { SessionsShape } from "../sessions/Sessions.js"
 import { effectiveScopes } from "../sessions/scopeAllows.js"
 import { unverifiedIssuer } from "./TokenRouter.js"
@@ -75,7 +77,10 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
           Effect.mapError((error): Refusal => {
             if (error.operation === "store") return refuse("device_proof_failed", "device:store-unavailable")
             return {
-              ...refuse(error.reason === "revoked" ? "revoked" : "device_proof_failed", `device:${error.reason}`),
+              ...refuse(
+                error.reason === "Revoked" ? "revoked" : "device_proof_failed",
+                `device:${reasonCode(error.reason)}`
+              ),
               actor: principalId
             }
           }),
@@ -112,7 +117,7 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
               })
             ),
             Effect.catch((error) =>
-              error.reason === "too_many_requests"
+              error.reason === "TooManyRequests"
                 ? audit
                     .record({
                       actor: principalId,
@@ -156,9 +161,7 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
     Effect.gen(function* () {
       const session = yield* sessions.verifyToken(token).pipe(
         Effect.mapError((rejected): Refusal => {
-          const reason =
-            rejected.reason === "expired" || rejected.reason === "revoked" ? rejected.reason : "invalid_credentials"
-          return refuse(reason, `session:${rejected.reason}`)
+          return refuse(unauthenticatedReason(rejected.reason), `session:${reasonCode(rejected.reason)}`)
         })
       )
       const device = yield* checkDevice(request, session.principalId)
@@ -173,7 +176,7 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
       Effect.mapError(
         (rejected): Refusal => ({
           error: unauthenticatedFrom(rejected),
-          reasons: [`${rejected.provider}:${rejected.reason}`]
+          reasons: [`${rejected.provider}:${reasonCode(rejected.reason)}`]
         })
       ),
       Effect.flatMap((identity) => openSession(request, identity))
@@ -184,8 +187,8 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
     if (verifyPassword === undefined) return Effect.fail(refuse("invalid_credentials", "local:disabled"))
     return verifyPassword(username, password, { remoteAddress: request.remoteAddress }).pipe(
       Effect.mapError((rejected): Refusal => {
-        if (rejected.reason !== "throttled" || rejected.retryAfterMs === undefined)
-          return refuse("invalid_credentials", `local:${rejected.reason}`)
+        if (rejected.reason !== "Throttled" || rejected.retryAfterMs === undefined)
+          return refuse("invalid_credentials", `local:${reasonCode(rejected.reason)}`)
         const retryAfterMs = Math.ceil(rejected.retryAfterMs)
         return {
           error: new Unauthenticated({ reason: "throttled", retryAfterMs }),
@@ -209,7 +212,7 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
         .pipe(
           Effect.mapError(
             (rejected): Refusal => ({
-              ...refuse("invalid_credentials", `session:${rejected.reason}`),
+              ...refuse("invalid_credentials", `session:${reasonCode(rejected.reason)}`),
               actor: identity.principalId
             })
           )
@@ -244,10 +247,8 @@ export const makeSecurityAuthenticator = (parts: SecurityAuthenticatorParts): Au
       })
       .pipe(Effect.ignore)
 
-  const toUnauthenticated = (rejected: { readonly reason: string }) =>
-    new Unauthenticated({
-      reason: rejected.reason === "expired" || rejected.reason === "revoked" ? rejected.reason : "invalid_credentials"
-    })
+  const toUnauthenticated = (rejected: SessionRejected) =>
+    new Unauthenticated({ reason: unauthenticatedReason(rejected.reason) })
 
   // Every call and stream delivery asks this, so it is the cached check, not a store read.
   const check = (principal: Principal) =>

@@ -7,6 +7,7 @@ import {
 } from "@coderclaw/protocol"
 import { Effect } from "effect"
 import type { AuditLogShape } from "../audit/AuditLog.js"
+import { reasonCode } from "../internal/reasonWords.js"
 import type { PolicyEngineShape } from "../policies/PolicyEngine.js"
 import { type PolicyResource, parseResource } from "../policies/PolicyRequest.js"
 import { checkOwnership } from "../rbac/checkOwnership.js"
@@ -92,7 +93,7 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
   /** The principal's live session (cached; revocations seen at once), or why it cannot act. */
   const sessionOf = (principal: Principal): Effect.Effect<Session, ReadonlyArray<string>> =>
     sessions.check(principal.sessionId).pipe(
-      Effect.mapError((rejected) => [`session:${rejected.reason}`]),
+      Effect.mapError((rejected) => [`session:${reasonCode(rejected.reason)}`]),
       Effect.filterOrFail(
         (session) => session.principalId === principal.id,
         () => ["session:not-this-principal"]
@@ -144,7 +145,7 @@ export const makeSecurityAuthorizer = (parts: SecurityAuthorizerParts): Authoriz
         })
       )
       if (decided._tag === "Failure")
-        return yield* deny(request, permission, [`path-rejected:${decided.failure.reason}`])
+        return yield* deny(request, permission, [`path-rejected:${reasonCode(decided.failure.reason)}`])
       const decision = decided.success
       if (decision.decision === "deny") return yield* deny(request, permission, decision.policies)
       const narrowed =

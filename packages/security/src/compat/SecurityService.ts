@@ -6,6 +6,7 @@ import type { VerifiedDevice } from "../devices/DeviceProofVerifier.js"
 import { PolicyConfig, RepositoryPolicy } from "../policies/PolicyConfig.js"
 import type { SecurityShape } from "../Security.js"
 import type { Session } from "../sessions/Session.js"
+import { unauthenticatedReason } from "../sessions/SessionRejected.js"
 
 /** How `authenticateUser` is called: a local account, or a token from a configured provider. */
 export type UserCredentials =
@@ -179,7 +180,7 @@ export class SecurityService {
       Effect.gen(function* () {
         const session = yield* security.sessions
           .validate(sessionId)
-          .pipe(Effect.mapError((rejected) => new Unauthenticated({ reason: reasonOf(rejected.reason) })))
+          .pipe(Effect.mapError((rejected) => new Unauthenticated({ reason: unauthenticatedReason(rejected.reason) })))
         const caller = { principalId: session.principalId, permissions: security.gate.permissionsOf(session.roles) }
         const page = yield* security.audit
           .query(caller, filter)
@@ -192,7 +193,7 @@ export class SecurityService {
   #session(sessionId: string): Effect.Effect<Session, Unauthenticated> {
     return this.#security.sessions
       .validate(sessionId)
-      .pipe(Effect.mapError((rejected) => new Unauthenticated({ reason: reasonOf(rejected.reason) })))
+      .pipe(Effect.mapError((rejected) => new Unauthenticated({ reason: unauthenticatedReason(rejected.reason) })))
   }
 
   #decide(
@@ -228,8 +229,5 @@ export class SecurityService {
     throw Cause.squash(exit.cause)
   }
 }
-
-const reasonOf = (reason: string): Unauthenticated["reason"] =>
-  reason === "expired" || reason === "revoked" ? reason : "invalid_credentials"
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * A security configuration that cannot be used: unreadable file, invalid YAML, a field that does not
@@ -6,17 +7,17 @@ import { Schema } from "effect"
  */
 export class SecurityConfigError extends Schema.TaggedError<SecurityConfigError>()("SecurityConfigError", {
   reason: Schema.Literals([
-    "unreadable",
-    "invalid_yaml",
-    "invalid_config",
-    "invalid_roles",
-    "invalid_policies",
-    "invalid_provider"
+    "Unreadable",
+    "InvalidYaml",
+    "InvalidConfig",
+    "InvalidRoles",
+    "InvalidPolicies",
+    "InvalidProvider"
   ]),
   source: Schema.String,
   issues: Schema.Array(Schema.String)
 }) {
   override get message(): string {
-    return `Security configuration ${this.source} refused (${this.reason.replaceAll("_", " ")}):\n${this.issues.map((issue) => `  - ${issue}`).join("\n")}`
+    return `Security configuration ${this.source} refused (${reasonWords(this.reason)}):\n${this.issues.map((issue) => `  - ${issue}`).join("\n")}`
   }
 }

@@ -20,7 +20,7 @@ export const decodeSecurityConfig = (
   const issues = decoded.failure.issues.map((issue) =>
     issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message
   )
-  return Effect.fail(new SecurityConfigError({ reason: "invalid_config", source, issues }))
+  return Effect.fail(new SecurityConfigError({ reason: "InvalidConfig", source, issues }))
 }
 
 /** Parses `security.yaml` text (YAML 1.2, no custom tags) and decodes it. */
@@ -33,7 +33,7 @@ export const parseSecurityConfig = (
     if (document.errors.length > 0) {
       return Effect.fail(
         new SecurityConfigError({
-          reason: "invalid_yaml",
+          reason: "InvalidYaml",
           source,
           issues: document.errors.map((error) => error.message.split("\n")[0] ?? error.message)
         })
@@ -48,7 +48,7 @@ export const loadSecurityConfig = (path: string): Effect.Effect<SecurityConfig, 
     try: () => readFile(path, "utf8"),
     catch: (error) =>
       new SecurityConfigError({
-        reason: "unreadable",
+        reason: "Unreadable",
         source: path,
         issues: [error instanceof Error ? error.message : String(error)]
       })

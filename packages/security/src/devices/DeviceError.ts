@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why a device operation failed. One closed set for the whole device-trust domain; `operation` says which
@@ -37,25 +38,25 @@ import { Schema } from "effect"
  * - `corrupt`: a stored row does not decode as a device or pairing request.
  */
 export const DeviceErrorReason = Schema.Literals([
-  "malformed",
-  "id_mismatch",
-  "bad_signature",
-  "stale",
-  "replayed",
-  "revoked",
-  "unknown_algorithm",
-  "replay_cache_full",
-  "not_found",
-  "ambiguous",
-  "expired",
-  "not_permitted",
-  "already_decided",
-  "key_mismatch",
-  "already_paired",
-  "invalid_name",
-  "too_many_requests",
-  "unavailable",
-  "corrupt"
+  "Malformed",
+  "IdMismatch",
+  "BadSignature",
+  "Stale",
+  "Replayed",
+  "Revoked",
+  "UnknownAlgorithm",
+  "ReplayCacheFull",
+  "NotFound",
+  "Ambiguous",
+  "Expired",
+  "NotPermitted",
+  "AlreadyDecided",
+  "KeyMismatch",
+  "AlreadyPaired",
+  "InvalidName",
+  "TooManyRequests",
+  "Unavailable",
+  "Corrupt"
 ])
 export type DeviceErrorReason = typeof DeviceErrorReason.Type
 
@@ -78,7 +79,7 @@ export class DeviceError extends Schema.TaggedError<DeviceError>()("DeviceError"
 }) {
   override get message(): string {
     const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    const reason = this.reason.replaceAll("_", " ")
+    const reason = reasonWords(this.reason)
     if (this.operation === "store") return `Device store ${reason}${detail}`
     if (this.operation === "proof") {
       const device = this.deviceId === undefined ? "" : ` for device ${this.deviceId}`

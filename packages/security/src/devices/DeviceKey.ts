@@ -66,28 +66,26 @@ export const importDeviceKey = (jwk: unknown): Effect.Effect<DeviceKey, DeviceKe
   Effect.suspend(() => {
     const decoded = decodeJwk(jwk)
     if (Result.isFailure(decoded)) {
-      return Effect.fail(new DeviceKeyError({ reason: "malformed", detail: "not an Ed25519 private JWK" }))
+      return Effect.fail(new DeviceKeyError({ reason: "Malformed", detail: "not an Ed25519 private JWK" }))
     }
     const { x, d, kid } = decoded.success
     if (decodeBase64Url(d)?.length !== 32) {
-      return Effect.fail(new DeviceKeyError({ reason: "malformed", detail: "d is not 32 bytes of base64url" }))
+      return Effect.fail(new DeviceKeyError({ reason: "Malformed", detail: "d is not 32 bytes of base64url" }))
     }
     if (decodeDevicePublicKey(x) === undefined) {
-      return Effect.fail(new DeviceKeyError({ reason: "malformed", detail: "x is not 32 bytes of base64url" }))
+      return Effect.fail(new DeviceKeyError({ reason: "Malformed", detail: "x is not 32 bytes of base64url" }))
     }
     let key: DeviceKey
     try {
       key = deviceKeyFrom(createPrivateKey({ key: { kty: "OKP", crv: "Ed25519", x, d }, format: "jwk" }))
     } catch {
-      return Effect.fail(new DeviceKeyError({ reason: "malformed", detail: "not a usable Ed25519 private key" }))
+      return Effect.fail(new DeviceKeyError({ reason: "Malformed", detail: "not a usable Ed25519 private key" }))
     }
     if (key.publicKey !== x) {
-      return Effect.fail(
-        new DeviceKeyError({ reason: "key_mismatch", detail: "x is not the private key's public key" })
-      )
+      return Effect.fail(new DeviceKeyError({ reason: "KeyMismatch", detail: "x is not the private key's public key" }))
     }
     if (kid !== undefined && kid !== key.deviceId) {
-      return Effect.fail(new DeviceKeyError({ reason: "key_mismatch", detail: "kid is not the key's device id" }))
+      return Effect.fail(new DeviceKeyError({ reason: "KeyMismatch", detail: "kid is not the key's device id" }))
     }
     return Effect.succeed(key)
   })

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * A stored device key could not be loaded. `malformed`: not an Ed25519 private JWK (wrong fields, bad
@@ -6,10 +7,10 @@ import { Schema } from "effect"
  * private key does not belong to it, i.e. the file was edited or mixed up with another device's.
  */
 export class DeviceKeyError extends Schema.TaggedError<DeviceKeyError>()("DeviceKeyError", {
-  reason: Schema.Literals(["malformed", "key_mismatch"]),
+  reason: Schema.Literals(["Malformed", "KeyMismatch"]),
   detail: Schema.String
 }) {
   override get message(): string {
-    return `Device key ${this.reason.replaceAll("_", " ")}: ${this.detail}`
+    return `Device key ${reasonWords(this.reason)}: ${this.detail}`
   }
 }

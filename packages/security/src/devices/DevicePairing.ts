@@ -123,16 +123,16 @@ export const makeDevicePairing = (
     const requirePermission = (operator: DeviceOperator, subject: { readonly requestId?: string }) =>
       canManageDevices(operator)
         ? Effect.void
-        : fail("not_permitted", subject, `${operator.principalId} holds neither device:approve nor admin:all`)
+        : fail("NotPermitted", subject, `${operator.principalId} holds neither device:approve nor admin:all`)
 
     // Loads a request that can still be decided at `now`.
     const decidable = (requestId: string, now: number) =>
       Effect.gen(function* () {
         const found = yield* store.getPairingRequest(requestId)
-        if (Option.isNone(found)) return yield* fail("not_found", { requestId })
+        if (Option.isNone(found)) return yield* fail("NotFound", { requestId })
         const request = found.value
-        if (request.status !== "pending") return yield* fail("already_decided", { requestId }, request.status)
-        if (now > request.expiresAt) return yield* fail("expired", { requestId })
+        if (request.status !== "pending") return yield* fail("AlreadyDecided", { requestId }, request.status)
+        if (now > request.expiresAt) return yield* fail("Expired", { requestId })
         return request
       })
 
@@ -140,16 +140,15 @@ export const makeDevicePairing = (
       Effect.gen(function* () {
         const { deviceId, publicKey, principalId, name } = input
         const raw = decodeDevicePublicKey(publicKey)
-        if (raw === undefined)
-          return yield* fail("key_mismatch", { deviceId }, "publicKey is not 32 bytes of base64url")
+        if (raw === undefined) return yield* fail("KeyMismatch", { deviceId }, "publicKey is not 32 bytes of base64url")
         if (deviceIdOf(raw) !== deviceId)
-          return yield* fail("key_mismatch", { deviceId }, "deviceId is not derived from publicKey")
+          return yield* fail("KeyMismatch", { deviceId }, "deviceId is not derived from publicKey")
         if (name.length === 0 || name.length > maxNameLength || controlCharacters.test(name)) {
-          return yield* fail("invalid_name", { deviceId })
+          return yield* fail("InvalidName", { deviceId })
         }
         const existing = Option.getOrUndefined(yield* store.getDevice(deviceId))
-        if (existing?.status === "revoked") return yield* fail("revoked", { deviceId })
-        if (existing?.status === "paired") return yield* fail("already_paired", { deviceId })
+        if (existing?.status === "revoked") return yield* fail("Revoked", { deviceId })
+        if (existing?.status === "paired") return yield* fail("AlreadyPaired", { deviceId })
 
         const now = yield* Clock.currentTimeMillis
         const pending = yield* store.listPairingRequests({ status: "pending", deviceId })
@@ -161,7 +160,7 @@ export const makeDevicePairing = (
         const principalPending = allPending.filter((request) => request.principalId === principalId).length
         if (principalPending >= maxPendingPerPrincipal) {
           return yield* fail(
-            "too_many_requests",
+            "TooManyRequests",
             { deviceId },
             `${principalId} already has ${principalPending} pending pairing requests (at most ${maxPendingPerPrincipal})`
           )
@@ -174,7 +173,7 @@ export const makeDevicePairing = (
             if (expiresAt < now || !stillPending.has(id)) fromAddress.delete(id)
           if (fromAddress.size >= maxPendingPerAddress) {
             return yield* fail(
-              "too_many_requests",
+              "TooManyRequests",
               { deviceId },
               `${fromAddress.size} pending pairing requests from ${address} (at most ${maxPendingPerAddress})`
             )
@@ -206,9 +205,9 @@ export const makeDevicePairing = (
         const now = yield* Clock.currentTimeMillis
         const request = yield* decidable(requestId, now)
         const existing = Option.getOrUndefined(yield* store.getDevice(request.deviceId))
-        if (existing?.status === "revoked") return yield* fail("revoked", { requestId, deviceId: request.deviceId })
+        if (existing?.status === "revoked") return yield* fail("Revoked", { requestId, deviceId: request.deviceId })
         if (existing?.status === "paired") {
-          return yield* fail("already_paired", { requestId, deviceId: request.deviceId })
+          return yield* fail("AlreadyPaired", { requestId, deviceId: request.deviceId })
         }
         const device: DeviceRecord = {
           deviceId: request.deviceId,
@@ -226,11 +225,11 @@ export const makeDevicePairing = (
           decidedBy: operator.principalId,
           device
         })
-        if (outcome === "not_pending") return yield* fail("already_decided", { requestId })
+        if (outcome === "not_pending") return yield* fail("AlreadyDecided", { requestId })
         if (outcome === "device_exists") {
           // Paired or revoked by a concurrent call since the check above: report which.
           const current = Option.getOrUndefined(yield* store.getDevice(request.deviceId))
-          return yield* fail(current?.status === "revoked" ? "revoked" : "already_paired", {
+          return yield* fail(current?.status === "revoked" ? "Revoked" : "AlreadyPaired", {
             requestId,
             deviceId: request.deviceId
           })
@@ -250,7 +249,7 @@ export const makeDevicePairing = (
           decidedBy: operator.principalId,
           ...(reason === undefined ? {} : { reason })
         })
-        if (outcome !== "decided") return yield* fail("already_decided", { requestId })
+        if (outcome !== "decided") return yield* fail("AlreadyDecided", { requestId })
         const rejected: DevicePairingRequest = {
           ...request,
           status: "rejected",
@@ -267,7 +266,7 @@ export const makeDevicePairing = (
         const owner = found !== undefined && found.principalId === operator.principalId
         // Permission before existence, as in `approve`, for everyone but the owner.
         if (!owner) yield* requirePermission(operator, {})
-        if (found === undefined) return yield* fail("not_found", { deviceId })
+        if (found === undefined) return yield* fail("NotFound", { deviceId })
         if (found.status === "revoked") return found
         const now = yield* Clock.currentTimeMillis
         const revoked: DeviceRecord = { ...found, status: "revoked", revokedAt: now, revokedBy: operator.principalId }
@@ -290,9 +289,9 @@ export const makeDevicePairing = (
         const [only] = mine
         if (only !== undefined && mine.length === 1) return only
         return yield* only === undefined
-          ? fail("not_found", { deviceId: id }, `no pending pairing request for ${id}`)
+          ? fail("NotFound", { deviceId: id }, `no pending pairing request for ${id}`)
           : fail(
-              "ambiguous",
+              "Ambiguous",
               { deviceId: id },
               // Sorted: the store lists requests in no promised order, and the message must read the same each time.
               `${id} has ${mine.length} pending requests (${mine

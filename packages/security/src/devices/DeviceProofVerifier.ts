@@ -104,7 +104,7 @@ export const makeDeviceProofVerifier = (
         if (remembered === "replayed") {
           return yield* new DeviceError({
             operation: "proof",
-            reason: "replayed",
+            reason: "Replayed",
             deviceId,
             detail: "nonce already used"
           })
@@ -112,7 +112,7 @@ export const makeDeviceProofVerifier = (
         if (remembered === "full") {
           return yield* new DeviceError({
             operation: "proof",
-            reason: "replay_cache_full",
+            reason: "ReplayCacheFull",
             deviceId,
             detail: `${replayCacheSize} proofs accepted within ${maxClockSkewMs + maxFutureSkewMs} ms; try again shortly`
           })
@@ -121,7 +121,7 @@ export const makeDeviceProofVerifier = (
         if (stored?.status === "revoked") {
           return yield* new DeviceError({
             operation: "proof",
-            reason: "revoked",
+            reason: "Revoked",
             deviceId,
             detail: "device was revoked"
           })

@@ -101,7 +101,7 @@ const matches = (patterns: ReadonlyArray<string>, value: string): boolean =>
 const decodeGithubActionsConfig = makeConfigDecoder("github-actions", GithubActionsVerifierConfig)
 
 const refuse = (claim: string, detail: string): Effect.Effect<never, TokenRejected> =>
-  Effect.fail(new TokenRejected({ provider: "github-actions", reason: "claim_not_allowed", claim, detail }))
+  Effect.fail(new TokenRejected({ provider: "github-actions", reason: "ClaimNotAllowed", claim, detail }))
 
 /**
  * Builds a verifier for GitHub Actions OIDC tokens. The checks, in order: signature and registered
@@ -173,7 +173,7 @@ export const makeGithubActionsVerifier = (
           return Effect.fail(
             new TokenRejected({
               provider: "github-actions",
-              reason: "missing_claim",
+              reason: "MissingClaim",
               claim: "environment",
               detail: "the job must run in a deployment environment"
             })

@@ -37,7 +37,7 @@ const GithubOrgs = Schema.Array(Schema.Struct({ login: Schema.NonEmptyString }))
 /** Enough for any real membership list at 100 per page, and a bound on a server that never stops paging. */
 const maxPages = 20
 
-const apiFailed = (detail: string) => new LoginFailed({ provider: "github", reason: "api_failed", detail })
+const apiFailed = (detail: string) => new LoginFailed({ provider: "github", reason: "ApiFailed", detail })
 
 /** One authenticated GET, decoded with `schema`; 401 means the token itself was refused. */
 const getJson = <T>(
@@ -59,12 +59,10 @@ const getJson = <T>(
           "x-github-api-version": "2022-11-28"
         }
       },
-      "api_failed"
+      "ApiFailed"
     )
     if (response.status === 401) {
-      return yield* Effect.fail(
-        new LoginFailed({ provider: "github", reason: "token_rejected", detail: `GET ${path}` })
-      )
+      return yield* Effect.fail(new LoginFailed({ provider: "github", reason: "TokenRejected", detail: `GET ${path}` }))
     }
     if (response.status < 200 || response.status >= 300) {
       return yield* Effect.fail(apiFailed(`GET ${path}: HTTP ${response.status}`))

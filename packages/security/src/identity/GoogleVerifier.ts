@@ -50,7 +50,7 @@ const decodeGoogleClaims = makeClaimsDecoder("google", GoogleClaims, ["sub", "em
 const decodeGoogleConfig = makeConfigDecoder("google", GoogleVerifierConfig)
 
 const refuse = (claim: string, detail: string) =>
-  Effect.fail(new TokenRejected({ provider: "google", reason: "claim_not_allowed", claim, detail }))
+  Effect.fail(new TokenRejected({ provider: "google", reason: "ClaimNotAllowed", claim, detail }))
 
 /**
  * Builds a verifier for Google ID tokens. Beyond the OIDC checks, `email_verified` must be `true`
@@ -91,7 +91,7 @@ export const makeGoogleVerifier = (
           return Effect.fail(
             new TokenRejected({
               provider: "google",
-              reason: "missing_claim",
+              reason: "MissingClaim",
               claim: "hd",
               detail: "a hosted domain is required and the account has none"
             })

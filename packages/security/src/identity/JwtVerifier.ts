@@ -141,10 +141,10 @@ const precheck = (
   algorithms: ReadonlySet<string>
 ): TokenRejected | undefined => {
   const malformed = (detail: string, claim?: string) =>
-    new TokenRejected({ provider, reason: "malformed", detail, ...(claim === undefined ? {} : { claim }) })
+    new TokenRejected({ provider, reason: "Malformed", detail, ...(claim === undefined ? {} : { claim }) })
   if (typeof token !== "string" || token.length === 0) return malformed("the token is empty")
   if (token.length > maxTokenLength) {
-    return new TokenRejected({ provider, reason: "too_long", detail: `the token exceeds ${maxTokenLength} characters` })
+    return new TokenRejected({ provider, reason: "TooLong", detail: `the token exceeds ${maxTokenLength} characters` })
   }
   const parts = token.split(".")
   if (parts.length !== 3) return malformed("a JWT has exactly three dot-separated parts")
@@ -163,7 +163,7 @@ const precheck = (
     if (Object.hasOwn(header, name)) {
       return new TokenRejected({
         provider,
-        reason: "embedded_key",
+        reason: "EmbeddedKey",
         claim: name,
         detail: "keys named or carried by the token itself are never used"
       })
@@ -172,7 +172,7 @@ const precheck = (
   if (Object.hasOwn(header, "crit")) {
     return new TokenRejected({
       provider,
-      reason: "unsupported_header",
+      reason: "UnsupportedHeader",
       claim: "crit",
       detail: "critical header extensions are not supported"
     })
@@ -182,7 +182,7 @@ const precheck = (
   if (!algorithms.has(decoded.success.alg)) {
     return new TokenRejected({
       provider,
-      reason: "algorithm_not_allowed",
+      reason: "AlgorithmNotAllowed",
       claim: "alg",
       detail: "the signature algorithm is not allowed"
     })

@@ -49,7 +49,7 @@ const fromPrivateJwk = async (jwk: Ed25519PrivateJwk): Promise<ServerIdentitySha
   }
 }
 
-const unavailable = (detail: string) => new SessionRejected({ reason: "unavailable", detail })
+const unavailable = (detail: string) => new SessionRejected({ reason: "Unavailable", detail })
 
 /**
  * Loads the server's identity key from the `SigningKeyStore` (the same database as the session-signing

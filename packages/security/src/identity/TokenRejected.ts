@@ -1,5 +1,6 @@
 import { IdentityProvider, Unauthenticated } from "@coderclaw/protocol"
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why a token was refused, as a closed set so callers, audit entries and metrics can branch on it:
@@ -25,23 +26,23 @@ import { Schema } from "effect"
  *   undecodable body); retrying later may succeed.
  */
 export const TokenRejectionReason = Schema.Literals([
-  "malformed",
-  "too_long",
-  "algorithm_not_allowed",
-  "embedded_key",
-  "unsupported_header",
-  "unknown_key",
-  "bad_signature",
-  "keys_unavailable",
-  "expired",
-  "not_yet_valid",
-  "missing_claim",
-  "invalid_claim",
-  "wrong_issuer",
-  "wrong_audience",
-  "claim_not_allowed",
-  "provider_refused",
-  "provider_unavailable"
+  "Malformed",
+  "TooLong",
+  "AlgorithmNotAllowed",
+  "EmbeddedKey",
+  "UnsupportedHeader",
+  "UnknownKey",
+  "BadSignature",
+  "KeysUnavailable",
+  "Expired",
+  "NotYetValid",
+  "MissingClaim",
+  "InvalidClaim",
+  "WrongIssuer",
+  "WrongAudience",
+  "ClaimNotAllowed",
+  "ProviderRefused",
+  "ProviderUnavailable"
 ])
 export type TokenRejectionReason = typeof TokenRejectionReason.Type
 
@@ -59,7 +60,7 @@ export class TokenRejected extends Schema.TaggedError<TokenRejected>()("TokenRej
   override get message(): string {
     const claim = this.claim === undefined ? "" : ` (${this.claim})`
     const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    return `Token rejected by ${this.provider} verifier: ${this.reason.replaceAll("_", " ")}${claim}${detail}`
+    return `Token rejected by ${this.provider} verifier: ${reasonWords(this.reason)}${claim}${detail}`
   }
 }
 
@@ -68,4 +69,4 @@ export class TokenRejected extends Schema.TaggedError<TokenRejected>()("TokenRej
  * token), everything else is `invalid_credentials` so a caller learns nothing about which check failed.
  */
 export const unauthenticatedFrom = (rejected: TokenRejected): Unauthenticated =>
-  new Unauthenticated({ reason: rejected.reason === "expired" ? "expired" : "invalid_credentials" })
+  new Unauthenticated({ reason: rejected.reason === "Expired" ? "expired" : "invalid_credentials" })

@@ -11,7 +11,7 @@ export const makeInMemoryUserStore = (initial: ReadonlyArray<LocalUser> = []): U
     insert: (user) =>
       Effect.suspend(() => {
         if (users.has(user.username)) {
-          return Effect.fail(new LocalUserError({ reason: "already_exists", username: user.username }))
+          return Effect.fail(new LocalUserError({ reason: "AlreadyExists", username: user.username }))
         }
         users.set(user.username, user)
         return Effect.void

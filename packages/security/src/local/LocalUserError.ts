@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why a local-account operation failed:
@@ -18,16 +19,16 @@ import { Schema } from "effect"
  * - `invalid_options`: the service was configured with values outside the allowed ranges.
  */
 export const LocalUserErrorReason = Schema.Literals([
-  "invalid_credentials",
-  "throttled",
-  "invalid_username",
-  "weak_password",
-  "invalid_roles",
-  "invalid_profile",
-  "already_exists",
-  "not_found",
-  "unavailable",
-  "invalid_options"
+  "InvalidCredentials",
+  "Throttled",
+  "InvalidUsername",
+  "WeakPassword",
+  "InvalidRoles",
+  "InvalidProfile",
+  "AlreadyExists",
+  "NotFound",
+  "Unavailable",
+  "InvalidOptions"
 ])
 export type LocalUserErrorReason = typeof LocalUserErrorReason.Type
 
@@ -45,6 +46,6 @@ export class LocalUserError extends Schema.TaggedError<LocalUserError>()("LocalU
   override get message(): string {
     const who = this.username === undefined ? "" : ` (user ${JSON.stringify(this.username)})`
     const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    return `Local account error: ${this.reason.replaceAll("_", " ")}${who}${detail}`
+    return `Local account error: ${reasonWords(this.reason)}${who}${detail}`
   }
 }

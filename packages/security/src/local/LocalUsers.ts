@@ -102,7 +102,7 @@ const ResolvedOptions = Schema.Struct({
 
 const codePoints = (password: string): number => [...password.normalize("NFC")].length
 
-const invalidCredentials = () => new LocalUserError({ reason: "invalid_credentials" })
+const invalidCredentials = () => new LocalUserError({ reason: "InvalidCredentials" })
 
 /**
  * Builds the local accounts service over the `UserStore` in context. Fails `invalid_options` when an option
@@ -117,7 +117,7 @@ export const makeLocalUsers = (
       maxPasswordLength: options.maxPasswordLength ?? 1024,
       scrypt: options.scrypt ?? defaultScryptParams,
       rehashOnLogin: options.rehashOnLogin ?? true
-    }).pipe(Effect.mapError((error) => new LocalUserError({ reason: "invalid_options", detail: error.message })))
+    }).pipe(Effect.mapError((error) => new LocalUserError({ reason: "InvalidOptions", detail: error.message })))
     const store = yield* UserStore
     const throttle = options.throttle === false ? undefined : makeLoginThrottle(options.throttle ?? {})
     const hashing = yield* Semaphore.make(Math.max(1, options.maxConcurrentHashes ?? 2))
@@ -132,14 +132,14 @@ export const makeLocalUsers = (
     const checkUsername = (username: string) =>
       isUsername(username)
         ? Effect.void
-        : Effect.fail(new LocalUserError({ reason: "invalid_username", detail: "lowercase a-z, 0-9, . _ - ; 1 to 64" }))
+        : Effect.fail(new LocalUserError({ reason: "InvalidUsername", detail: "lowercase a-z, 0-9, . _ - ; 1 to 64" }))
 
     const checkPassword = (username: string, password: string) => {
       const length = typeof password === "string" ? codePoints(password) : 0
       if (length >= settings.minPasswordLength && length <= settings.maxPasswordLength) return Effect.void
       return Effect.fail(
         new LocalUserError({
-          reason: "weak_password",
+          reason: "WeakPassword",
           username,
           detail: `a password needs ${settings.minPasswordLength} to ${settings.maxPasswordLength} characters`
         })
@@ -149,10 +149,10 @@ export const makeLocalUsers = (
     const decodeRoles = (username: string, roles: ReadonlyArray<string>) =>
       Schema.decodeUnknownEffect(RoleNames)(roles).pipe(
         Effect.map((valid) => [...new Set(valid)]),
-        Effect.mapError((error) => new LocalUserError({ reason: "invalid_roles", username, detail: error.message }))
+        Effect.mapError((error) => new LocalUserError({ reason: "InvalidRoles", username, detail: error.message }))
       )
 
-    const notFound = (username: string) => new LocalUserError({ reason: "not_found", username })
+    const notFound = (username: string) => new LocalUserError({ reason: "NotFound", username })
 
     const change = (username: string, changes: Omit<LocalUserChanges, "updatedAt">) =>
       Effect.gen(function* () {
@@ -218,7 +218,7 @@ export const makeLocalUsers = (
         .pipe(
           Effect.mapError(
             ({ retryAfterMs }) =>
-              new LocalUserError({ reason: "throttled", retryAfterMs, detail: "too many failed logins" })
+              new LocalUserError({ reason: "Throttled", retryAfterMs, detail: "too many failed logins" })
           ),
           Effect.flatMap((ticket) => Effect.tap(checked, () => ticket.succeeded))
         )
@@ -233,7 +233,7 @@ export const makeLocalUsers = (
           if (input.displayName !== undefined && !Schema.is(DisplayName)(input.displayName)) {
             return yield* Effect.fail(
               new LocalUserError({
-                reason: "invalid_profile",
+                reason: "InvalidProfile",
                 username: input.username,
                 detail: "display name: 1 to 256 characters"
               })

@@ -21,7 +21,7 @@ export const revokeSessionsOnChange = (
       revokeAllFor(principalIdOf("local", username)).pipe(
         Effect.mapError(
           (error) =>
-            new LocalUserError({ reason: "unavailable", username, detail: `revoking sessions: ${error.message}` })
+            new LocalUserError({ reason: "Unavailable", username, detail: `revoking sessions: ${error.message}` })
         )
       )
     )

@@ -88,13 +88,13 @@ const pollOnce = (
         method: "POST",
         form: new URLSearchParams({ client_id: clientId, device_code: deviceCode, grant_type: deviceCodeGrantType })
       },
-      "exchange_failed"
+      "ExchangeFailed"
     )
     if (response.status < 200 || response.status >= 300) {
-      return yield* Effect.fail(failed("exchange_failed", `HTTP ${response.status}`))
+      return yield* Effect.fail(failed("ExchangeFailed", `HTTP ${response.status}`))
     }
     const body = yield* Schema.decodeUnknownEffect(TokenPollResponse)(response.body).pipe(
-      Effect.mapError(() => failed("exchange_failed", "unexpected token response"))
+      Effect.mapError(() => failed("ExchangeFailed", "unexpected token response"))
     )
     if (body.error !== undefined) {
       const detail = describe(body.error, body.error_description)
@@ -104,15 +104,15 @@ const pollOnce = (
         case "slow_down":
           return { _tag: "SlowDown", interval: body.interval } as const
         case "access_denied":
-          return yield* Effect.fail(failed("access_denied", detail))
+          return yield* Effect.fail(failed("AccessDenied", detail))
         case "expired_token":
-          return yield* Effect.fail(failed("expired_token", detail))
+          return yield* Effect.fail(failed("ExpiredToken", detail))
         default:
-          return yield* Effect.fail(failed("exchange_failed", detail))
+          return yield* Effect.fail(failed("ExchangeFailed", detail))
       }
     }
     if (body.access_token === undefined) {
-      return yield* Effect.fail(failed("exchange_failed", "token response without access_token"))
+      return yield* Effect.fail(failed("ExchangeFailed", "token response without access_token"))
     }
     return { _tag: "Done", value: { accessToken: body.access_token, scope: body.scope ?? "" } } as const
   })
@@ -141,7 +141,7 @@ export const loginWithGithubDevice = (options: GithubDeviceLoginOptions): Effect
           method: "POST",
           form: new URLSearchParams({ client_id: options.clientId, scope: (options.scopes ?? defaultScopes).join(" ") })
         },
-        "device_authorization_failed"
+        "DeviceAuthorizationFailed"
       )
       const body = response.body as { readonly error?: unknown; readonly error_description?: unknown } | undefined
       if (response.status < 200 || response.status >= 300 || typeof body?.error === "string") {
@@ -149,10 +149,10 @@ export const loginWithGithubDevice = (options: GithubDeviceLoginOptions): Effect
           typeof body?.error === "string"
             ? describe(body.error, typeof body.error_description === "string" ? body.error_description : undefined)
             : `HTTP ${response.status}`
-        return yield* Effect.fail(failed("device_authorization_failed", detail))
+        return yield* Effect.fail(failed("DeviceAuthorizationFailed", detail))
       }
       const authorization = yield* Schema.decodeUnknownEffect(DeviceCodeResponse)(body).pipe(
-        Effect.mapError(() => failed("device_authorization_failed", "unexpected device code response"))
+        Effect.mapError(() => failed("DeviceAuthorizationFailed", "unexpected device code response"))
       )
       yield* runPrompt("github", options.onUserCode, {
         verificationUri: authorization.verification_uri,

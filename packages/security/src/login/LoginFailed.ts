@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why an interactive login did not produce credentials. The CLI chooses what to tell the user from the
@@ -18,19 +19,19 @@ import { Schema } from "effect"
  * - `api_failed`: an API call needed to build the identity failed (network, non-2xx, undecodable body).
  */
 export const LoginFailureReason = Schema.Literals([
-  "discovery_failed",
-  "listener_failed",
-  "prompt_failed",
-  "timeout",
-  "aborted",
-  "state_mismatch",
-  "access_denied",
-  "authorization_failed",
-  "device_authorization_failed",
-  "exchange_failed",
-  "expired_token",
-  "token_rejected",
-  "api_failed"
+  "DiscoveryFailed",
+  "ListenerFailed",
+  "PromptFailed",
+  "Timeout",
+  "Aborted",
+  "StateMismatch",
+  "AccessDenied",
+  "AuthorizationFailed",
+  "DeviceAuthorizationFailed",
+  "ExchangeFailed",
+  "ExpiredToken",
+  "TokenRejected",
+  "ApiFailed"
 ])
 export type LoginFailureReason = typeof LoginFailureReason.Type
 
@@ -50,6 +51,6 @@ export class LoginFailed extends Schema.TaggedError<LoginFailed>()("LoginFailed"
   override get message(): string {
     const who = this.provider === "github" ? "GitHub" : "OIDC"
     const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    return `${who} login failed: ${this.reason.replaceAll("_", " ")}${detail}`
+    return `${who} login failed: ${reasonWords(this.reason)}${detail}`
   }
 }

@@ -44,22 +44,22 @@ const fail = (reason: LoginFailed["reason"], detail?: string) =>
  */
 const checkRedirect = (url: URL, expectedState: string): Effect.Effect<void, LoginFailed> => {
   const params = url.searchParams
-  if (params.get("state") !== expectedState) return fail("state_mismatch")
+  if (params.get("state") !== expectedState) return fail("StateMismatch")
   const error = params.get("error")
   if (error !== null) {
     const description = params.get("error_description")
     const detail = description === null ? error : `${error} (${description.slice(0, 200)})`
-    return fail(error === "access_denied" ? "access_denied" : "authorization_failed", detail)
+    return fail(error === "access_denied" ? "AccessDenied" : "AuthorizationFailed", detail)
   }
-  if (params.get("code") === null) return fail("authorization_failed", "the redirect carries no code")
+  if (params.get("code") === null) return fail("AuthorizationFailed", "the redirect carries no code")
   return Effect.void
 }
 
 const browserText = (error: LoginFailed): string => {
   switch (error.reason) {
-    case "state_mismatch":
+    case "StateMismatch":
       return "This redirect does not belong to the login in progress. Start the login again from the terminal."
-    case "access_denied":
+    case "AccessDenied":
       return "The authorization was refused."
     default:
       return "The login could not be completed. See the terminal for details."
@@ -103,7 +103,7 @@ export const loginWithAuthorizationCode = (
 
         const callback: LoopbackCallback = yield* Effect.timeoutOrElse(listener.callback, {
           duration: options.timeout ?? defaultTimeout,
-          orElse: () => fail("timeout", "no redirect from the browser")
+          orElse: () => fail("Timeout", "no redirect from the browser")
         })
         const exchange = Effect.gen(function* () {
           yield* checkRedirect(callback.url, state)
@@ -118,7 +118,7 @@ export const loginWithAuthorizationCode = (
                 expectedNonce: nonce
               }),
             catch: (error) =>
-              new LoginFailed({ provider: "oidc", reason: "exchange_failed", detail: errorDetail(error) })
+              new LoginFailed({ provider: "oidc", reason: "ExchangeFailed", detail: errorDetail(error) })
           })
           return yield* toLoginTokens("oidc", response)
         })

@@ -35,12 +35,12 @@ const pollOnce = (config: client.Configuration, deviceCode: string): Effect.Effe
         case "slow_down":
           return Effect.succeed<PollOutcome<unknown>>({ _tag: "SlowDown" })
         case "access_denied":
-          return Effect.fail(new LoginFailed({ provider: "oidc", reason: "access_denied", detail: errorDetail(error) }))
+          return Effect.fail(new LoginFailed({ provider: "oidc", reason: "AccessDenied", detail: errorDetail(error) }))
         case "expired_token":
-          return Effect.fail(new LoginFailed({ provider: "oidc", reason: "expired_token", detail: errorDetail(error) }))
+          return Effect.fail(new LoginFailed({ provider: "oidc", reason: "ExpiredToken", detail: errorDetail(error) }))
         default:
           return Effect.fail(
-            new LoginFailed({ provider: "oidc", reason: "exchange_failed", detail: errorDetail(error) })
+            new LoginFailed({ provider: "oidc", reason: "ExchangeFailed", detail: errorDetail(error) })
           )
       }
     })
@@ -60,7 +60,7 @@ export const loginWithDeviceCode = (options: DeviceCodeLoginOptions): Effect.Eff
       const authorization = yield* Effect.tryPromise({
         try: () => client.initiateDeviceAuthorization(config, { scope: scopeOf(options.scopes) }),
         catch: (error) =>
-          new LoginFailed({ provider: "oidc", reason: "device_authorization_failed", detail: errorDetail(error) })
+          new LoginFailed({ provider: "oidc", reason: "DeviceAuthorizationFailed", detail: errorDetail(error) })
       })
       yield* runPrompt("oidc", options.onUserCode, {
         verificationUri: authorization.verification_uri,

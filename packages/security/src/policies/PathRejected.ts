@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why a path or branch name was refused before any policy saw it. Each is a form that could make one
@@ -19,18 +20,18 @@ import { Schema } from "effect"
  * - `invalid_pattern`: a protected-path or branch pattern in the configuration that is not valid.
  */
 export const PathRejectedReason = Schema.Literals([
-  "empty",
-  "too_long",
-  "control_character",
-  "percent_encoding",
-  "absolute",
-  "backslash",
-  "parent_segment",
-  "trailing_dot_or_space",
-  "invalid_character",
-  "invalid_ref",
-  "not_a_branch",
-  "invalid_pattern"
+  "Empty",
+  "TooLong",
+  "ControlCharacter",
+  "PercentEncoding",
+  "Absolute",
+  "Backslash",
+  "ParentSegment",
+  "TrailingDotOrSpace",
+  "InvalidCharacter",
+  "InvalidRef",
+  "NotABranch",
+  "InvalidPattern"
 ])
 export type PathRejectedReason = typeof PathRejectedReason.Type
 
@@ -43,6 +44,6 @@ export class PathRejected extends Schema.TaggedError<PathRejected>()("PathReject
   reason: PathRejectedReason
 }) {
   override get message(): string {
-    return `Rejected ${this.kind} ${shown(this.input)}: ${this.reason.replaceAll("_", " ")}`
+    return `Rejected ${this.kind} ${shown(this.input)}: ${reasonWords(this.reason)}`
   }
 }

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why a policy set was refused: the configuration did not match its schema (`invalid_config`, with the
@@ -6,12 +7,12 @@ import { Schema } from "effect"
  * parse or validate (with the policy id), or one of its embedded test cases failed (with the case name).
  */
 export const PolicyLoadErrorReason = Schema.Literals([
-  "invalid_config",
-  "duplicate_id",
-  "unknown_role",
-  "cedar_parse",
-  "cedar_validation",
-  "test_failed"
+  "InvalidConfig",
+  "DuplicateId",
+  "UnknownRole",
+  "CedarParse",
+  "CedarValidation",
+  "TestFailed"
 ])
 export type PolicyLoadErrorReason = typeof PolicyLoadErrorReason.Type
 
@@ -26,6 +27,6 @@ export class PolicyLoadError extends Schema.TaggedError<PolicyLoadError>()("Poli
 }) {
   override get message(): string {
     const at = this.subject === undefined ? "" : ` (${this.subject})`
-    return `Policy set refused, ${this.reason.replaceAll("_", " ")}${at}: ${this.details.join("; ")}`
+    return `Policy set refused, ${reasonWords(this.reason)}${at}: ${this.details.join("; ")}`
   }
 }

@@ -29,23 +29,23 @@ export const normalizeBranchPattern = (input: string): Result.Result<string, Pat
   checkBranch(input, input, /[ ~^:?[]|@\{/)
 
 const checkBranch = (input: string, original: string, forbidden: RegExp): Result.Result<string, PathRejected> => {
-  if (typeof input !== "string") return reject(String(original), "empty")
+  if (typeof input !== "string") return reject(String(original), "Empty")
   let name = input
   if (name.startsWith("refs/")) {
-    if (!name.startsWith("refs/heads/")) return reject(original, "not_a_branch")
+    if (!name.startsWith("refs/heads/")) return reject(original, "NotABranch")
     name = name.slice("refs/heads/".length)
   }
-  if (name.length === 0) return reject(original, "empty")
-  if (name.length > maxBranchLength) return reject(original, "too_long")
-  if (controlCharacter.test(name)) return reject(original, "control_character")
-  if (name.includes("%")) return reject(original, "percent_encoding")
-  if (name.includes("\\")) return reject(original, "backslash")
-  if (name.includes("..")) return reject(original, "parent_segment")
-  if (forbidden.test(name) || name === "@") return reject(original, "invalid_character")
-  if (name.startsWith("-") || name.endsWith(".")) return reject(original, "invalid_ref")
+  if (name.length === 0) return reject(original, "Empty")
+  if (name.length > maxBranchLength) return reject(original, "TooLong")
+  if (controlCharacter.test(name)) return reject(original, "ControlCharacter")
+  if (name.includes("%")) return reject(original, "PercentEncoding")
+  if (name.includes("\\")) return reject(original, "Backslash")
+  if (name.includes("..")) return reject(original, "ParentSegment")
+  if (forbidden.test(name) || name === "@") return reject(original, "InvalidCharacter")
+  if (name.startsWith("-") || name.endsWith(".")) return reject(original, "InvalidRef")
   for (const component of name.split("/")) {
     if (component === "" || component.startsWith(".") || component.endsWith(".lock")) {
-      return reject(original, "invalid_ref")
+      return reject(original, "InvalidRef")
     }
   }
   return Result.succeed(name)

@@ -25,19 +25,19 @@ const reject = (input: string, reason: PathRejectedReason) =>
  * file system.
  */
 export const normalizePath = (input: string): Result.Result<string, PathRejected> => {
-  if (typeof input !== "string" || input.length === 0) return reject(String(input), "empty")
-  if (input.length > maxPathLength) return reject(input, "too_long")
-  if (controlCharacter.test(input)) return reject(input, "control_character")
-  if (input.includes("%")) return reject(input, "percent_encoding")
-  if (absolute.test(input)) return reject(input, "absolute")
-  if (input.includes("\\")) return reject(input, "backslash")
+  if (typeof input !== "string" || input.length === 0) return reject(String(input), "Empty")
+  if (input.length > maxPathLength) return reject(input, "TooLong")
+  if (controlCharacter.test(input)) return reject(input, "ControlCharacter")
+  if (input.includes("%")) return reject(input, "PercentEncoding")
+  if (absolute.test(input)) return reject(input, "Absolute")
+  if (input.includes("\\")) return reject(input, "Backslash")
   const segments: Array<string> = []
   for (const segment of input.split("/")) {
     if (segment === "" || segment === ".") continue
-    if (onlyDots.test(segment)) return reject(input, "parent_segment")
-    if (segment.endsWith(".") || segment.endsWith(" ")) return reject(input, "trailing_dot_or_space")
+    if (onlyDots.test(segment)) return reject(input, "ParentSegment")
+    if (segment.endsWith(".") || segment.endsWith(" ")) return reject(input, "TrailingDotOrSpace")
     segments.push(segment)
   }
-  if (segments.length === 0) return reject(input, "empty")
+  if (segments.length === 0) return reject(input, "Empty")
   return Result.succeed(segments.join("/"))
 }

@@ -1,16 +1,17 @@
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why a role configuration was refused: it did not match the schema, named a permission or parent role
  * that does not exist, inherited in a cycle, redefined a built-in role, or defined a role twice.
  */
 export const RoleConfigErrorReason = Schema.Literals([
-  "invalid_config",
-  "unknown_permission",
-  "unknown_parent",
-  "cycle",
-  "builtin_redefined",
-  "duplicate_role"
+  "InvalidConfig",
+  "UnknownPermission",
+  "UnknownParent",
+  "Cycle",
+  "BuiltinRedefined",
+  "DuplicateRole"
 ])
 export type RoleConfigErrorReason = typeof RoleConfigErrorReason.Type
 
@@ -26,6 +27,6 @@ export class RoleConfigError extends Schema.TaggedError<RoleConfigError>()("Role
 }) {
   override get message(): string {
     const where = this.role === undefined ? "" : ` in role "${this.role}"`
-    return `Invalid role configuration (${this.reason.replaceAll("_", " ")})${where}: ${this.detail}`
+    return `Invalid role configuration (${reasonWords(this.reason)})${where}: ${this.detail}`
   }
 }

@@ -64,19 +64,19 @@ export const roleTableFromDefinitions = (
   for (const definition of definitions) {
     if (isBuiltinRole(definition.name)) {
       return fail(
-        "builtin_redefined",
+        "BuiltinRedefined",
         definition.name,
         "built-in roles cannot be redefined; define a new role that inherits it"
       )
     }
-    if (parentsOf.has(definition.name)) return fail("duplicate_role", definition.name, "the role is defined twice")
+    if (parentsOf.has(definition.name)) return fail("DuplicateRole", definition.name, "the role is defined twice")
     parentsOf.set(definition.name, definition.inherits ?? [])
   }
   for (const definition of definitions) {
     const unknown = definition.permissions.filter((name) => !isPermission(name))
     if (unknown.length > 0) {
       return fail(
-        "unknown_permission",
+        "UnknownPermission",
         definition.name,
         `unknown permission ${unknown.map((name) => JSON.stringify(name)).join(", ")}; known: ${permissions.join(", ")}`
       )
@@ -84,14 +84,14 @@ export const roleTableFromDefinitions = (
     const missing = (definition.inherits ?? []).filter((parent) => !isBuiltinRole(parent) && !parentsOf.has(parent))
     if (missing.length > 0) {
       return fail(
-        "unknown_parent",
+        "UnknownParent",
         definition.name,
         `inherits from undefined role ${missing.map((name) => JSON.stringify(name)).join(", ")}`
       )
     }
   }
   const cycle = findCycle(parentsOf)
-  if (cycle !== undefined) return fail("cycle", cycle[0], `inheritance cycle ${cycle.join(" -> ")}`)
+  if (cycle !== undefined) return fail("Cycle", cycle[0], `inheritance cycle ${cycle.join(" -> ")}`)
 
   const table = new Map<string, Role>()
   for (const [name, granted] of Object.entries(builtinRoles)) {
@@ -132,7 +132,7 @@ export const makeRoleTable = (config: unknown): Effect.Effect<RoleTable, RoleCon
     const decoded = decodeRoleConfig(config ?? [])
     if (Result.isFailure(decoded)) {
       return Effect.fail(
-        new RoleConfigError({ reason: "invalid_config", detail: describeSchemaError(decoded.failure).join("; ") })
+        new RoleConfigError({ reason: "InvalidConfig", detail: describeSchemaError(decoded.failure).join("; ") })
       )
     }
     return Effect.fromResult(roleTableFromDefinitions(decoded.success))

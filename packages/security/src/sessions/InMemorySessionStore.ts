@@ -22,7 +22,7 @@ export const makeInMemorySessionStore = (): SessionStoreShape => {
       Effect.suspend(() => {
         if (sessions.has(session.id)) {
           return Effect.fail(
-            new SessionRejected({ reason: "unavailable", sessionId: session.id, detail: "session id already stored" })
+            new SessionRejected({ reason: "Unavailable", sessionId: session.id, detail: "session id already stored" })
           )
         }
         sessions.set(session.id, session)

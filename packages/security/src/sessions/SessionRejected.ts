@@ -1,4 +1,6 @@
+import type { Unauthenticated } from "@coderclaw/protocol"
 import { Schema } from "effect"
+import { reasonWords } from "../internal/reasonWords.js"
 
 /**
  * Why a session, or a session token, was refused:
@@ -17,16 +19,16 @@ import { Schema } from "effect"
  * - `unavailable`: a session or key store failed, or returned a row that does not decode.
  */
 export const SessionRejectedReason = Schema.Literals([
-  "not_found",
-  "expired",
-  "revoked",
-  "malformed_token",
-  "unsupported_algorithm",
-  "unknown_key",
-  "bad_signature",
-  "claims_mismatch",
-  "invalid_request",
-  "unavailable"
+  "NotFound",
+  "Expired",
+  "Revoked",
+  "MalformedToken",
+  "UnsupportedAlgorithm",
+  "UnknownKey",
+  "BadSignature",
+  "ClaimsMismatch",
+  "InvalidRequest",
+  "Unavailable"
 ])
 export type SessionRejectedReason = typeof SessionRejectedReason.Type
 
@@ -44,6 +46,10 @@ export class SessionRejected extends Schema.TaggedError<SessionRejected>()("Sess
   override get message(): string {
     const which = this.sessionId === undefined ? "" : ` (session ${this.sessionId})`
     const detail = this.detail === undefined ? "" : `: ${this.detail}`
-    return `Session rejected: ${this.reason.replaceAll("_", " ")}${which}${detail}`
+    return `Session rejected: ${reasonWords(this.reason)}${which}${detail}`
   }
 }
+
+/** What a caller is told about a rejected session: `expired`, `revoked`, otherwise `invalid_credentials`. */
+export const unauthenticatedReason = (reason: SessionRejectedReason): Unauthenticated["reason"] =>
+  reason === "Expired" ? "expired" : reason === "Revoked" ? "revoked" : "invalid_credentials"

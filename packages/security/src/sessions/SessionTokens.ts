@@ -126,24 +126,24 @@ const rejected = (reason: SessionRejected["reason"], detail?: string, sessionId?
 
 // jose's error classes name what failed; their messages are never read.
 const fromJoseError = (error: unknown): SessionRejected => {
-  if (error instanceof errors.JWTExpired) return rejected("expired", `${error.claim} check failed`)
+  if (error instanceof errors.JWTExpired) return rejected("Expired", `${error.claim} check failed`)
   if (error instanceof errors.JWTClaimValidationFailed)
-    return rejected("claims_mismatch", `${error.claim}: ${error.reason}`)
-  if (error instanceof errors.JWSSignatureVerificationFailed) return rejected("bad_signature")
-  if (error instanceof errors.JOSEAlgNotAllowed) return rejected("unsupported_algorithm")
-  return rejected("malformed_token")
+    return rejected("ClaimsMismatch", `${error.claim}: ${error.reason}`)
+  if (error instanceof errors.JWSSignatureVerificationFailed) return rejected("BadSignature")
+  if (error instanceof errors.JOSEAlgNotAllowed) return rejected("UnsupportedAlgorithm")
+  return rejected("MalformedToken")
 }
 
 const importPublic = (record: SigningKeyRecord) =>
   Effect.tryPromise({
     try: () => importJWK(record.publicJwk, sessionTokenAlgorithm) as Promise<CryptoKey>,
-    catch: () => rejected("unavailable", `stored public key ${record.kid} does not import`)
+    catch: () => rejected("Unavailable", `stored public key ${record.kid} does not import`)
   })
 
 const importPrivate = (record: SigningKeyRecord, jwk: Ed25519PrivateJwk) =>
   Effect.tryPromise({
     try: () => importJWK(jwk, sessionTokenAlgorithm) as Promise<CryptoKey>,
-    catch: () => rejected("unavailable", `stored private key ${record.kid} does not import`)
+    catch: () => rejected("Unavailable", `stored private key ${record.kid} does not import`)
   })
 
 const generateKey = (createdAt: number): Effect.Effect<CurrentKey> =>
@@ -175,7 +175,7 @@ export const makeSessionTokens = (
       maxTokenTtlMs: options.maxTokenTtlMs ?? 12 * 60 * 60 * 1_000,
       clockSkewMs: options.clockSkewMs ?? 30_000,
       maxTokenLength: options.maxTokenLength ?? 4_096
-    }).pipe(Effect.mapError((error) => rejected("invalid_request", `session token options: ${error.message}`)))
+    }).pipe(Effect.mapError((error) => rejected("InvalidRequest", `session token options: ${error.message}`)))
     const serverAudience = options.serverAudience
     const store = yield* SigningKeyStore
     const lock = yield* Semaphore.make(1)
@@ -243,19 +243,19 @@ export const makeSessionTokens = (
         const key = retired.find((candidate) => candidate.record.kid === kid)
         return key !== undefined && stillVerifies(key.record, now)
           ? Effect.succeed(key.publicKey)
-          : Effect.fail(rejected("unknown_key"))
+          : Effect.fail(rejected("UnknownKey"))
       })
 
     const issue = (session: Session): Effect.Effect<string, SessionRejected> =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         if (session.revokedAt !== undefined)
-          return yield* Effect.fail(rejected("invalid_request", "session is revoked", session.id))
+          return yield* Effect.fail(rejected("InvalidRequest", "session is revoked", session.id))
         if (session.expiresAt <= now)
-          return yield* Effect.fail(rejected("invalid_request", "session has expired", session.id))
+          return yield* Effect.fail(rejected("InvalidRequest", "session has expired", session.id))
         if (session.expiresAt - now > settings.maxTokenTtlMs) {
           return yield* Effect.fail(
-            rejected("invalid_request", "session outlives the longest token lifetime", session.id)
+            rejected("InvalidRequest", "session outlives the longest token lifetime", session.id)
           )
         }
         const { current } = yield* Ref.get(ring)
@@ -276,15 +276,15 @@ export const makeSessionTokens = (
     const verify = (token: string): Effect.Effect<SessionTokenClaims, SessionRejected> =>
       Effect.gen(function* () {
         if (typeof token !== "string" || token.length > settings.maxTokenLength || !compactJws.test(token)) {
-          return yield* Effect.fail(rejected("malformed_token"))
+          return yield* Effect.fail(rejected("MalformedToken"))
         }
         const header = yield* Effect.try({
           try: () => Schema.decodeUnknownSync(TokenHeader)(decodeProtectedHeader(token)),
-          catch: () => rejected("malformed_token", "unreadable header")
+          catch: () => rejected("MalformedToken", "unreadable header")
         })
         // Decided from the header before any key is touched: `none`, HMAC and every other algorithm are out.
-        if (header.alg !== sessionTokenAlgorithm) return yield* Effect.fail(rejected("unsupported_algorithm"))
-        if (header.kid === undefined) return yield* Effect.fail(rejected("unknown_key"))
+        if (header.alg !== sessionTokenAlgorithm) return yield* Effect.fail(rejected("UnsupportedAlgorithm"))
+        if (header.kid === undefined) return yield* Effect.fail(rejected("UnknownKey"))
         const now = yield* Clock.currentTimeMillis
         const key = yield* keyFor(header.kid, now)
         const { payload } = yield* Effect.tryPromise({
@@ -303,7 +303,7 @@ export const makeSessionTokens = (
           catch: fromJoseError
         })
         return yield* Schema.decodeUnknownEffect(SessionTokenClaims)(payload).pipe(
-          Effect.mapError((error) => rejected("malformed_token", `claims: ${error.message}`))
+          Effect.mapError((error) => rejected("MalformedToken", `claims: ${error.message}`))
         )
       })
 

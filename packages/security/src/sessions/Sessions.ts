@@ -86,9 +86,9 @@ const rejected = (reason: SessionRejected["reason"], sessionId?: string, detail?
 /** Why a stored session cannot be used at `now`, if it cannot. Revocation is reported before expiry. */
 const refusal = (session: Session, now: number): SessionRejected | undefined =>
   session.revokedAt !== undefined
-    ? rejected("revoked", session.id)
+    ? rejected("Revoked", session.id)
     : now >= session.expiresAt
-      ? rejected("expired", session.id)
+      ? rejected("Expired", session.id)
       : undefined
 
 /**
@@ -101,7 +101,7 @@ export const makeSessions = (
   Effect.gen(function* () {
     const store = yield* SessionStore
     const tokens = yield* SessionTokens
-    const invalidOption = (detail: string) => Effect.fail(rejected("invalid_request", undefined, detail))
+    const invalidOption = (detail: string) => Effect.fail(rejected("InvalidRequest", undefined, detail))
     const maxTtlMs = options.maxTtlMs ?? tokens.maxTokenTtlMs
     if (!Schema.is(PositiveMs)(maxTtlMs)) return yield* invalidOption("maxTtlMs must be a positive integer")
     if (maxTtlMs > tokens.maxTokenTtlMs) {
@@ -119,7 +119,7 @@ export const makeSessions = (
       Effect.gen(function* () {
         const ttlMs = request.ttlMs ?? defaultTtlMs
         if (!Schema.is(PositiveMs)(ttlMs)) {
-          return yield* Effect.fail(rejected("invalid_request", undefined, "ttlMs must be a positive integer"))
+          return yield* Effect.fail(rejected("InvalidRequest", undefined, "ttlMs must be a positive integer"))
         }
         const now = yield* Clock.currentTimeMillis
         const { identity, device } = request
@@ -134,7 +134,7 @@ export const makeSessions = (
           scopes: [...(request.scopes ?? [])],
           createdAt: now,
           expiresAt: now + Math.min(ttlMs, maxTtlMs)
-        }).pipe(Effect.mapError((error) => rejected("invalid_request", undefined, `session: ${error.message}`)))
+        }).pipe(Effect.mapError((error) => rejected("InvalidRequest", undefined, `session: ${error.message}`)))
         // The token is signed first: a session is only stored once it can be handed out.
         const token = yield* tokens.issue(session)
         yield* store.insert(session)
@@ -144,7 +144,7 @@ export const makeSessions = (
     const validate = (sessionId: string) =>
       Effect.gen(function* () {
         const found = yield* store.find(sessionId)
-        if (Option.isNone(found)) return yield* Effect.fail(rejected("not_found", sessionId))
+        if (Option.isNone(found)) return yield* Effect.fail(rejected("NotFound", sessionId))
         const now = yield* Clock.currentTimeMillis
         const refused = refusal(found.value, now)
         return refused === undefined ? found.value : yield* Effect.fail(refused)
@@ -172,7 +172,7 @@ export const makeSessions = (
             })
           )
         return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          now >= cached.expiresAt ? Effect.fail(rejected("expired", sessionId)) : Effect.succeed(cached)
+          now >= cached.expiresAt ? Effect.fail(rejected("Expired", sessionId)) : Effect.succeed(cached)
         )
       })
 
@@ -181,7 +181,7 @@ export const makeSessions = (
         const claims = yield* tokens.verify(token)
         const session = yield* validate(claims.sid)
         if (session.principalId !== claims.sub) {
-          return yield* Effect.fail(rejected("claims_mismatch", session.id, "subject is not the session's principal"))
+          return yield* Effect.fail(rejected("ClaimsMismatch", session.id, "subject is not the session's principal"))
         }
         return session
       })
@@ -196,7 +196,7 @@ export const makeSessions = (
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
           const revoked = yield* store.revoke(sessionId, now)
-          if (Option.isNone(revoked)) return yield* Effect.fail(rejected("not_found", sessionId))
+          if (Option.isNone(revoked)) return yield* Effect.fail(rejected("NotFound", sessionId))
           return revoked.value
         }),
       revokeAllFor: (principalId) =>

@@ -45,7 +45,7 @@ export type PostgresSecurityServices = UserStore | SessionStore | SigningKeyStor
 /** The security schema version this release writes (independent of the journal's). */
 export const schemaVersion: number = securitySchemaVersion
 
-const unavailable = (detail: string) => new PostgresSecurityStoreError({ reason: "unavailable", detail })
+const unavailable = (detail: string) => new PostgresSecurityStoreError({ reason: "Unavailable", detail })
 
 /**
  * Opens the security stores in the current scope: a connection pool to the server, the `security_*`

@@ -6,7 +6,7 @@ import { Schema } from "effect"
  *   holds security tables of a newer release. Once open, each store fails with its own port's error
  *   (`LocalUserError`, `SessionRejected`, `DeviceError`, `AuditError`), `unavailable` during an outage.
  */
-export const PostgresSecurityStoreErrorReason = Schema.Literals(["unavailable"])
+export const PostgresSecurityStoreErrorReason = Schema.Literals(["Unavailable"])
 export type PostgresSecurityStoreErrorReason = typeof PostgresSecurityStoreErrorReason.Type
 
 /** The one error of opening the PostgreSQL security stores; match on `reason`, never on the message text. */
@@ -15,6 +15,6 @@ export class PostgresSecurityStoreError extends Schema.TaggedError<PostgresSecur
   { reason: PostgresSecurityStoreErrorReason, detail: Schema.String }
 ) {
   override get message(): string {
-    return `PostgreSQL security store ${this.reason}: ${this.detail}`
+    return `PostgreSQL security store ${this.reason.toLowerCase()}: ${this.detail}`
   }
 }

@@ -78,7 +78,7 @@ const settingsFrom = (
     driver: options.driver ?? defaults.driver
   }
   const invalid = (detail: string) =>
-    Effect.fail(new SqliteSecurityStoreError({ reason: "unavailable", detail: `invalid option: ${detail}` }))
+    Effect.fail(new SqliteSecurityStoreError({ reason: "Unavailable", detail: `invalid option: ${detail}` }))
   if (typeof settings.filename !== "string" || settings.filename.length === 0) return invalid("filename is empty")
   if (settings.synchronous !== "full" && settings.synchronous !== "normal") {
     return invalid(`synchronous must be "full" or "normal", got ${JSON.stringify(settings.synchronous)}`)
@@ -107,12 +107,12 @@ const opening = <A>(
     }),
     (result) => {
       if (result instanceof DatabaseRefused) {
-        return Effect.fail(new SqliteSecurityStoreError({ reason: "unavailable", detail: result.detail }))
+        return Effect.fail(new SqliteSecurityStoreError({ reason: "Unavailable", detail: result.detail }))
       }
       if (result instanceof NewerSchema) {
         return Effect.fail(
           new SqliteSecurityStoreError({
-            reason: "unavailable",
+            reason: "Unavailable",
             detail:
               `${doing}: the security tables have schema version ${result.found}, newer than the ` +
               `${result.known} this @coderclaw/store-sqlite understands; open it with a newer release`

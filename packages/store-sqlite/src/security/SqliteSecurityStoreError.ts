@@ -9,7 +9,7 @@ import { Schema } from "effect"
  * Once open, each store fails with its own port's error (`LocalUserError`, `SessionRejected`,
  * `DeviceError`, `AuditError`).
  */
-export const SqliteSecurityStoreErrorReason = Schema.Literals(["unavailable", "corrupt"])
+export const SqliteSecurityStoreErrorReason = Schema.Literals(["Unavailable", "Corrupt"])
 export type SqliteSecurityStoreErrorReason = typeof SqliteSecurityStoreErrorReason.Type
 
 /** The one error of opening the SQLite security stores; match on `reason`, never on the message text. */
@@ -21,6 +21,6 @@ export class SqliteSecurityStoreError extends Schema.TaggedError<SqliteSecurityS
   }
 ) {
   override get message(): string {
-    return `SQLite security store ${this.reason}: ${this.detail}`
+    return `SQLite security store ${this.reason.toLowerCase()}: ${this.detail}`
   }
 }

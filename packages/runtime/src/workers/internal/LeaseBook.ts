@@ -74,7 +74,7 @@ export class LeaseBook {
 
   /** The lease is lost (expired, its worker gone): the attempt ends as `Lost` and runs again elsewhere. */
   lose(lease: Lease, why: string): void {
-    if (!this.retire(lease, "Expired")) return
+    if (!this.retire(lease, "expired")) return
     lease.worker.link.abort(lease.id, why)
     Deferred.doneUnsafe(lease.outcome, Effect.succeed({ _tag: "Lost", message: why } as const))
   }
@@ -95,8 +95,8 @@ export class LeaseBook {
     return Effect.suspend(() => {
       const lease = this.leases.get(leaseId)
       if (lease === undefined)
-        return Effect.fail(new LeaseLost({ leaseId, reason: this.retired.get(leaseId) ?? "Unknown" }))
-      if (lease.worker.id !== workerId) return Effect.fail(new LeaseLost({ leaseId, reason: "NotYours" }))
+        return Effect.fail(new LeaseLost({ leaseId, reason: this.retired.get(leaseId) ?? "unknown" }))
+      if (lease.worker.id !== workerId) return Effect.fail(new LeaseLost({ leaseId, reason: "not_yours" }))
       return Effect.succeed(lease)
     })
   }

@@ -37,20 +37,20 @@ export const checkDeviceProof = (
 ): ProvenDevice | DeviceError => {
   const algorithm = algorithmOf(input)
   if (algorithm !== undefined && algorithm !== "ed25519") {
-    return rejected("unknown_algorithm", `algorithm ${JSON.stringify(algorithm)?.slice(0, 40)} is not supported`)
+    return rejected("UnknownAlgorithm", `algorithm ${JSON.stringify(algorithm)?.slice(0, 40)} is not supported`)
   }
   const decoded = decodeProof(input)
-  if (Result.isFailure(decoded)) return rejected("malformed", "not a device proof")
+  if (Result.isFailure(decoded)) return rejected("Malformed", "not a device proof")
   const proof = decoded.success
 
   const rawKey = decodeDevicePublicKey(proof.publicKey)
-  if (rawKey === undefined) return rejected("malformed", "publicKey is not 32 bytes of base64url", proof.deviceId)
+  if (rawKey === undefined) return rejected("Malformed", "publicKey is not 32 bytes of base64url", proof.deviceId)
   const signature = decodeBase64Url(proof.signature)
   if (signature?.length !== ed25519SignatureLength) {
-    return rejected("malformed", "signature is not 64 bytes of base64url", proof.deviceId)
+    return rejected("Malformed", "signature is not 64 bytes of base64url", proof.deviceId)
   }
   if (deviceIdOf(rawKey) !== proof.deviceId) {
-    return rejected("id_mismatch", "deviceId is not derived from publicKey", proof.deviceId)
+    return rejected("IdMismatch", "deviceId is not derived from publicKey", proof.deviceId)
   }
 
   const payload = deviceProofPayload({
@@ -67,12 +67,12 @@ export const checkDeviceProof = (
     // A key OpenSSL refuses to load cannot have signed anything.
     valid = false
   }
-  if (!valid) return rejected("bad_signature", "signature does not cover this connection's claims", proof.deviceId)
+  if (!valid) return rejected("BadSignature", "signature does not cover this connection's claims", proof.deviceId)
 
   const skew = proof.signedAt - now
   if (skew > maxFutureSkewMs || -skew > maxClockSkewMs) {
     return rejected(
-      "stale",
+      "Stale",
       `signedAt is ${Math.abs(skew)} ms ${skew > 0 ? "ahead of" : "behind"} the server clock`,
       proof.deviceId
     )

@@ -18,20 +18,20 @@ export const checkAuthorizedParty = (
     return Array.isArray(aud) && aud.length > 1
       ? new TokenRejected({
           provider,
-          reason: "missing_claim",
+          reason: "MissingClaim",
           claim: "azp",
           detail: "a token for several audiences must name its authorized party"
         })
       : undefined
   }
   if (typeof azp !== "string") {
-    return new TokenRejected({ provider, reason: "invalid_claim", claim: "azp", detail: "azp must be a string" })
+    return new TokenRejected({ provider, reason: "InvalidClaim", claim: "azp", detail: "azp must be a string" })
   }
   return accepted.includes(azp)
     ? undefined
     : new TokenRejected({
         provider,
-        reason: "wrong_audience",
+        reason: "WrongAudience",
         claim: "azp",
         detail: "the token was issued to another client"
       })

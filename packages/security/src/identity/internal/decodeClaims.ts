@@ -26,7 +26,7 @@ export const makeClaimsDecoder = <S extends Schema.Decoder<unknown>>(
     for (const name of required) {
       if (!Object.hasOwn(claims, name) || claims[name] === null) {
         return Result.fail(
-          new TokenRejected({ provider, reason: "missing_claim", claim: name, detail: "a required claim is absent" })
+          new TokenRejected({ provider, reason: "MissingClaim", claim: name, detail: "a required claim is absent" })
         )
       }
     }
@@ -36,7 +36,7 @@ export const makeClaimsDecoder = <S extends Schema.Decoder<unknown>>(
     return Result.fail(
       new TokenRejected({
         provider,
-        reason: "invalid_claim",
+        reason: "InvalidClaim",
         ...(claim === undefined ? {} : { claim }),
         detail: "a claim has the wrong type or form"
       })

@@ -39,19 +39,19 @@ const reject = (
 
 const fromClaimFailure = (provider: IdentityProvider, error: errors.JWTClaimValidationFailed): TokenRejected => {
   const { claim, reason } = error
-  if (reason === "missing") return reject(provider, "missing_claim", "a required claim is absent", claim)
-  if (reason === "invalid") return reject(provider, "invalid_claim", "a claim has the wrong type", claim)
+  if (reason === "missing") return reject(provider, "MissingClaim", "a required claim is absent", claim)
+  if (reason === "invalid") return reject(provider, "InvalidClaim", "a claim has the wrong type", claim)
   switch (claim) {
     case "iss":
-      return reject(provider, "wrong_issuer", "the issuer is not one this verifier accepts", claim)
+      return reject(provider, "WrongIssuer", "the issuer is not one this verifier accepts", claim)
     case "aud":
-      return reject(provider, "wrong_audience", "the token is meant for another audience", claim)
+      return reject(provider, "WrongAudience", "the token is meant for another audience", claim)
     case "nbf":
-      return reject(provider, "not_yet_valid", "the token is not valid yet", claim)
+      return reject(provider, "NotYetValid", "the token is not valid yet", claim)
     case "iat":
-      return reject(provider, "not_yet_valid", "the token claims to be issued in the future", claim)
+      return reject(provider, "NotYetValid", "the token claims to be issued in the future", claim)
     default:
-      return reject(provider, "claim_not_allowed", "a claim has a value this verifier refuses", claim)
+      return reject(provider, "ClaimNotAllowed", "a claim has a value this verifier refuses", claim)
   }
 }
 
@@ -61,29 +61,29 @@ const fromClaimFailure = (provider: IdentityProvider, error: errors.JWTClaimVali
  */
 export const rejectionFromJose = (provider: IdentityProvider, error: unknown): TokenRejected => {
   if (error instanceof KeysUnavailable) {
-    return reject(provider, "keys_unavailable", "the verification keys could not be obtained")
+    return reject(provider, "KeysUnavailable", "the verification keys could not be obtained")
   }
-  if (!(error instanceof errors.JOSEError)) return reject(provider, "malformed", "the token could not be processed")
+  if (!(error instanceof errors.JOSEError)) return reject(provider, "Malformed", "the token could not be processed")
   switch (error.code) {
     case errors.JOSEAlgNotAllowed.code:
-      return reject(provider, "algorithm_not_allowed", "the signature algorithm is not allowed", "alg")
+      return reject(provider, "AlgorithmNotAllowed", "the signature algorithm is not allowed", "alg")
     case errors.JWSSignatureVerificationFailed.code:
-      return reject(provider, "bad_signature", "the signature does not verify")
+      return reject(provider, "BadSignature", "the signature does not verify")
     case errors.JWKSNoMatchingKey.code:
-      return reject(provider, "unknown_key", "no key of the key set matches the token", "kid")
+      return reject(provider, "UnknownKey", "no key of the key set matches the token", "kid")
     case errors.JWKSMultipleMatchingKeys.code:
-      return reject(provider, "unknown_key", "several keys match; the token must name one with kid", "kid")
+      return reject(provider, "UnknownKey", "several keys match; the token must name one with kid", "kid")
     case errors.JOSENotSupported.code:
     case errors.JWKInvalid.code:
-      return reject(provider, "unknown_key", "the matching key cannot be used")
+      return reject(provider, "UnknownKey", "the matching key cannot be used")
     case errors.JWKSTimeout.code:
     case errors.JWKSInvalid.code:
-      return reject(provider, "keys_unavailable", "the verification keys could not be obtained")
+      return reject(provider, "KeysUnavailable", "the verification keys could not be obtained")
     case errors.JWTExpired.code: {
       const claim = (error as errors.JWTExpired).claim
       return reject(
         provider,
-        "expired",
+        "Expired",
         claim === "iat" ? "the token is older than the maximum token age" : "the token has expired",
         claim
       )
@@ -91,6 +91,6 @@ export const rejectionFromJose = (provider: IdentityProvider, error: unknown): T
     case errors.JWTClaimValidationFailed.code:
       return fromClaimFailure(provider, error as errors.JWTClaimValidationFailed)
     default:
-      return reject(provider, "malformed", "the token is not a well-formed JWT")
+      return reject(provider, "Malformed", "the token is not a well-formed JWT")
   }
 }

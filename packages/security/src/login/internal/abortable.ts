@@ -13,7 +13,7 @@ export const abortable = <A, R>(
 ): Effect.Effect<A, LoginFailed, R> => {
   if (signal === undefined) return effect
   const aborted = Effect.callback<never, LoginFailed>((resume) => {
-    const onAbort = () => resume(Effect.fail(new LoginFailed({ provider, reason: "aborted" })))
+    const onAbort = () => resume(Effect.fail(new LoginFailed({ provider, reason: "Aborted" })))
     if (signal.aborted) {
       onAbort()
       return

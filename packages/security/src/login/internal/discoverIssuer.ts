@@ -14,7 +14,7 @@ export const discoverIssuer = (options: OidcClientOptions): Effect.Effect<client
     const issuer = URL.canParse(options.issuer) ? new URL(options.issuer) : undefined
     if (issuer === undefined) {
       return yield* Effect.fail(
-        new LoginFailed({ provider: "oidc", reason: "discovery_failed", detail: "the issuer is not a URL" })
+        new LoginFailed({ provider: "oidc", reason: "DiscoveryFailed", detail: "the issuer is not a URL" })
       )
     }
     const secret =
@@ -41,7 +41,7 @@ export const discoverIssuer = (options: OidcClientOptions): Effect.Effect<client
           secret === undefined ? client.None() : client.ClientSecretPost(secret),
           discoveryOptions
         ),
-      catch: (error) => new LoginFailed({ provider: "oidc", reason: "discovery_failed", detail: errorDetail(error) })
+      catch: (error) => new LoginFailed({ provider: "oidc", reason: "DiscoveryFailed", detail: errorDetail(error) })
     })
   })
 

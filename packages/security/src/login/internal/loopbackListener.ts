@@ -83,7 +83,7 @@ export const openLoopbackListener = (options: {
       Effect.callback<ReturnType<typeof createServer>, LoginFailed>((resume) => {
         const server = createServer(handle)
         server.once("error", (error) =>
-          resume(Effect.fail(new LoginFailed({ provider: "oidc", reason: "listener_failed", detail: error.message })))
+          resume(Effect.fail(new LoginFailed({ provider: "oidc", reason: "ListenerFailed", detail: error.message })))
         )
         server.listen(options.port, "127.0.0.1", () => resume(Effect.succeed(server)))
       }),

@@ -49,7 +49,7 @@ export const pollDeviceGrant = <A>(options: PollOptions<A>): Effect.Effect<A, Lo
         return yield* Effect.fail(
           new LoginFailed({
             provider: options.provider,
-            reason: "timeout",
+            reason: "Timeout",
             detail: `not approved within ${Math.round(limitMs / 1000)} s`
           })
         )

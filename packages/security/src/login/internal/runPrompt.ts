@@ -17,7 +17,7 @@ export const runPrompt = <A>(
     catch: (cause) =>
       new LoginFailed({
         provider,
-        reason: "prompt_failed",
+        reason: "PromptFailed",
         detail: cause instanceof Error ? cause.message : String(cause)
       })
   })

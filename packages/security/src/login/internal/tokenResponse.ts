@@ -22,7 +22,7 @@ export const toLoginTokens = (provider: LoginProvider, response: unknown): Effec
   Effect.gen(function* () {
     const decoded = yield* decodeTokenResponse(response).pipe(
       Effect.mapError(
-        () => new LoginFailed({ provider, reason: "exchange_failed", detail: "token response is missing or invalid" })
+        () => new LoginFailed({ provider, reason: "ExchangeFailed", detail: "token response is missing or invalid" })
       )
     )
     const now = yield* Clock.currentTimeMillis

@@ -83,7 +83,7 @@ export const compilePolicies = (
   const descriptions = new Map<string, string>()
   const add = (id: string, text: string, description: string): PolicyLoadError | undefined => {
     if (Object.hasOwn(policies, id))
-      return refused("duplicate_id", id, [`the policy id ${JSON.stringify(id)} is used twice`])
+      return refused("DuplicateId", id, [`the policy id ${JSON.stringify(id)} is used twice`])
     policies[id] = text
     descriptions.set(id, description)
     return undefined
@@ -106,14 +106,14 @@ export const compilePolicies = (
     const unknown = (names ?? []).filter((name) => !roles.has(name))
     return unknown.length === 0
       ? undefined
-      : refused("unknown_role", id, [
+      : refused("UnknownRole", id, [
           `${field} names undefined role ${unknown.map((name) => JSON.stringify(name)).join(", ")}`
         ])
   }
   const errors: Array<PolicyLoadError | undefined> = []
   const claimId = (id: string) => {
     if (configIds.has(id))
-      errors.push(refused("duplicate_id", id, [`the policy id ${JSON.stringify(id)} is used twice`]))
+      errors.push(refused("DuplicateId", id, [`the policy id ${JSON.stringify(id)} is used twice`]))
     configIds.add(id)
   }
   const trustRule = (
@@ -318,19 +318,19 @@ export const compilePolicies = (
   if (config.cedar !== undefined && config.cedar.trim() !== "") {
     const parts = Cedar.policySetTextToParts(config.cedar)
     if (parts.type === "failure")
-      return Result.fail(refused("cedar_parse", "cedar", describeCedarErrors(parts.errors, config.cedar)))
+      return Result.fail(refused("CedarParse", "cedar", describeCedarErrors(parts.errors, config.cedar)))
     if (parts.policy_templates.length > 0) {
-      return Result.fail(refused("cedar_parse", "cedar", ["policy templates are not supported; write static policies"]))
+      return Result.fail(refused("CedarParse", "cedar", ["policy templates are not supported; write static policies"]))
     }
     for (const [index, text] of parts.policies.entries()) {
       const json = Cedar.policyToJson(text)
       if (json.type === "failure") {
-        return Result.fail(refused("cedar_parse", `cedar policy #${index + 1}`, describeCedarErrors(json.errors, text)))
+        return Result.fail(refused("CedarParse", `cedar policy #${index + 1}`, describeCedarErrors(json.errors, text)))
       }
       const id = json.json.annotations?.id
       if (id === undefined || id === "") {
         return Result.fail(
-          refused("cedar_parse", `cedar policy #${index + 1}`, [
+          refused("CedarParse", `cedar policy #${index + 1}`, [
             'every hand-written policy needs an @id("…") annotation'
           ])
         )

@@ -55,7 +55,7 @@ export const loadPolicySet = (
 ): Result.Result<LoadedPolicySet, PolicyLoadError> => {
   const decoded = decodeConfig(config ?? {})
   if (Result.isFailure(decoded)) {
-    return Result.fail(new PolicyLoadError({ reason: "invalid_config", details: describeSchemaError(decoded.failure) }))
+    return Result.fail(new PolicyLoadError({ reason: "InvalidConfig", details: describeSchemaError(decoded.failure) }))
   }
   const compiled = compilePolicies(decoded.success, gate.table)
   if (Result.isFailure(compiled)) return Result.fail(compiled.failure)
@@ -68,7 +68,7 @@ export const loadPolicySet = (
   })
   if (validation.type === "failure") {
     return Result.fail(
-      new PolicyLoadError({ reason: "cedar_validation", details: describeCedarErrors(validation.errors) })
+      new PolicyLoadError({ reason: "CedarValidation", details: describeCedarErrors(validation.errors) })
     )
   }
   const firstError = validation.validationErrors[0]
@@ -76,14 +76,14 @@ export const loadPolicySet = (
     const details = validation.validationErrors
       .filter((error) => error.policyId === firstError.policyId)
       .flatMap((error) => describeCedarErrors([error.error], policies[error.policyId]))
-    return Result.fail(new PolicyLoadError({ reason: "cedar_validation", subject: firstError.policyId, details }))
+    return Result.fail(new PolicyLoadError({ reason: "CedarValidation", subject: firstError.policyId, details }))
   }
 
   // Unique even if two copies of this module share one Cedar engine (its preparsed sets are global).
   const preparsedId = `coderclaw-policies-${randomUUID()}`
   const preparsed = Cedar.preparsePolicySet(preparsedId, { staticPolicies: { ...policies } })
   if (preparsed.type === "failure") {
-    return Result.fail(new PolicyLoadError({ reason: "cedar_parse", details: describeCedarErrors(preparsed.errors) }))
+    return Result.fail(new PolicyLoadError({ reason: "CedarParse", details: describeCedarErrors(preparsed.errors) }))
   }
   const dispose = () => {
     Cedar.preparsePolicySet(preparsedId, { staticPolicies: {} })
@@ -99,7 +99,7 @@ export const loadPolicySet = (
     dispose()
     return Result.fail(
       new PolicyLoadError({
-        reason: "test_failed",
+        reason: "TestFailed",
         subject: failures.map((failure) => failure.name).join(", "),
         details: failures.map((failure) => failure.failure)
       })

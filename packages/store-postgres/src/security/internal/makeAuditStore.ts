@@ -48,7 +48,7 @@ const entryFromRow = (row: Row): AuditEntry | AuditError => {
     )
   )
   return entry instanceof StoreRows.UnreadableRow
-    ? new AuditError({ reason: "corrupt", seq: Number(row.seq), detail: `the stored entry ${entry.detail}` })
+    ? new AuditError({ reason: "Corrupt", seq: Number(row.seq), detail: `the stored entry ${entry.detail}` })
     : entry
 }
 
@@ -94,10 +94,10 @@ export const makeAuditStore = (sql: SqlClient): AuditStoreShape => {
       (rows) => {
         const row = rows[0]
         if (row === undefined)
-          return Effect.fail(new AuditError({ reason: "corrupt", detail: "the head row is missing" }))
+          return Effect.fail(new AuditError({ reason: "Corrupt", detail: "the head row is missing" }))
         const decoded = decodeHead({ seq: Number(row.seq), hash: row.hash })
         return decoded instanceof StoreRows.UnreadableRow
-          ? Effect.fail(new AuditError({ reason: "corrupt", detail: `the stored head ${decoded.detail}` }))
+          ? Effect.fail(new AuditError({ reason: "Corrupt", detail: `the stored head ${decoded.detail}` }))
           : Effect.succeed(decoded)
       }
     )
@@ -108,7 +108,7 @@ export const makeAuditStore = (sql: SqlClient): AuditStoreShape => {
         const checked = decodeEntry({ ...entry })
         if (checked instanceof StoreRows.UnreadableRow) {
           return Effect.fail(
-            new AuditError({ reason: "invalid_entry", seq: entry.seq, detail: `the entry ${checked.detail}` })
+            new AuditError({ reason: "InvalidEntry", seq: entry.seq, detail: `the entry ${checked.detail}` })
           )
         }
         return call(
@@ -118,7 +118,7 @@ export const makeAuditStore = (sql: SqlClient): AuditStoreShape => {
               const current = yield* head(true)
               if (checked.seq !== current.seq + 1 || checked.prevHash !== current.hash) {
                 return yield* new AuditError({
-                  reason: "conflict",
+                  reason: "Conflict",
                   detail: `entry ${checked.seq} does not follow the head (seq ${current.seq})`,
                   seq: checked.seq
                 })
@@ -126,7 +126,7 @@ export const makeAuditStore = (sql: SqlClient): AuditStoreShape => {
               const inserted = yield* insertEntry(checked)
               if (inserted.length === 0) {
                 return yield* new AuditError({
-                  reason: "corrupt",
+                  reason: "Corrupt",
                   seq: checked.seq,
                   detail: `an entry with seq ${checked.seq} is already stored beyond the head (seq ${current.seq})`
                 })

@@ -23,7 +23,7 @@ const call = storeCall((kind, detail) => new DeviceError({ operation: "store", r
 const decodeDevice = StoreRows.rowDecoder(DeviceRecord)
 const decodeRequest = StoreRows.rowDecoder(DevicePairingRequest)
 const isError = (value: unknown): value is DeviceError => value instanceof DeviceError
-const corrupt = (detail: string) => new DeviceError({ operation: "store", reason: "corrupt", detail })
+const corrupt = (detail: string) => new DeviceError({ operation: "store", reason: "Corrupt", detail })
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value))
 
 const deviceFromRow = (row: Row): DeviceRecord | DeviceError => {

@@ -8,7 +8,7 @@ type Row = { readonly [column: string]: unknown }
 const columns =
   "id, principal_id, provider, display_name, roles, device_id, trust, scopes, created_at, expires_at, revoked_at"
 
-const call = storeCall((_kind, detail) => new SessionRejected({ reason: "unavailable", detail }))
+const call = storeCall((_kind, detail) => new SessionRejected({ reason: "Unavailable", detail }))
 const decodeSession = StoreRows.rowDecoder(Session)
 const isError = (value: unknown): value is SessionRejected => value instanceof SessionRejected
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value))
@@ -31,7 +31,7 @@ const sessionFromRow = (row: Row): Session | SessionRejected => {
   )
   return session instanceof StoreRows.UnreadableRow
     ? new SessionRejected({
-        reason: "unavailable",
+        reason: "Unavailable",
         sessionId: String(row.id),
         detail: `the stored session ${session.detail}`
       })
@@ -54,7 +54,7 @@ export const makeSessionStore = (sql: SqlClient): SessionStoreShape => {
         if (checked instanceof StoreRows.UnreadableRow) {
           return Effect.fail(
             new SessionRejected({
-              reason: "unavailable",
+              reason: "Unavailable",
               sessionId: session.id,
               detail: `refused to store a session that ${checked.detail}`
             })
@@ -71,7 +71,7 @@ export const makeSessionStore = (sql: SqlClient): SessionStoreShape => {
               rows.length === 0
                 ? Effect.fail(
                     new SessionRejected({
-                      reason: "unavailable",
+                      reason: "Unavailable",
                       sessionId: session.id,
                       detail: "session id already stored"
                     })

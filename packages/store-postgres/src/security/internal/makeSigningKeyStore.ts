@@ -5,7 +5,7 @@ import { storeCall } from "./storeCall.js"
 
 const columns = "kid, public_jwk, private_jwk, created_at, retired_at"
 
-const call = storeCall((_kind, detail) => new SessionRejected({ reason: "unavailable", detail }))
+const call = storeCall((_kind, detail) => new SessionRejected({ reason: "Unavailable", detail }))
 const decodeKey = StoreRows.rowDecoder(SigningKeyRecord)
 
 /**
@@ -35,7 +35,7 @@ export const makeSigningKeyStore = (sql: SqlClient): SigningKeyStoreShape => ({
         return record instanceof StoreRows.UnreadableRow
           ? Effect.fail(
               new SessionRejected({
-                reason: "unavailable",
+                reason: "Unavailable",
                 detail: `the stored signing key ${String(row.kid)} ${record.detail}`
               })
             )
@@ -49,7 +49,7 @@ export const makeSigningKeyStore = (sql: SqlClient): SigningKeyStoreShape => ({
       if (checked instanceof StoreRows.UnreadableRow) {
         return Effect.fail(
           new SessionRejected({
-            reason: "unavailable",
+            reason: "Unavailable",
             detail: `refused to store a signing key that ${checked.detail}`
           })
         )

@@ -7,7 +7,7 @@ type Row = { readonly [column: string]: unknown }
 
 const columns = "username, password_hash, roles, display_name, disabled, created_at, updated_at"
 
-const call = storeCall((_kind, detail) => new LocalUserError({ reason: "unavailable", detail }))
+const call = storeCall((_kind, detail) => new LocalUserError({ reason: "Unavailable", detail }))
 const decodeUser = StoreRows.rowDecoder(LocalUser)
 const decodeChanges = StoreRows.rowDecoder(
   Schema.Struct({
@@ -35,7 +35,7 @@ const userFromRow = (row: Row): LocalUser | LocalUserError => {
   )
   return user instanceof StoreRows.UnreadableRow
     ? new LocalUserError({
-        reason: "unavailable",
+        reason: "Unavailable",
         username: String(row.username),
         detail: `the stored account ${user.detail}`
       })
@@ -62,7 +62,7 @@ export const makeUserStore = (sql: SqlClient): UserStoreShape => ({
       if (checked instanceof StoreRows.UnreadableRow) {
         return Effect.fail(
           new LocalUserError({
-            reason: "unavailable",
+            reason: "Unavailable",
             username: user.username,
             detail: `refused to store an account that ${checked.detail}`
           })
@@ -76,7 +76,7 @@ export const makeUserStore = (sql: SqlClient): UserStoreShape => ({
             ${checked.updatedAt}) ON CONFLICT (username) DO NOTHING RETURNING username`,
           (rows) =>
             rows.length === 0
-              ? Effect.fail(new LocalUserError({ reason: "already_exists", username: user.username }))
+              ? Effect.fail(new LocalUserError({ reason: "AlreadyExists", username: user.username }))
               : Effect.void
         )
       )
@@ -86,7 +86,7 @@ export const makeUserStore = (sql: SqlClient): UserStoreShape => ({
       const checked = decodeChanges(StoreRows.rowObject({}, { ...changes }))
       if (checked instanceof StoreRows.UnreadableRow) {
         return Effect.fail(
-          new LocalUserError({ reason: "unavailable", username, detail: `refused changes that ${checked.detail}` })
+          new LocalUserError({ reason: "Unavailable", username, detail: `refused changes that ${checked.detail}` })
         )
       }
       // Rolled back when the account as updated does not decode, so a failed update writes nothing.

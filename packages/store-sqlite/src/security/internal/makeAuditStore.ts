@@ -72,7 +72,7 @@ const entryFromRow = (row: EntryRow): AuditEntry | AuditError => {
     )
   )
   return entry instanceof UnreadableRow
-    ? new AuditError({ reason: "corrupt", seq: row.seq, detail: `the stored entry ${entry.detail}` })
+    ? new AuditError({ reason: "Corrupt", seq: row.seq, detail: `the stored entry ${entry.detail}` })
     : entry
 }
 
@@ -161,10 +161,10 @@ export const makeAuditStore = (db: SqliteConnection): AuditStoreShape => {
 
   const head = (): AuditHead | AuditError => {
     const row = readHead.get()
-    if (row === undefined) return new AuditError({ reason: "corrupt", detail: "the head row is missing" })
+    if (row === undefined) return new AuditError({ reason: "Corrupt", detail: "the head row is missing" })
     const decoded = decodeHead({ ...row })
     return decoded instanceof UnreadableRow
-      ? new AuditError({ reason: "corrupt", detail: `the stored head ${decoded.detail}` })
+      ? new AuditError({ reason: "Corrupt", detail: `the stored head ${decoded.detail}` })
       : decoded
   }
 
@@ -173,14 +173,14 @@ export const makeAuditStore = (db: SqliteConnection): AuditStoreShape => {
       attempt("appending an audit entry", () => {
         const checked = decodeEntry({ ...entry })
         if (checked instanceof UnreadableRow) {
-          return new AuditError({ reason: "invalid_entry", seq: entry.seq, detail: `the entry ${checked.detail}` })
+          return new AuditError({ reason: "InvalidEntry", seq: entry.seq, detail: `the entry ${checked.detail}` })
         }
         return writeTransaction(db, isError, (): undefined | AuditError => {
           const current = head()
           if (isError(current)) return current
           if (checked.seq !== current.seq + 1 || checked.prevHash !== current.hash) {
             return new AuditError({
-              reason: "conflict",
+              reason: "Conflict",
               detail: `entry ${checked.seq} does not follow the head (seq ${current.seq})`,
               seq: checked.seq
             })
@@ -205,7 +205,7 @@ export const makeAuditStore = (db: SqliteConnection): AuditStoreShape => {
           if (changes === 0) {
             // The head is behind a stored entry: it was moved back, or that row was written around this store.
             return new AuditError({
-              reason: "corrupt",
+              reason: "Corrupt",
               seq: checked.seq,
               detail: `an entry with seq ${checked.seq} is already stored beyond the head (seq ${current.seq})`
             })

@@ -54,7 +54,7 @@ const decodeRequest = rowDecoder(DevicePairingRequest)
 
 const isError = (value: unknown): value is DeviceError => value instanceof DeviceError
 
-const corrupt = (detail: string) => new DeviceError({ operation: "store", reason: "corrupt", detail })
+const corrupt = (detail: string) => new DeviceError({ operation: "store", reason: "Corrupt", detail })
 
 const deviceFromRow = (row: DeviceRow): DeviceRecord | DeviceError => {
   const device = decodeDevice(
@@ -261,7 +261,7 @@ export const makeDeviceStore = (db: SqliteConnection): DeviceStoreShape => {
           // Cannot happen while the write lock is held; refuse rather than keep a device whose request was not decided.
           return new DeviceError({
             operation: "store",
-            reason: "unavailable",
+            reason: "Unavailable",
             detail: "the pairing request changed while being decided"
           })
         })

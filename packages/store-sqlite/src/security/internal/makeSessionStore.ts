@@ -24,7 +24,7 @@ const columns =
   "id, principal_id, provider, display_name, roles, device_id, trust, scopes, created_at, expires_at, revoked_at"
 
 // The port reports every storage failure, a damaged row included, as `unavailable`.
-const attempt = storeAttempt(SessionRejected, (_kind, detail) => new SessionRejected({ reason: "unavailable", detail }))
+const attempt = storeAttempt(SessionRejected, (_kind, detail) => new SessionRejected({ reason: "Unavailable", detail }))
 
 const decodeSession = rowDecoder(Session)
 
@@ -47,7 +47,7 @@ const sessionFromRow = (row: SessionRow): Session | SessionRejected => {
     )
   )
   return session instanceof UnreadableRow
-    ? new SessionRejected({ reason: "unavailable", sessionId: row.id, detail: `the stored session ${session.detail}` })
+    ? new SessionRejected({ reason: "Unavailable", sessionId: row.id, detail: `the stored session ${session.detail}` })
     : session
 }
 
@@ -101,7 +101,7 @@ export const makeSessionStore = (db: SqliteConnection): SessionStoreShape => {
         const checked = decodeSession({ ...session })
         if (checked instanceof UnreadableRow) {
           return new SessionRejected({
-            reason: "unavailable",
+            reason: "Unavailable",
             sessionId: session.id,
             detail: `refused to store a session that ${checked.detail}`
           })
@@ -120,7 +120,7 @@ export const makeSessionStore = (db: SqliteConnection): SessionStoreShape => {
           checked.revokedAt ?? null
         )
         return changes === 0
-          ? new SessionRejected({ reason: "unavailable", sessionId: session.id, detail: "session id already stored" })
+          ? new SessionRejected({ reason: "Unavailable", sessionId: session.id, detail: "session id already stored" })
           : undefined
       }),
     find: (sessionId) => attempt("finding a session", () => optionalSession(find.get(sessionId))),

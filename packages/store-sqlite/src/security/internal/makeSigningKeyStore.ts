@@ -15,7 +15,7 @@ interface SigningKeyRow {
 const columns = "kid, public_jwk, private_jwk, created_at, retired_at"
 
 // The port reports every storage failure, a damaged row included, as `unavailable`.
-const attempt = storeAttempt(SessionRejected, (_kind, detail) => new SessionRejected({ reason: "unavailable", detail }))
+const attempt = storeAttempt(SessionRejected, (_kind, detail) => new SessionRejected({ reason: "Unavailable", detail }))
 
 const decodeKey = rowDecoder(SigningKeyRecord)
 
@@ -51,7 +51,7 @@ export const makeSigningKeyStore = (db: SqliteConnection): SigningKeyStoreShape 
         )
         if (record instanceof UnreadableRow) {
           return new SessionRejected({
-            reason: "unavailable",
+            reason: "Unavailable",
             detail: `the stored signing key ${row.kid} ${record.detail}`
           })
         }
@@ -65,7 +65,7 @@ export const makeSigningKeyStore = (db: SqliteConnection): SigningKeyStoreShape 
         const checked = decodeKey({ ...record })
         if (checked instanceof UnreadableRow) {
           return new SessionRejected({
-            reason: "unavailable",
+            reason: "Unavailable",
             detail: `refused to store a signing key that ${checked.detail}`
           })
         }

@@ -19,7 +19,7 @@ interface UserRow {
 const columns = "username, password_hash, roles, display_name, disabled, created_at, updated_at"
 
 // The port knows one failure for storage: `unavailable` (a damaged row included), with the detail saying which.
-const attempt = storeAttempt(LocalUserError, (_kind, detail) => new LocalUserError({ reason: "unavailable", detail }))
+const attempt = storeAttempt(LocalUserError, (_kind, detail) => new LocalUserError({ reason: "Unavailable", detail }))
 
 const decodeUser = rowDecoder(LocalUser)
 
@@ -50,7 +50,7 @@ const userFromRow = (row: UserRow): LocalUser | LocalUserError => {
     )
   )
   return user instanceof UnreadableRow
-    ? new LocalUserError({ reason: "unavailable", username: row.username, detail: `the stored account ${user.detail}` })
+    ? new LocalUserError({ reason: "Unavailable", username: row.username, detail: `the stored account ${user.detail}` })
     : user
 }
 
@@ -100,7 +100,7 @@ export const makeUserStore = (db: SqliteConnection): UserStoreShape => {
         const checked = decodeUser({ ...user })
         if (checked instanceof UnreadableRow) {
           return new LocalUserError({
-            reason: "unavailable",
+            reason: "Unavailable",
             username: user.username,
             detail: `refused to store an account that ${checked.detail}`
           })
@@ -114,14 +114,14 @@ export const makeUserStore = (db: SqliteConnection): UserStoreShape => {
           checked.createdAt,
           checked.updatedAt
         )
-        return changes === 0 ? new LocalUserError({ reason: "already_exists", username: user.username }) : undefined
+        return changes === 0 ? new LocalUserError({ reason: "AlreadyExists", username: user.username }) : undefined
       }),
     update: (username, changes, condition) =>
       attempt("updating an account", () => {
         const checked = decodeChanges(rowObject({}, { ...changes }))
         if (checked instanceof UnreadableRow) {
           return new LocalUserError({
-            reason: "unavailable",
+            reason: "Unavailable",
             username,
             detail: `refused changes that ${checked.detail}`
           })

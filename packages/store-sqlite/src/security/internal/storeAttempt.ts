@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 
 /** How a failed storage call is classified before each port turns it into its own error. */
-export type StoreFailureKind = "unavailable" | "corrupt"
+export type StoreFailureKind = "Unavailable" | "Corrupt"
 
 // SQLite's own verdict that the file is damaged or is not a database at all, decided by the
 // machine-readable error code (`SQLITE_CORRUPT_INDEX`… included), never by the message text.
@@ -18,7 +18,7 @@ export const describeThrown = (error: unknown, doing: string): { kind: StoreFail
   const message = error instanceof Error ? error.message : String(error)
   const corrupt = code !== undefined && corruptionCodes.some((known) => code.startsWith(known))
   return {
-    kind: corrupt ? "corrupt" : "unavailable",
+    kind: corrupt ? "Corrupt" : "Unavailable",
     detail: `${doing}: ${code === undefined ? message : `${code}: ${message}`}`
   }
 }
