@@ -392,11 +392,11 @@ describeEachDriver("SQLite security stores", (driver) => {
           })
         )
         expect(errors.map((error) => [error._tag, error.reason])).toEqual([
-          ["LocalUserError", "unavailable"],
-          ["SessionRejected", "unavailable"],
-          ["SessionRejected", "unavailable"],
-          ["DeviceError", "unavailable"],
-          ["AuditError", "unavailable"]
+          ["LocalUserError", "Unavailable"],
+          ["SessionRejected", "Unavailable"],
+          ["SessionRejected", "Unavailable"],
+          ["DeviceError", "Unavailable"],
+          ["AuditError", "Unavailable"]
         ])
         for (const error of errors) expect(error.message).toContain("SQLITE_BUSY")
       })
@@ -633,11 +633,11 @@ describeEachDriver("SQLite security stores", (driver) => {
           })
         )
         expect(outcome.errors.map((error) => [error._tag, error.reason])).toEqual([
-          ["LocalUserError", "unavailable"],
-          ["SessionRejected", "unavailable"],
-          ["SessionRejected", "unavailable"],
-          ["DeviceError", "corrupt"],
-          ["DeviceError", "corrupt"],
+          ["LocalUserError", "Unavailable"],
+          ["SessionRejected", "Unavailable"],
+          ["SessionRejected", "Unavailable"],
+          ["DeviceError", "Corrupt"],
+          ["DeviceError", "Corrupt"],
           ["AuditError", "InvalidEntry"]
         ])
         expect(outcome.update).toMatchObject({ reason: "Unavailable", username: "alice" })
