@@ -13,6 +13,7 @@ describe("the benchmark suite (quick run)", () => {
       "durable",
       "websocket",
       "a2a",
+      "workers",
       "memory",
       "recovery",
       "postgres",

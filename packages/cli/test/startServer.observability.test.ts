@@ -39,8 +39,8 @@ describe("coderclaw serve: probes and metrics (runtime.yaml's telemetry)", () =>
     const ready = await get(`${http}/readyz`)
     expect(ready.status).toBe(200)
     expect(JSON.parse(ready.body)).toMatchObject({ status: "ready" })
-    // Everything else on plain HTTP is still refused, /metrics included.
-    expect((await get(`${http}/metrics`)).status).toBe(426)
+    // /metrics is not on the main port: no route group there answers it.
+    expect((await get(`${http}/metrics`)).status).toBe(404)
   })
 
   it("serves /metrics on the listener telemetry.metrics names", async () => {
